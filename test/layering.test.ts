@@ -1,0 +1,314 @@
+// Enforces the layering described in app/README.md: code that runs everywhere
+// never imports code that runs in one place.
+//
+// Imports are found by parsing each file with the TypeScript compiler (already a
+// devDependency), not by pattern matching, so commented-out imports, strings and
+// regular expressions cannot fool it. Every form counts: static `import` (also
+// `import type`), `export … from`, dynamic `import()`, `require()`,
+// `import x = require()` and `typeof import()` in types. For .svelte files the
+// <script> blocks are parsed.
+
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { dirname, extname, join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+const SOURCE_EXTENSIONS = new Set(['.ts', '.mts', '.cts', '.tsx', '.js', '.mjs', '.cjs', '.jsx', '.svelte']);
+
+interface ImportRef {
+  specifier: string;
+  /** 1-based line in the file. */
+  line: number;
+  kind: string;
+}
+
+// ---------------------------------------------------------------- finding imports
+
+function scriptKindOf(fileName: string): ts.ScriptKind {
+  switch (extname(fileName)) {
+    case '.js':
+    case '.mjs':
+    case '.cjs':
+      return ts.ScriptKind.JS;
+    case '.jsx':
+      return ts.ScriptKind.JSX;
+    case '.tsx':
+      return ts.ScriptKind.TSX;
+    default:
+      return ts.ScriptKind.TS;
+  }
+}
+
+function stringArgument(node: ts.Node | undefined): string | undefined {
+  if (node && (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node))) return node.text;
+  return undefined;
+}
+
+function isRequireCallee(callee: ts.Expression): boolean {
+  if (ts.isIdentifier(callee)) return callee.text === 'require';
+  // require.resolve('x') names a module just as much.
+  return ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && callee.expression.text === 'require';
+}
+
+/** Imports in one piece of JS/TS source; `lineOffset` is added to every line. */
+function importsInScript(code: string, fileName: string, scriptKind: ts.ScriptKind, lineOffset = 0): ImportRef[] {
+  const sourceFile = ts.createSourceFile(fileName, code, ts.ScriptTarget.Latest, true, scriptKind);
+  const found: ImportRef[] = [];
+  const add = (node: ts.Node, specifier: string | undefined, kind: string): void => {
+    if (specifier === undefined) return; // import(someVariable): nothing to check statically
+    const { line } = sourceFile.getLineAndCharacterOfPosition(node.getStart(sourceFile));
+    found.push({ specifier, line: line + 1 + lineOffset, kind });
+  };
+  const visit = (node: ts.Node): void => {
+    if (ts.isImportDeclaration(node)) {
+      add(node, stringArgument(node.moduleSpecifier), node.importClause?.isTypeOnly ? 'type import' : 'static import');
+    } else if (ts.isExportDeclaration(node) && node.moduleSpecifier) {
+      add(node, stringArgument(node.moduleSpecifier), 're-export');
+    } else if (ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference)) {
+      add(node, stringArgument(node.moduleReference.expression), 'import = require()');
+    } else if (ts.isCallExpression(node)) {
+      if (node.expression.kind === ts.SyntaxKind.ImportKeyword) {
+        add(node, stringArgument(node.arguments[0]), 'dynamic import()');
+      } else if (isRequireCallee(node.expression)) {
+        add(node, stringArgument(node.arguments[0]), 'require()');
+      }
+    } else if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument)) {
+      add(node, stringArgument(node.argument.literal), 'import() type');
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(sourceFile);
+  return found;
+}
+
+/** Imports in a file's text; for .svelte files, in each of its <script> blocks. */
+function findImports(code: string, fileName: string): ImportRef[] {
+  if (extname(fileName) !== '.svelte') return importsInScript(code, fileName, scriptKindOf(fileName));
+  const found: ImportRef[] = [];
+  for (const match of code.matchAll(/<script\b[^>]*>([\s\S]*?)<\/script\s*>/gi)) {
+    const body = match[1] ?? '';
+    const bodyStart = (match.index ?? 0) + match[0].indexOf('>') + 1;
+    const lineOffset = code.slice(0, bodyStart).split('\n').length - 1;
+    found.push(...importsInScript(body, fileName, ts.ScriptKind.TS, lineOffset));
+  }
+  return found;
+}
+
+// ---------------------------------------------------------------- where an import points
+
+interface PackageJson {
+  imports?: Record<string, unknown>;
+}
+
+const PACKAGE_IMPORTS = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as PackageJson).imports ?? {};
+
+/** Every string target of a package.json "imports" entry, whatever the condition. */
+function stringTargets(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value)) return value.flatMap(stringTargets);
+  if (value !== null && typeof value === 'object') return Object.values(value).flatMap(stringTargets);
+  return [];
+}
+
+/** Expands a `#name` subpath import through package.json "imports". */
+function expandSubpathImport(specifier: string): string[] {
+  const exact = PACKAGE_IMPORTS[specifier];
+  if (exact !== undefined) return stringTargets(exact);
+  for (const [key, value] of Object.entries(PACKAGE_IMPORTS)) {
+    const star = key.indexOf('*');
+    if (star < 0) continue;
+    const prefix = key.slice(0, star);
+    const suffix = key.slice(star + 1);
+    if (specifier.length >= key.length - 1 && specifier.startsWith(prefix) && specifier.endsWith(suffix)) {
+      const captured = specifier.slice(prefix.length, specifier.length - suffix.length);
+      return stringTargets(value).map((target) => target.replaceAll('*', captured));
+    }
+  }
+  return [];
+}
+
+const toRepoPath = (absolute: string): string => relative(ROOT, absolute).split(sep).join('/');
+
+/**
+ * Repository-relative paths an import can point at: relative and absolute
+ * specifiers resolved against the importing file, `#` subpath imports through
+ * package.json. Bare package names (zod, node:crypto, …) point at no folder of ours.
+ */
+function importTargets(specifier: string, fromFile: string): string[] {
+  if (specifier.startsWith('#')) {
+    return expandSubpathImport(specifier)
+      .filter((target) => target.startsWith('./'))
+      .map((target) => toRepoPath(resolve(ROOT, target)));
+  }
+  if (specifier.startsWith('.') || specifier.startsWith('/')) {
+    return [toRepoPath(resolve(dirname(fromFile), specifier))];
+  }
+  return [];
+}
+
+// ---------------------------------------------------------------- checking folders
+
+function sourceFiles(repoDir: string): string[] {
+  const start = join(ROOT, repoDir);
+  if (!existsSync(start)) return [];
+  const files: string[] = [];
+  const walk = (dir: string): void => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      if (entry.isDirectory()) {
+        if (entry.name === 'node_modules' || entry.name.startsWith('.')) continue;
+        walk(join(dir, entry.name));
+      } else if (entry.isFile() && SOURCE_EXTENSIONS.has(extname(entry.name))) {
+        files.push(join(dir, entry.name));
+      }
+    }
+  };
+  walk(start);
+  return files.sort();
+}
+
+type Forbidden = (ref: ImportRef, absoluteFile: string) => boolean;
+
+/** "file:line imports 'x' (kind)" for every forbidden import under the folders. */
+function violations(repoDirs: readonly string[], forbidden: Forbidden): string[] {
+  const found: string[] = [];
+  for (const repoDir of repoDirs) {
+    for (const file of sourceFiles(repoDir)) {
+      for (const ref of findImports(readFileSync(file, 'utf8'), file)) {
+        if (forbidden(ref, file)) found.push(`${toRepoPath(file)}:${ref.line} imports '${ref.specifier}' (${ref.kind})`);
+      }
+    }
+  }
+  return found;
+}
+
+const importsElectron: Forbidden = (ref) => ref.specifier === 'electron' || ref.specifier.startsWith('electron/');
+
+function reachesInto(repoDirs: readonly string[]): Forbidden {
+  return (ref, file) =>
+    importTargets(ref.specifier, file).some((target) =>
+      repoDirs.some((dir) => target === dir || target.startsWith(`${dir}/`)),
+    );
+}
+
+const report = (rule: string, found: string[]): string =>
+  `${rule} (see app/README.md), but:\n  ${found.join('\n  ')}`;
+
+// ---------------------------------------------------------------- the rules
+
+describe('layering', () => {
+  it('app/core never imports electron', () => {
+    const found = violations(['app/core'], importsElectron);
+    expect(found, report('app/core runs in Node and Electron, so it never imports electron', found)).toEqual([]);
+  });
+
+  it('protocol/ never imports electron', () => {
+    const found = violations(['protocol'], importsElectron);
+    expect(found, report('protocol/ runs everywhere, so it never imports electron', found)).toEqual([]);
+  });
+
+  it('server/ never imports electron', () => {
+    const found = violations(['server'], importsElectron);
+    expect(found, report('server/ is a plain Node program, so it never imports electron', found)).toEqual([]);
+  });
+
+  it('protocol/ never imports from app/, server/ or renderer/', () => {
+    const found = violations(['protocol'], reachesInto(['app', 'server', 'renderer']));
+    expect(found, report('protocol/ is the bottom layer', found)).toEqual([]);
+  });
+
+  it('server/ never imports from app/ or renderer/', () => {
+    const found = violations(['server'], reachesInto(['app', 'renderer']));
+    expect(found, report('server/ shares only protocol/ with the client', found)).toEqual([]);
+  });
+
+  it('app/core never imports from app/electron/ or the renderer', () => {
+    const found = violations(['app/core'], reachesInto(['app/electron', 'app/renderer', 'renderer']));
+    expect(found, report('app/core gets Electron-side services injected as adapters', found)).toEqual([]);
+  });
+
+  it('actually looks at source files (protocol/ is not empty)', () => {
+    expect(sourceFiles('protocol').length).toBeGreaterThan(0);
+  });
+});
+
+describe('the import finder behind the layering rules', () => {
+  it('finds every way of importing a module, with its line', () => {
+    const code = [
+      "import { app } from 'electron';", // 1
+      "import type { App } from 'electron/main';", // 2
+      "import 'electron';", // 3
+      "export { shell } from 'electron';", // 4
+      "export * from 'electron';", // 5
+      'const m = await import("electron");', // 6
+      "const r = require('electron');", // 7
+      "import e = require('electron');", // 8
+      "type T = typeof import('electron');", // 9
+      "const p = require.resolve('electron');", // 10
+      'import {', // 11
+      '  ipcMain,',
+      "} from 'electron';",
+      'const later = () => import(`electron`);', // 14
+    ].join('\n');
+    const refs = findImports(code, 'sample.ts');
+    expect(refs.map((ref) => [ref.line, ref.specifier, ref.kind])).toEqual([
+      [1, 'electron', 'static import'],
+      [2, 'electron/main', 'type import'],
+      [3, 'electron', 'static import'],
+      [4, 'electron', 're-export'],
+      [5, 'electron', 're-export'],
+      [6, 'electron', 'dynamic import()'],
+      [7, 'electron', 'require()'],
+      [8, 'electron', 'import = require()'],
+      [9, 'electron', 'import() type'],
+      [10, 'electron', 'require()'],
+      [11, 'electron', 'static import'],
+      [14, 'electron', 'dynamic import()'],
+    ]);
+    expect(refs.every((ref) => importsElectron(ref, join(ROOT, 'app/core/sample.ts')))).toBe(true);
+  });
+
+  it('ignores comments, strings and look-alike package names', () => {
+    const code = [
+      "// import { app } from 'electron';",
+      "/* const e = require('electron'); */",
+      "const text = \"import x from 'electron'\";",
+      "const quote = /['\"]electron['\"]/;",
+      "import Store from 'electron-store';",
+      "import { notarize } from '@electron/notarize';",
+    ].join('\n');
+    const refs = findImports(code, 'sample.js');
+    expect(refs.map((ref) => ref.specifier)).toEqual(['electron-store', '@electron/notarize']);
+    expect(refs.filter((ref) => importsElectron(ref, join(ROOT, 'app/core/sample.js')))).toEqual([]);
+  });
+
+  it('reads the <script> blocks of .svelte files and reports lines of the whole file', () => {
+    const code = [
+      '<script lang="ts" module>', // 1
+      "  import type { IpcRenderer } from 'electron';", // 2
+      '</script>',
+      '',
+      '<script lang="ts">',
+      "  import { onMount } from 'svelte';", // 6
+      '</script>',
+      '',
+      "<p>import {'{'} x {'}'} from 'electron'</p>", // markup, not code
+    ].join('\n');
+    expect(findImports(code, 'Sample.svelte').map((ref) => [ref.line, ref.specifier])).toEqual([
+      [2, 'electron'],
+      [6, 'svelte'],
+    ]);
+  });
+
+  it('resolves relative imports to the folder they reach into', () => {
+    const from = join(ROOT, 'protocol/profile/identity.ts');
+    const ref = (specifier: string): ImportRef => ({ specifier, line: 1, kind: 'static import' });
+    const intoApp = reachesInto(['app']);
+    expect(intoApp(ref('../../app/core/session.js'), from)).toBe(true);
+    expect(intoApp(ref('../ozeki/schemas.js'), from)).toBe(false);
+    expect(intoApp(ref('../../application/x.js'), from)).toBe(false);
+    expect(intoApp(ref('zod'), from)).toBe(false);
+  });
+});
