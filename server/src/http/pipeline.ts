@@ -1,0 +1,166 @@
+/**
+ * One HTTP request from bytes to answer: path and method, size limit, JSON, which call, who is
+ * calling, the request schema, then the handler in one transaction. Every refusal is the profile's
+ * JSON error; nothing internal ever reaches the client.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  API,
+  API_PATH,
+  HTTP_STATUS,
+  MAX_BODY_BYTES,
+  PUSH_PATH,
+  findCall,
+  type CallName,
+} from '../../../protocol/index.js';
+import { ApiError, badRequest, notFound } from '../api-error.js';
+import { authenticate } from '../auth.js';
+import { ChangeFeed, type Poke } from '../changes.js';
+import type { Store } from '../db/store.js';
+import { HANDLERS } from '../handlers/index.js';
+import type { HandlerContext } from '../handlers/context.js';
+import type { Presence } from '../presence.js';
+import { BodyAbortedError, BodyTooLargeError, discardRest, readBody } from './body.js';
+import { sendError, sendJson } from './respond.js';
+
+export type PipelineDeps = {
+  store: Store;
+  presence: Presence;
+  poke: Poke;
+  serverVersion: string;
+  /** Fixed public base URL, or null to answer with the Host the client used. */
+  publicUrl: string | null;
+  localPort: () => number;
+  isClosing: () => boolean;
+  log: (line: string) => void;
+};
+
+const API_PATHS = new Set([API_PATH, '/']);
+const KNOWN_APIS = new Set<string>(Object.values(API));
+const HOST_HEADER = /^[A-Za-z0-9.\-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/;
+
+export function createPipeline(deps: PipelineDeps) {
+  const { store, presence } = deps;
+
+  function endpointsFor(req: IncomingMessage): ReturnType<HandlerContext['endpoints']> {
+    let api = deps.publicUrl;
+    if (!api) {
+      const host = req.headers.host && HOST_HEADER.test(req.headers.host) ? req.headers.host : `127.0.0.1:${deps.localPort()}`;
+      api = `http://${host}${API_PATH}`;
+    }
+    const push = new URL(api);
+    push.protocol = push.protocol === 'https:' ? 'wss:' : 'ws:';
+    push.pathname = PUSH_PATH;
+    push.search = '';
+    return { api, push: push.toString() };
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const close = deps.isClosing();
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (!API_PATHS.has(url.pathname)) {
+      const hint = url.pathname === PUSH_PATH ? ' The push socket needs a WebSocket upgrade.' : '';
+      return sendError(res, HTTP_STATUS.notFound, `Nothing is served at ${url.pathname}; the API is at ${API_PATH}.${hint}`, { close });
+    }
+    if (req.method !== 'POST') {
+      res.setHeader('Allow', 'POST');
+      return sendError(res, HTTP_STATUS.methodNotAllowed, 'Only POST is accepted; every call is a POST with a JSON body.', { close });
+    }
+
+    let raw: Buffer;
+    try {
+      raw = await readBody(req, MAX_BODY_BYTES);
+    } catch (err) {
+      if (err instanceof BodyTooLargeError) {
+        sendError(res, HTTP_STATUS.payloadTooLarge, `The request body is larger than ${MAX_BODY_BYTES} bytes.`, { close: true });
+        discardRest(req, 8 * MAX_BODY_BYTES, 2000);
+      } else if (!(err instanceof BodyAbortedError)) {
+        throw err;
+      }
+      return;
+    }
+
+    const srv = url.searchParams.get('srv') ?? '';
+    const api = url.searchParams.get('api') ?? '';
+    let status: number = HTTP_STATUS.ok;
+    let answer: object;
+    try {
+      answer = run(req, srv, api, raw);
+    } catch (err) {
+      if (err instanceof ApiError) {
+        status = err.httpStatus;
+        answer = { status: 'ERROR', errormessage: err.message };
+      } else {
+        deps.log(`internal error on srv=${srv} api=${api}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+        status = HTTP_STATUS.internal;
+        answer = { status: 'ERROR', errormessage: 'The server failed to handle this request. Try again; if it keeps failing, tell the administrator.' };
+      }
+    }
+    sendJson(res, status, answer, { close });
+  }
+
+  function run(req: IncomingMessage, srv: string, api: string, raw: Buffer): object {
+    let body: unknown;
+    try {
+      body = JSON.parse(raw.toString('utf8'));
+    } catch {
+      throw badRequest('The request body is not valid JSON.');
+    }
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw badRequest('The request body must be a JSON object.');
+    const fields = body as Record<string, unknown>;
+    if (typeof fields.action !== 'string') throw badRequest('The field "action" is missing.');
+    const spec = findCall(srv, api, fields.action);
+    if (!spec) {
+      if (!KNOWN_APIS.has(api) || (srv !== 'chatserver' && srv !== 'chatowner')) {
+        throw notFound(`This server does not offer srv=${srv}&api=${api}.`);
+      }
+      throw badRequest(`The action "${fields.action}" is not known for api=${api}.`);
+    }
+    const name = spec.name as CallName;
+    const nowMs = Date.now();
+    const header = (h: string) => {
+      const v = req.headers[h];
+      return Array.isArray(v) ? v[0] : v;
+    };
+
+    let changes: ChangeFeed;
+    const result = store.transaction(() => {
+      const caller = authenticate(
+        store,
+        spec.auth,
+        { station: header('ozeki-station'), user: header('ozeki-user'), signature: header('ozeki-signature') },
+        raw,
+        fields,
+        nowMs,
+      );
+      const parsed = spec.request.safeParse(fields);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0]!;
+        const field = issue.path.length ? `"${issue.path.join('.')}"` : 'the body';
+        throw badRequest(`The field ${field} is not valid: ${issue.message}.`);
+      }
+      changes = new ChangeFeed(store, caller.stationId);
+      const ctx: HandlerContext = {
+        store,
+        caller,
+        nowMs,
+        changes,
+        presence,
+        endpoints: () => endpointsFor(req),
+        serverVersion: deps.serverVersion,
+      };
+      const out = (HANDLERS[name] as (c: HandlerContext, r: unknown) => object)(ctx, parsed.data);
+      if (presence.touch(caller.user.id, nowMs)) changes.availabilityOf(caller.user.id);
+      return out;
+    });
+    changes!.flush(deps.poke);
+    return result;
+  }
+
+  return (req: IncomingMessage, res: ServerResponse): void => {
+    handle(req, res).catch((err: unknown) => {
+      deps.log(`request failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      sendError(res, HTTP_STATUS.internal, 'The server failed to handle this request.', { close: true });
+    });
+  };
+}

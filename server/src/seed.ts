@@ -1,0 +1,82 @@
+/**
+ * `--seed demo`: three demo users who are all friends, a one-to-one conversation for every pair with
+ * a few encrypted messages, optionally many extra conversations for the first user (benchmarks), and
+ * `<data>/demo-accounts.json` with what a person needs to sign in as each of them.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { newMessageId } from '../../protocol/index.js';
+import { addConversation, addMessage, addUser, makeFriends } from './admin.js';
+import type { Store } from './db/store.js';
+
+export const DEMO_ACCOUNTS_FILE = 'demo-accounts.json';
+
+export type DemoAccount = { email: string; userid: string; apikey: string; password: string; nick: string; fullname: string };
+
+const PEOPLE = [
+  { email: 'alice@demo.ozeki.chat', nick: 'Alice', fullname: 'Alice Andersen' },
+  { email: 'bob@demo.ozeki.chat', nick: 'Bob', fullname: 'Bob Brown' },
+  { email: 'carol@demo.ozeki.chat', nick: 'Carol', fullname: 'Carol Clark' },
+];
+
+const SCRIPT: readonly [speaker: 0 | 1, text: string][] = [
+  [0, 'Hi! Have you tried the new desktop client yet?'],
+  [1, 'Just installed it. The offline mode is great: I queued a few messages on the train.'],
+  [0, 'Nice. Everything is end-to-end encrypted too, the server only sees ciphertext.'],
+  [1, 'Perfect. Talk tomorrow? 🙂'],
+];
+
+const DAY = 86_400_000;
+
+export type SeedResult = { accounts: DemoAccount[]; file: string; created: boolean };
+
+export async function seedDemo(store: Store, dataDir: string, opts: { conversations?: number } = {}): Promise<SeedResult> {
+  const file = join(dataDir, DEMO_ACCOUNTS_FILE);
+  if (existsSync(file) && store.users.findByEmail(PEOPLE[0]!.email)) {
+    return { accounts: JSON.parse(readFileSync(file, 'utf8')) as DemoAccount[], file, created: false };
+  }
+  const accounts: DemoAccount[] = [];
+  for (const person of PEOPLE) {
+    const password = `${person.nick.toLowerCase()}-${randomBytes(6).toString('hex')}`;
+    const { userid, apikey } = await addUser(store, { ...person, password });
+    accounts.push({ email: person.email, userid, apikey, password, nick: person.nick, fullname: person.fullname });
+  }
+
+  const now = Date.now();
+  store.transaction(() => {
+    for (let i = 0; i < accounts.length; i++) {
+      for (let j = i + 1; j < accounts.length; j++) {
+        const a = accounts[i]!;
+        const b = accounts[j]!;
+        makeFriends(store, a.userid, b.userid);
+        const startMs = now - (i + j) * DAY / 2 - 3600_000;
+        const conversation = addConversation(store, { participantIds: [a.userid, b.userid], name: `${a.nick} and ${b.nick}` });
+        SCRIPT.forEach(([speaker, text], k) => {
+          const createdMs = startMs + k * 7 * 60_000;
+          addMessage(store, conversation, {
+            id: newMessageId(),
+            from: (speaker === 0 ? a : b).userid,
+            text,
+            createdMs,
+            // The last message disappears after a week, the others after thirty days.
+            validUntilMs: createdMs + (k === SCRIPT.length - 1 ? 7 : 30) * DAY,
+          });
+        });
+      }
+    }
+    const [first, ...others] = accounts as [DemoAccount, ...DemoAccount[]];
+    for (let n = 1; n <= (opts.conversations ?? 0); n++) {
+      const withAll = n % 3 === 0;
+      addConversation(store, {
+        participantIds: withAll ? [first.userid, ...others.map((o) => o.userid)] : [first.userid, others[n % others.length]!.userid],
+        name: `Project ${n}`,
+        isgroup: true,
+        lastaccessMs: now - 2 * DAY - n * 60_000,
+      });
+    }
+  });
+
+  writeFileSync(file, `${JSON.stringify(accounts, null, 2)}\n`, { mode: 0o600 });
+  return { accounts, file, created: true };
+}

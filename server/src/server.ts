@@ -1,0 +1,125 @@
+/** Starts the reference server: the HTTP API, the push socket, periodic upkeep and a clean shutdown. */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { API_PATH, PUSH_PATH } from '../../protocol/index.js';
+import { ChangeFeed } from './changes.js';
+import { Store } from './db/store.js';
+import { createPipeline } from './http/pipeline.js';
+import { writeRawError } from './http/respond.js';
+import { Presence } from './presence.js';
+import { PushHub } from './push.js';
+
+export const SERVER_VERSION = '2.0.0-reference';
+
+export type ServerOptions = {
+  dataDir: string;
+  /** 0 picks a free port. */
+  port: number;
+  host?: string;
+  /** Base URL handed to clients in `urls`; by default the Host they used. */
+  publicUrl?: string | null;
+  log?: (line: string) => void;
+};
+
+export type RunningServer = {
+  /** The API URL a client types in, e.g. http://127.0.0.1:9080/ozeki/index.php */
+  url: string;
+  port: number;
+  store: Store;
+  push: PushHub;
+  /** Stops taking requests, lets the ones in flight finish, then closes the database. */
+  close(): Promise<void>;
+};
+
+const UPKEEP_MS = 60_000;
+const SHUTDOWN_GRACE_MS = 10_000;
+
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const host = options.host ?? '127.0.0.1';
+  const store = new Store(options.dataDir);
+  const presence = new Presence();
+  const push = new PushHub(store, presence, log);
+  let closing: Promise<void> | null = null;
+
+  const http: Server = createServer({
+    requestTimeout: 15_000,
+    headersTimeout: 10_000,
+    keepAliveTimeout: 5_000,
+    connectionsCheckingInterval: 1_000,
+    maxHeaderSize: 16 * 1024,
+  });
+  http.on(
+    'request',
+    createPipeline({
+      store,
+      presence,
+      poke: push.poke,
+      serverVersion: SERVER_VERSION,
+      publicUrl: options.publicUrl ?? null,
+      localPort: () => (http.address() as AddressInfo).port,
+      isClosing: () => closing !== null,
+      log,
+    }),
+  );
+  http.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable || err.code === 'ECONNRESET') return void socket.destroy();
+    if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') return writeRawError(socket, 408, 'The request took too long to arrive.');
+    if (err.code === 'HPE_HEADER_OVERFLOW') return writeRawError(socket, 431, 'The request headers are too large.');
+    writeRawError(socket, 400, 'The request is not valid HTTP.');
+  });
+  http.on('upgrade', (req, socket, head) => {
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    if (path !== PUSH_PATH || closing) return writeRawError(socket, 404, `WebSocket upgrades are served only at ${PUSH_PATH}.`);
+    push.handleUpgrade(req, socket, head);
+  });
+
+  const upkeep = setInterval(() => {
+    const now = Date.now();
+    try {
+      const feed = new ChangeFeed(store, null);
+      store.transaction(() => {
+        store.seenSignatures.purge(now);
+        store.messages.purgeExpired(now);
+        for (const userId of presence.sweep(now)) feed.availabilityOf(userId);
+      });
+      feed.flush(push.poke);
+    } catch (err) {
+      log(`upkeep failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }, UPKEEP_MS);
+  upkeep.unref();
+
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(options.port, host, () => {
+      http.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (http.address() as AddressInfo).port;
+  const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
+
+  return {
+    url: `http://${urlHost}:${port}${API_PATH}`,
+    port,
+    store,
+    push,
+    close() {
+      closing ??= (async () => {
+        clearInterval(upkeep);
+        push.close();
+        await new Promise<void>((resolve) => {
+          const force = setTimeout(() => http.closeAllConnections(), SHUTDOWN_GRACE_MS);
+          http.close(() => {
+            clearTimeout(force);
+            resolve();
+          });
+          http.closeIdleConnections();
+        });
+        store.close();
+      })();
+      return closing;
+    },
+  };
+}

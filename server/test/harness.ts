@@ -1,0 +1,230 @@
+/**
+ * Test harness: a real reference server on a loopback port with a real SQLite file in a temporary
+ * folder, seeded with the demo users, and a client that signs requests exactly as the profile says.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import WebSocket from 'ws';
+import {
+  API,
+  CALLS,
+  CLIENT_VERSION_CODE,
+  SERVICE,
+  encodeRequest,
+  endpointUrl,
+  formatTimestamp,
+  newConversationKey,
+  newNonce,
+  newStationId,
+  publicKeyFromBase64,
+  sealText,
+  signBody,
+  unlockPrivateKey,
+  unwrapConversationKey,
+  wrapConversationKey,
+  type CallName,
+  type PayloadOf,
+  type PushServerFrame,
+} from '../../protocol/index.js';
+import { Store } from '../src/db/store.js';
+import { seedDemo, type DemoAccount } from '../src/seed.js';
+import { startServer, type RunningServer } from '../src/server.js';
+
+export type TestServer = {
+  server: RunningServer;
+  dataDir: string;
+  accounts: DemoAccount[];
+  /** Stops the server (keeping the data folder unless `remove`). */
+  stop(opts?: { remove?: boolean }): Promise<void>;
+  /** Starts a new server on the same data folder. */
+  restart(): Promise<TestServer>;
+};
+
+export function tempDataDir(): string {
+  return mkdtempSync(join(tmpdir(), 'ozeki-server-test-'));
+}
+
+export async function startTestServer(opts: { dataDir?: string; conversations?: number; seed?: boolean } = {}): Promise<TestServer> {
+  const dataDir = opts.dataDir ?? tempDataDir();
+  let accounts: DemoAccount[] = [];
+  if (opts.seed !== false) {
+    const store = new Store(dataDir);
+    try {
+      accounts = (await seedDemo(store, dataDir, { conversations: opts.conversations ?? 0 })).accounts;
+    } finally {
+      store.close();
+    }
+  }
+  const server = await startServer({ dataDir, port: 0, log: () => {} });
+  return {
+    server,
+    dataDir,
+    accounts,
+    async stop({ remove = false } = {}) {
+      await server.close();
+      if (remove) rmSync(dataDir, { recursive: true, force: true });
+    },
+    restart: () => startTestServer({ dataDir, seed: opts.seed }),
+  };
+}
+
+export type Reply = { http: number; json: any; text: string };
+
+/** Sends raw bytes to the API and reads the answer as JSON (when it is). */
+export async function rawPost(url: string, body: string | Uint8Array, headers: Record<string, string> = {}): Promise<Reply> {
+  const res = await fetch(url, { method: 'POST', body, headers: { 'Content-Type': 'application/json', ...headers } });
+  const text = await res.text();
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { http: res.status, json, text };
+}
+
+/** A signed-in client of one demo account, on its own station. */
+export class TestClient {
+  readonly station = newStationId();
+  urls: Record<string, string> = {};
+  login: any;
+
+  constructor(
+    readonly baseUrl: string,
+    readonly account: DemoAccount,
+  ) {}
+
+  get userid(): string {
+    return this.account.userid;
+  }
+
+  urlFor(name: CallName): string {
+    const spec = CALLS[name];
+    return this.urls[spec.urlKey] ?? endpointUrl(this.baseUrl, spec.service, API[spec.urlKey]);
+  }
+
+  /** Logs in, binding this station; keeps the URLs the server returned. */
+  async signIn(): Promise<this> {
+    const reply = await this.call('login', { apikey: this.account.apikey });
+    if (reply.http !== 200) throw new Error(`login failed: ${reply.text}`);
+    this.login = reply.json;
+    this.urls = reply.json.urls;
+    return this;
+  }
+
+  async call<N extends CallName>(name: N, payload: PayloadOf<N>, now?: number): Promise<Reply> {
+    const { body, headers } = encodeRequest(
+      name,
+      payload,
+      { station: this.station, user: this.account.userid, apikey: this.account.apikey },
+      now,
+    );
+    return rawPost(this.urlFor(name), body, headers);
+  }
+
+  /** Signs an arbitrary body (for hostile tests) with this client's key and headers. */
+  async signed(name: CallName, fields: Record<string, unknown>, headers: Record<string, string> = {}): Promise<Reply> {
+    const body = JSON.stringify(fields);
+    return rawPost(this.urlFor(name), body, {
+      'Ozeki-Station': this.station,
+      'Ozeki-User': this.account.userid,
+      'Ozeki-Signature': signBody(body, this.account.apikey),
+      ...headers,
+    });
+  }
+
+  /** Common fields of a signed body, for building requests by hand. */
+  static common(now = Date.now()): { clientversioncode: number; timestamp: string; nonce: string } {
+    return { clientversioncode: CLIENT_VERSION_CODE, timestamp: formatTimestamp(now), nonce: newNonce() };
+  }
+
+  async conversations(): Promise<any[]> {
+    const reply = await this.call('conversationList', {});
+    if (reply.http !== 200) throw new Error(`list failed: ${reply.text}`);
+    return reply.json.conversations;
+  }
+
+  async conversationWith(other: TestClient): Promise<any> {
+    const list = await this.conversations();
+    const found = list.find((c) => !c.isgroup && c.participantids.includes(other.userid));
+    if (!found) throw new Error('no 1:1 conversation');
+    return found;
+  }
+
+  /** The conversation key, unwrapped with this user's private key as a real client would. */
+  conversationKey(conversation: { secret: string }): Buffer {
+    const privateKey = unlockPrivateKey(this.login.rsakey, this.account.password);
+    return unwrapConversationKey(conversation.secret, privateKey);
+  }
+
+  /** Opens a push socket and authenticates it; resolves once the server says ready. */
+  async openPush(): Promise<PushSocket> {
+    const ws = new WebSocket(this.login.listeners.ws);
+    const frames: PushServerFrame[] = [];
+    const waiters: Array<() => void> = [];
+    ws.on('message', (data) => {
+      frames.push(JSON.parse(data.toString()));
+      waiters.splice(0).forEach((w) => w());
+    });
+    await new Promise<void>((resolve, reject) => {
+      ws.once('open', () => resolve());
+      ws.once('error', reject);
+    });
+    const body = JSON.stringify({ action: 'subscribe', ...TestClient.common() });
+    ws.send(JSON.stringify({ type: 'auth', station: this.station, user: this.userid, signature: signBody(body, this.account.apikey), body }));
+    const socket = new PushSocket(ws, frames, waiters);
+    await socket.next('ready');
+    return socket;
+  }
+}
+
+export class PushSocket {
+  constructor(
+    readonly ws: WebSocket,
+    readonly frames: PushServerFrame[],
+    private readonly waiters: Array<() => void>,
+  ) {}
+
+  /** Waits for the next frame of this type (counting from the frames not yet taken). */
+  async next(type: PushServerFrame['type'], timeoutMs = 5000): Promise<PushServerFrame> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const i = this.frames.findIndex((f) => f.type === type);
+      if (i >= 0) return this.frames.splice(i, 1)[0]!;
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`no "${type}" frame within ${timeoutMs} ms`);
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, left);
+        this.waiters.push(() => {
+          clearTimeout(t);
+          resolve();
+        });
+      });
+    }
+  }
+
+  close(): void {
+    this.ws.close();
+  }
+}
+
+/** Signs in every demo account on the server, each on its own station. */
+export async function signInAll(t: TestServer): Promise<TestClient[]> {
+  return Promise.all(t.accounts.map((a) => new TestClient(t.server.url, a).signIn()));
+}
+
+/** Builds a profile `create` request as a client would: a new key wrapped for every participant. */
+export function createPayload(
+  creator: TestClient,
+  participants: { userid: string; publickey: string }[],
+  name: string,
+  isgroup: boolean,
+): PayloadOf<'create'> & { key: Buffer } {
+  const key = newConversationKey();
+  const secrets: Record<string, string> = {};
+  for (const p of participants) secrets[p.userid] = wrapConversationKey(key, publicKeyFromBase64(p.publickey));
+  return { participantids: participants.map((p) => p.userid), isgroup, displayname: sealText(key, name), secrets, key };
+}
+
+export { SERVICE };
