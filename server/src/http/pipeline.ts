@@ -16,6 +16,7 @@ import {
 import { ApiError, badRequest, notFound } from '../api-error.js';
 import { authenticate } from '../auth.js';
 import { ChangeFeed, type Poke } from '../changes.js';
+import { CommitGroup } from '../commit-group.js';
 import type { Store } from '../db/store.js';
 import { HANDLERS } from '../handlers/index.js';
 import type { HandlerContext } from '../handlers/context.js';
@@ -41,6 +42,7 @@ const HOST_HEADER = /^[A-Za-z0-9.\-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?
 
 export function createPipeline(deps: PipelineDeps) {
   const { store, presence } = deps;
+  const commits = new CommitGroup(store);
 
   function endpointsFor(req: IncomingMessage): ReturnType<HandlerContext['endpoints']> {
     let api = deps.publicUrl;
@@ -85,7 +87,7 @@ export function createPipeline(deps: PipelineDeps) {
     let status: number = HTTP_STATUS.ok;
     let answer: object;
     try {
-      answer = run(req, srv, api, raw);
+      answer = await run(req, srv, api, raw);
     } catch (err) {
       if (err instanceof ApiError) {
         status = err.httpStatus;
@@ -99,7 +101,7 @@ export function createPipeline(deps: PipelineDeps) {
     sendJson(res, status, answer, { close });
   }
 
-  function run(req: IncomingMessage, srv: string, api: string, raw: Buffer): object {
+  async function run(req: IncomingMessage, srv: string, api: string, raw: Buffer): Promise<object> {
     let body: unknown;
     try {
       body = JSON.parse(raw.toString('utf8'));
@@ -124,7 +126,7 @@ export function createPipeline(deps: PipelineDeps) {
     };
 
     let changes: ChangeFeed;
-    const result = store.transaction(() => {
+    const result = await commits.run(() => {
       const caller = authenticate(
         store,
         spec.auth,
