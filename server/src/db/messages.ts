@@ -38,6 +38,7 @@ export class Messages {
   private readonly insertReportStmt;
   private readonly insertReceiptStmt;
   private readonly purgeExpiredStmt;
+  private readonly purgeExpiredReceiptsStmt;
   private readonly statements = new Map<string, Statement<unknown[]>>();
 
   constructor(db: Db) {
@@ -55,6 +56,9 @@ export class Messages {
       'INSERT OR IGNORE INTO receipts (conversation_id, message_id, user_id, type) VALUES (?, ?, ?, ?)',
     );
     this.purgeExpiredStmt = db.prepare('DELETE FROM messages WHERE valid_until_ms <= ?');
+    this.purgeExpiredReceiptsStmt = db.prepare(
+      'DELETE FROM receipts WHERE (conversation_id, message_id) IN (SELECT conversation_id, id FROM messages WHERE valid_until_ms <= ?)',
+    );
   }
 
   /** Cursor queries are built from a few shapes; each is prepared once. */
@@ -85,7 +89,9 @@ export class Messages {
     }
   }
 
+  /** Deletes expired messages and the receipts that pointed at them. */
   purgeExpired(nowMs: number): number {
+    this.purgeExpiredReceiptsStmt.run(nowMs);
     return this.purgeExpiredStmt.run(nowMs).changes;
   }
 

@@ -53,7 +53,8 @@ export const add: Handler<'add'> = (ctx, req) => {
   const createdByClient = parseTimestamp(msg.Created)!;
   const validUntil = parseTimestamp(msg.ValidUntil)!;
   if (validUntil <= createdByClient) throw badRequest('The message\'s ValidUntil must be later than its Created time.');
-  if (validUntil - createdByClient > MAX_MESSAGE_LIFETIME_DAYS * 86_400_000) {
+  // The stored Created is the server's (below), so a future-dated client Created must not stretch the lifetime.
+  if (validUntil - Math.min(createdByClient, ctx.nowMs) > MAX_MESSAGE_LIFETIME_DAYS * 86_400_000) {
     throw badRequest(`A message may live at most ${MAX_MESSAGE_LIFETIME_DAYS} days.`);
   }
   if (validUntil <= ctx.nowMs) throw badRequest('The message expired before it reached the server (its ValidUntil has passed).');
@@ -121,14 +122,14 @@ export const viewedReport: Handler<'viewedReport'> = (ctx, req) => {
 
 /**
  * Notes that the caller has received or seen these messages. Only other people's messages that
- * still exist count, each once per user and type; the new ones become one report.
+ * still exist and have not expired count, each once per user and type; the new ones become one report.
  */
 function recordReceipts(ctx: HandlerContext, row: ConversationForUser, messageIds: readonly string[], type: 'delivered' | 'viewed'): void {
   const me = ctx.caller.user.id;
   const { messages } = ctx.store;
   const fresh = messageIds.filter((id) => {
     const m = messages.get(row.id, id);
-    return m !== undefined && m.sender_id !== me && messages.addReceipt(row.id, id, me, type);
+    return m !== undefined && m.valid_until_ms > ctx.nowMs && m.sender_id !== me && messages.addReceipt(row.id, id, me, type);
   });
   if (!fresh.length) return;
   const id = newReportId();
