@@ -20,6 +20,7 @@ import {
 } from '../../protocol/index.js';
 import { ChangeFeed } from './changes.js';
 import type { Store } from './db/store.js';
+import type { NewUser } from './db/users.js';
 
 export class AdminError extends Error {}
 
@@ -27,20 +28,40 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 export type NewUserInput = { email: string; nick: string; fullname: string; password: string };
 
-export async function addUser(store: Store, input: NewUserInput): Promise<{ userid: string; apikey: string }> {
+/** Validates the input and makes the user's keys and API key; nothing is stored yet. */
+export async function prepareUser(input: NewUserInput): Promise<NewUser> {
   const email = input.email.trim().toLowerCase();
   if (!EMAIL.test(email)) throw new AdminError(`"${input.email}" is not an e-mail address.`);
   if (!input.nick.trim()) throw new AdminError('A nick is required.');
   if (input.password.length < 8) throw new AdminError('The encryption password must be at least 8 characters long.');
-  if (store.users.findByEmail(email)) throw new AdminError(`A user with the e-mail ${email} already exists.`);
   const keys = await generateUserKeyPair(input.password);
-  const userid = userIdFromEmail(email);
-  const apikey = newApiKey();
-  store.users.add(
-    { id: userid, email, apikey, nick: input.nick.trim(), fullname: input.fullname.trim() || input.nick.trim(), ...keys },
-    Date.now(),
-  );
-  return { userid, apikey };
+  return {
+    id: userIdFromEmail(email),
+    email,
+    apikey: newApiKey(),
+    nick: input.nick.trim(),
+    fullname: input.fullname.trim() || input.nick.trim(),
+    ...keys,
+  };
+}
+
+export function insertUser(store: Store, user: NewUser): void {
+  const taken = () => new AdminError(`A user with the e-mail ${user.email} already exists.`);
+  if (store.users.findByEmail(user.email)) throw taken();
+  try {
+    store.users.add(user, Date.now());
+  } catch (err) {
+    // Another add-user for the same address won the race between our check and the insert.
+    if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE' || (err as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') throw taken();
+    throw err;
+  }
+}
+
+export async function addUser(store: Store, input: NewUserInput): Promise<{ userid: string; apikey: string }> {
+  if (store.users.findByEmail(input.email.trim())) throw new AdminError(`A user with the e-mail ${input.email.trim().toLowerCase()} already exists.`);
+  const user = await prepareUser(input);
+  insertUser(store, user);
+  return { userid: user.id, apikey: user.apikey };
 }
 
 export function requireUserByEmail(store: Store, email: string): string {

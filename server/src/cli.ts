@@ -80,6 +80,9 @@ async function serve(values: ReturnType<typeof parse>['values']): Promise<void> 
     try {
       const seeded = await seedDemo(store, dataDir, { conversations });
       console.log(`${seeded.created ? 'Seeded' : 'Already seeded:'} demo accounts in ${seeded.file}`);
+      if (!seeded.created && conversations > 0) {
+        console.log(`Note: --conversations ${conversations} is ignored because this folder is already seeded; use a new --data folder.`);
+      }
       for (const a of seeded.accounts) console.log(`  ${a.nick.padEnd(6)} ${a.email}`);
     } finally {
       store.close();
@@ -107,7 +110,11 @@ async function serve(values: ReturnType<typeof parse>['values']): Promise<void> 
   process.on('SIGINT', () => stop('SIGINT'));
 }
 
+const ADMIN_COMMANDS = new Set(['add-user', 'add-friends', 'add-conversation']);
+
 async function administer(command: string, values: ReturnType<typeof parse>['values']): Promise<void> {
+  // Before opening the store: a mistyped command must not create a database (or the default data folder).
+  if (!ADMIN_COMMANDS.has(command)) throw new UsageError(`Unknown command "${command}".`);
   const store = new Store(values.data ?? defaultDataDir());
   const emails = values.email ?? [];
   try {

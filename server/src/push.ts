@@ -20,6 +20,8 @@ import type { Store } from './db/store.js';
 import type { Presence } from './presence.js';
 
 const HEARTBEAT_MS = 30_000;
+/** How long a closing server waits for peers to answer its close frame before cutting them off. */
+const SHUTDOWN_CLOSE_GRACE_MS = 2_000;
 
 type Subscriber = { station: string; user: string; alive: boolean };
 
@@ -56,6 +58,12 @@ export class PushHub {
   close(): void {
     clearInterval(this.heartbeat);
     for (const ws of this.wss.clients) ws.close(PUSH_CLOSE.serverShutdown, 'server shutting down');
+    // A peer that never answers the closing handshake would otherwise hold the HTTP server's close
+    // (and so the process) for ws's 30 s close timeout; closeAllConnections does not reach upgraded sockets.
+    const force = setTimeout(() => {
+      for (const ws of this.wss.clients) ws.terminate();
+    }, SHUTDOWN_CLOSE_GRACE_MS);
+    force.unref();
     this.wss.close();
   }
 

@@ -4,10 +4,10 @@
  * `<data>/demo-accounts.json` with what a person needs to sign in as each of them.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { newMessageId } from '../../protocol/index.js';
-import { addConversation, addMessage, addUser, makeFriends } from './admin.js';
+import { addConversation, addMessage, insertUser, makeFriends, prepareUser } from './admin.js';
 import type { Store } from './db/store.js';
 
 export const DEMO_ACCOUNTS_FILE = 'demo-accounts.json';
@@ -36,15 +36,29 @@ export async function seedDemo(store: Store, dataDir: string, opts: { conversati
   if (existsSync(file) && store.users.findByEmail(PEOPLE[0]!.email)) {
     return { accounts: JSON.parse(readFileSync(file, 'utf8')) as DemoAccount[], file, created: false };
   }
-  const accounts: DemoAccount[] = [];
-  for (const person of PEOPLE) {
-    const password = `${person.nick.toLowerCase()}-${randomBytes(6).toString('hex')}`;
-    const { userid, apikey } = await addUser(store, { ...person, password });
-    accounts.push({ email: person.email, userid, apikey, password, nick: person.nick, fullname: person.fullname });
-  }
+  // Keys first (slow, async), then the accounts file, then every row in one transaction: a crash at
+  // any point leaves either no demo data or all of it, never users whose keys nobody has.
+  const prepared = await Promise.all(
+    PEOPLE.map(async (person) => {
+      const password = `${person.nick.toLowerCase()}-${randomBytes(6).toString('hex')}`;
+      return { person, password, user: await prepareUser({ ...person, password }) };
+    }),
+  );
+  const accounts: DemoAccount[] = prepared.map(({ person, password, user }) => ({
+    email: person.email,
+    userid: user.id,
+    apikey: user.apikey,
+    password,
+    nick: person.nick,
+    fullname: person.fullname,
+  }));
+  const partial = `${file}.partial`;
+  writeFileSync(partial, `${JSON.stringify(accounts, null, 2)}\n`, { mode: 0o600 });
+  renameSync(partial, file);
 
   const now = Date.now();
   store.transaction(() => {
+    for (const { user } of prepared) insertUser(store, user);
     for (let i = 0; i < accounts.length; i++) {
       for (let j = i + 1; j < accounts.length; j++) {
         const a = accounts[i]!;
@@ -77,6 +91,5 @@ export async function seedDemo(store: Store, dataDir: string, opts: { conversati
     }
   });
 
-  writeFileSync(file, `${JSON.stringify(accounts, null, 2)}\n`, { mode: 0o600 });
   return { accounts, file, created: true };
 }

@@ -1,5 +1,5 @@
 /** Starts the reference server: the HTTP API, the push socket, periodic upkeep and a clean shutdown. */
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { API_PATH, PUSH_PATH } from '../../protocol/index.js';
 import { ChangeFeed } from './changes.js';
@@ -62,6 +62,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       log,
     }),
   );
+  // Answers still being worked on when the server starts closing go out with Connection: close, so a
+  // keep-alive client does not hold the shutdown open for keepAliveTimeout.
+  const inFlight = new Set<ServerResponse>();
+  http.on('request', (_req, res: ServerResponse) => {
+    inFlight.add(res);
+    res.once('close', () => inFlight.delete(res));
+  });
   http.on('clientError', (err: NodeJS.ErrnoException, socket) => {
     if (!socket.writable || err.code === 'ECONNRESET') return void socket.destroy();
     if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') return writeRawError(socket, 408, 'The request took too long to arrive.');
@@ -69,7 +76,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     writeRawError(socket, 400, 'The request is not valid HTTP.');
   });
   http.on('upgrade', (req, socket, head) => {
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    // Node's parser lets through targets such as `http://[bad` that are not URLs; throwing here
+    // would leave the socket open forever (and hold every later close()).
+    const path = URL.canParse(req.url ?? '/', 'http://localhost') ? new URL(req.url ?? '/', 'http://localhost').pathname : null;
+    if (path === null) return writeRawError(socket, 400, 'The request target is not a valid URL.');
     if (path !== PUSH_PATH || closing) return writeRawError(socket, 404, `WebSocket upgrades are served only at ${PUSH_PATH}.`);
     push.handleUpgrade(req, socket, head);
   });
@@ -90,13 +100,21 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   }, UPKEEP_MS);
   upkeep.unref();
 
-  await new Promise<void>((resolve, reject) => {
-    http.once('error', reject);
-    http.listen(options.port, host, () => {
-      http.off('error', reject);
-      resolve();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      http.once('error', reject);
+      http.listen(options.port, host, () => {
+        http.off('error', reject);
+        resolve();
+      });
     });
-  });
+  } catch (err) {
+    // Could not listen (port taken, no permission): release what was opened before failing.
+    clearInterval(upkeep);
+    push.close();
+    store.close();
+    throw err;
+  }
   const port = (http.address() as AddressInfo).port;
   const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
 
@@ -108,6 +126,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     close() {
       closing ??= (async () => {
         clearInterval(upkeep);
+        for (const res of inFlight) if (!res.headersSent) res.setHeader('Connection', 'close');
         push.close();
         await new Promise<void>((resolve) => {
           const force = setTimeout(() => http.closeAllConnections(), SHUTDOWN_GRACE_MS);

@@ -25,6 +25,8 @@ export const login: Handler<'login'> = (ctx) => {
 };
 
 function setAvailability(ctx: HandlerContext, availability: string): object {
+  // Clients repeat useravailable (at start, after a reconnect); only a real change wakes the friends.
+  if (ctx.caller.user.availability === availability) return { ...OK };
   ctx.store.users.setAvailability(ctx.caller.user.id, availability);
   ctx.changes.availabilityOf(ctx.caller.user.id);
   return { ...OK };
