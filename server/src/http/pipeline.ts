@@ -47,8 +47,10 @@ export function createPipeline(deps: PipelineDeps) {
   function endpointsFor(req: IncomingMessage): ReturnType<HandlerContext['endpoints']> {
     let api = deps.publicUrl;
     if (!api) {
-      const host = req.headers.host && HOST_HEADER.test(req.headers.host) ? req.headers.host : `127.0.0.1:${deps.localPort()}`;
-      api = `http://${host}${API_PATH}`;
+      // The Host header is the client's; one that does not make a URL (e.g. port 99999) is ignored.
+      const host = req.headers.host;
+      const fromHost = host && HOST_HEADER.test(host) ? `http://${host}${API_PATH}` : null;
+      api = fromHost && URL.canParse(fromHost) ? fromHost : `http://127.0.0.1:${deps.localPort()}${API_PATH}`;
     }
     const push = new URL(api);
     push.protocol = push.protocol === 'https:' ? 'wss:' : 'ws:';
@@ -59,7 +61,13 @@ export function createPipeline(deps: PipelineDeps) {
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const close = deps.isClosing();
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    // Node's parser lets through request targets such as `http://[bad` that are not URLs.
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://localhost');
+    } catch {
+      return sendError(res, HTTP_STATUS.badRequest, 'The request target is not a valid URL.', { close: true });
+    }
     if (!API_PATHS.has(url.pathname)) {
       const hint = url.pathname === PUSH_PATH ? ' The push socket needs a WebSocket upgrade.' : '';
       return sendError(res, HTTP_STATUS.notFound, `Nothing is served at ${url.pathname}; the API is at ${API_PATH}.${hint}`, { close });
@@ -116,7 +124,8 @@ export function createPipeline(deps: PipelineDeps) {
       if (!KNOWN_APIS.has(api) || (srv !== 'chatserver' && srv !== 'chatowner')) {
         throw notFound(`This server does not offer srv=${srv}&api=${api}.`);
       }
-      throw badRequest(`The action "${fields.action}" is not known for api=${api}.`);
+      const action = fields.action.length > 64 ? `${fields.action.slice(0, 64)}…` : fields.action;
+      throw badRequest(`The action "${action}" is not known for api=${api}.`);
     }
     const name = spec.name as CallName;
     const nowMs = Date.now();
@@ -126,7 +135,7 @@ export function createPipeline(deps: PipelineDeps) {
     };
 
     let changes: ChangeFeed;
-    const result = await commits.run(() => {
+    const outcome = await commits.run(() => {
       const caller = authenticate(
         store,
         spec.auth,
@@ -135,28 +144,38 @@ export function createPipeline(deps: PipelineDeps) {
         fields,
         nowMs,
       );
-      const parsed = spec.request.safeParse(fields);
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0]!;
-        const field = issue.path.length ? `"${issue.path.join('.')}"` : 'the body';
-        throw badRequest(`The field ${field} is not valid: ${issue.message}.`);
+      // Once authenticated, the signature is spent: a refusal below undoes the handler's work (its
+      // own savepoint) but not the replay record, so the same bytes can never be tried again.
+      try {
+        const value = store.db.transaction(() => {
+          const parsed = spec.request.safeParse(fields);
+          if (!parsed.success) {
+            const issue = parsed.error.issues[0]!;
+            const field = issue.path.length ? `"${issue.path.join('.')}"` : 'the body';
+            throw badRequest(`The field ${field} is not valid: ${issue.message}.`);
+          }
+          changes = new ChangeFeed(store, caller.stationId);
+          const ctx: HandlerContext = {
+            store,
+            caller,
+            nowMs,
+            changes,
+            presence,
+            endpoints: () => endpointsFor(req),
+            serverVersion: deps.serverVersion,
+          };
+          const out = (HANDLERS[name] as (c: HandlerContext, r: unknown) => object)(ctx, parsed.data);
+          if (presence.touch(caller.user.id, nowMs)) changes.availabilityOf(caller.user.id);
+          return out;
+        })();
+        return { ok: true as const, value };
+      } catch (error) {
+        return { ok: false as const, error };
       }
-      changes = new ChangeFeed(store, caller.stationId);
-      const ctx: HandlerContext = {
-        store,
-        caller,
-        nowMs,
-        changes,
-        presence,
-        endpoints: () => endpointsFor(req),
-        serverVersion: deps.serverVersion,
-      };
-      const out = (HANDLERS[name] as (c: HandlerContext, r: unknown) => object)(ctx, parsed.data);
-      if (presence.touch(caller.user.id, nowMs)) changes.availabilityOf(caller.user.id);
-      return out;
     });
+    if (!outcome.ok) throw outcome.error;
     changes!.flush(deps.poke);
-    return result;
+    return outcome.value;
   }
 
   return (req: IncomingMessage, res: ServerResponse): void => {
