@@ -41,8 +41,8 @@ export class CommitGroup {
       this.store.transaction(() => {
         for (const job of batch) {
           try {
-            // A nested better-sqlite3 transaction is a SAVEPOINT: a throw undoes just this job.
-            outcomes.push({ ok: true, value: this.store.db.transaction(job.work)() });
+            // A savepoint: a throw undoes just this job.
+            outcomes.push({ ok: true, value: this.store.savepoint(job.work) });
           } catch (error) {
             outcomes.push({ ok: false, error });
           }

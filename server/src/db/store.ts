@@ -15,6 +15,8 @@ export class Store {
   readonly messages: Messages;
   readonly notifications: NotificationQueue;
   readonly seenSignatures: SeenSignatures;
+  // better-sqlite3 builds a wrapper for each db.transaction(fn); one generic runner serves every call.
+  private readonly runInTransaction: (work: () => unknown) => unknown;
 
   constructor(dataDir: string) {
     this.db = openDatabase(join(dataDir, DATABASE_FILE));
@@ -23,11 +25,20 @@ export class Store {
     this.messages = new Messages(this.db);
     this.notifications = new NotificationQueue(this.db);
     this.seenSignatures = new SeenSignatures(this.db);
+    this.runInTransaction = this.db.transaction((work: () => unknown) => work());
   }
 
   /** Runs `work` in one write transaction (IMMEDIATE, so concurrent writers queue instead of failing). */
   transaction<T>(work: () => T): T {
-    return this.db.transaction(work).immediate();
+    return (this.runInTransaction as unknown as { immediate: (w: () => T) => T }).immediate(work);
+  }
+
+  /**
+   * Inside a transaction: runs `work` in a savepoint, so a throw undoes only `work`'s writes.
+   * Outside one it is a transaction of its own.
+   */
+  savepoint<T>(work: () => T): T {
+    return this.runInTransaction(work) as T;
   }
 
   close(): void {

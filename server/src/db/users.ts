@@ -17,6 +17,11 @@ export type UserRow = {
 export type NewUser = Omit<UserRow, 'availability' | 'workspace' | 'created'>;
 
 export class Users {
+  // Hot path: every signed request looks up its user and station. A user's keys and names never
+  // change once created, and a station binding is never undone, so positive lookups are cached.
+  // (The admin commands, which may run in another process, only ever add rows.)
+  private readonly userCache = new Map<string, UserRow>();
+  private readonly stationCache = new Map<string, string>();
   private readonly byId;
   private readonly byApiKey;
   private readonly byEmail;
@@ -55,7 +60,11 @@ export class Users {
   }
 
   get(id: string): UserRow | undefined {
-    return this.byId.get(id);
+    const cached = this.userCache.get(id);
+    if (cached) return cached;
+    const row = this.byId.get(id);
+    if (row) this.userCache.set(id, row);
+    return row;
   }
   findByApiKey(apikey: string): UserRow | undefined {
     return this.byApiKey.get(apikey);
@@ -72,7 +81,11 @@ export class Users {
 
   /** The user a station is bound to, if any. */
   stationUser(stationId: string): string | undefined {
-    return this.stationOwner.get(stationId)?.user_id;
+    const cached = this.stationCache.get(stationId);
+    if (cached) return cached;
+    const owner = this.stationOwner.get(stationId)?.user_id;
+    if (owner) this.stationCache.set(stationId, owner);
+    return owner;
   }
   bind(stationId: string, userId: string, now: number): void {
     this.bindStation.run(stationId, userId, now);
@@ -97,6 +110,7 @@ export class Users {
 
   setAvailability(userId: string, availability: string): void {
     this.setAvailabilityStmt.run(availability, userId);
+    this.userCache.delete(userId);
   }
 
   workspaceHolder(name: string): string | undefined {
@@ -104,5 +118,6 @@ export class Users {
   }
   setWorkspace(userId: string, name: string): void {
     this.setWorkspaceStmt.run(name, userId);
+    this.userCache.delete(userId);
   }
 }

@@ -147,7 +147,7 @@ export function createPipeline(deps: PipelineDeps) {
       // Once authenticated, the signature is spent: a refusal below undoes the handler's work (its
       // own savepoint) but not the replay record, so the same bytes can never be tried again.
       try {
-        const value = store.db.transaction(() => {
+        const value = store.savepoint(() => {
           const parsed = spec.request.safeParse(fields);
           if (!parsed.success) {
             const issue = parsed.error.issues[0]!;
@@ -167,7 +167,7 @@ export function createPipeline(deps: PipelineDeps) {
           const out = (HANDLERS[name] as (c: HandlerContext, r: unknown) => object)(ctx, parsed.data);
           if (presence.touch(caller.user.id, nowMs)) changes.availabilityOf(caller.user.id);
           return out;
-        })();
+        });
         return { ok: true as const, value };
       } catch (error) {
         return { ok: false as const, error };
