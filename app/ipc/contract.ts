@@ -1,0 +1,130 @@
+/**
+ * THE IPC contract: every channel the renderer may invoke, with the schema its arguments must pass
+ * (checked at runtime in the main process) and the type of its result, and every event the main
+ * process sends. Nothing else crosses. The renderer imports only types from here.
+ */
+import { z } from 'zod';
+import type { ErrorInfo } from '../core/errors.js';
+import type {
+  ActionFailure,
+  Availability,
+  ConnectionState,
+  ConversationView,
+  FriendView,
+  KeychainStatus,
+  MessagePage,
+  MessageView,
+  Notice,
+  ProfileView,
+  Snapshot,
+} from './views.js';
+
+const conversationId = z.string().regex(/^[0-9a-f]{32}$/, 'a conversation id is 32 lower-case hex characters');
+const messageId = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'a message id is a UUID');
+const userId = z.string().regex(/^[0-9a-f]{32}$/, 'a user id is 32 lower-case hex characters');
+const httpUrl = z
+  .string()
+  .max(2048)
+  .refine((s) => {
+    try {
+      const u = new URL(s);
+      return u.protocol === 'http:' || u.protocol === 'https:';
+    } catch {
+      return false;
+    }
+  }, 'the server URL must start with http:// or https://');
+
+export const signInSchema = z.object({
+  serverUrl: httpUrl,
+  email: z.string().trim().min(3).max(320).regex(/^[^\s@]+@[^\s@]+$/, 'that is not an e-mail address'),
+  apiKey: z.string().trim().min(1, 'the API key is empty').max(256),
+  password: z.string().min(1, 'the encryption password is empty').max(1024),
+});
+export type SignInRequest = z.infer<typeof signInSchema>;
+export type SignInResult = { profile: ProfileView; keychain: KeychainStatus };
+
+const none = z.tuple([]);
+const oneConversation = z.tuple([conversationId]);
+
+/** Every channel: its argument tuple schema. Result types are in {@link ChannelResults}. */
+export const CHANNELS = {
+  'session:sign-in': z.tuple([signInSchema]),
+  'session:sign-out': none,
+  'state:snapshot': none,
+  'sync:now': none,
+  'conversation:favorite': oneConversation,
+  'conversation:unfavorite': oneConversation,
+  'conversation:mute': oneConversation,
+  'conversation:unmute': oneConversation,
+  'conversation:hide': oneConversation,
+  'conversation:unhide': oneConversation,
+  'conversation:set-color': z.tuple([conversationId, z.string().regex(/^#[0-9a-fA-F]{6}$/, 'a colour is written #rrggbb')]),
+  'conversation:clear': oneConversation,
+  'conversation:start': z.tuple([userId]),
+  'conversations:hidden': none,
+  'messages:latest': oneConversation,
+  'messages:older': z.tuple([conversationId, messageId]),
+  'messages:send': z.tuple([conversationId, z.string().min(1, 'the message is empty').max(20_000, 'the message is too long')]),
+  'messages:mark-viewed': z.tuple([conversationId, z.array(messageId).min(1).max(500)]),
+  'presence:set': z.tuple([z.enum(['available', 'away', 'busy', 'offline'])]),
+} as const;
+
+export type Channel = keyof typeof CHANNELS;
+export type ChannelArgs<C extends Channel> = z.infer<(typeof CHANNELS)[C]>;
+
+export type ChannelResults = {
+  'session:sign-in': SignInResult;
+  'session:sign-out': void;
+  'state:snapshot': Snapshot;
+  'sync:now': void;
+  'conversation:favorite': void;
+  'conversation:unfavorite': void;
+  'conversation:mute': void;
+  'conversation:unmute': void;
+  'conversation:hide': void;
+  'conversation:unhide': void;
+  'conversation:set-color': void;
+  'conversation:clear': void;
+  /** The conversation with that friend (existing, or newly created and pending). */
+  'conversation:start': ConversationView;
+  'conversations:hidden': ConversationView[];
+  'messages:latest': MessagePage;
+  'messages:older': MessagePage;
+  /** The message as queued: state "pending" until the server has it. */
+  'messages:send': MessageView;
+  'messages:mark-viewed': void;
+  'presence:set': void;
+};
+
+/** What a channel answers across the boundary: its value, or an error as `{ code, message }`. */
+export type Reply<C extends Channel> = { ok: true; value: ChannelResults[C] } | { ok: false; error: ErrorInfo };
+
+/** Events from the main process. */
+export type Events = {
+  'session:changed': { profile: ProfileView | null; keychain: KeychainStatus };
+  'connection:changed': { state: ConnectionState; pendingCount: number };
+  /** Conversations added or changed (as the user sees them now) and ids no longer listed. */
+  'conversations:changed': { upserted: ConversationView[]; removed: string[] };
+  'messages:changed': { conversationId: string; upserted: MessageView[]; removed: string[]; cleared: boolean };
+  'friends:changed': { friends: FriendView[] };
+  'action:failed': ActionFailure;
+  notice: Notice;
+};
+export type EventName = keyof Events;
+export const EVENT_NAMES: readonly EventName[] = [
+  'session:changed',
+  'connection:changed',
+  'conversations:changed',
+  'messages:changed',
+  'friends:changed',
+  'action:failed',
+  'notice',
+];
+
+/** The object the preload exposes as `window.ozeki`, and the browser host's bridge mirrors. */
+export type OzekiBridge = {
+  invoke<C extends Channel>(channel: C, ...args: ChannelArgs<C>): Promise<Reply<C>>;
+  on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void;
+};
+
+export type { Availability };

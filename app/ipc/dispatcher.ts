@@ -1,0 +1,36 @@
+/**
+ * The main side of the contract: checks that a channel is on the allow-list and that its arguments
+ * pass the schema, then calls the handler. Whatever happens, the answer is a Reply: a value, or
+ * `{ code, message }`; nothing is thrown across the boundary and no internals leak.
+ */
+import { CoreError, toErrorInfo } from '../core/errors.js';
+import { CHANNELS, type Channel, type ChannelArgs, type ChannelResults, type Reply } from './contract.js';
+
+export type Handlers = { [C in Channel]: (...args: ChannelArgs<C>) => Promise<ChannelResults[C]> };
+
+export function isChannel(name: unknown): name is Channel {
+  return typeof name === 'string' && Object.hasOwn(CHANNELS, name);
+}
+
+export function createDispatcher(handlers: Handlers, log: (line: string) => void = () => {}) {
+  return async function dispatch(channel: unknown, args: unknown): Promise<Reply<Channel>> {
+    if (!isChannel(channel)) {
+      return { ok: false, error: { code: 'invalid-argument', message: 'The app asked for something that does not exist.' } };
+    }
+    const parsed = CHANNELS[channel].safeParse(args);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      return { ok: false, error: { code: 'invalid-argument', message: `Invalid request: ${issue?.message ?? 'bad arguments'}.` } };
+    }
+    try {
+      const handler = handlers[channel] as (...a: unknown[]) => Promise<unknown>;
+      const value = await handler(...(parsed.data as unknown[]));
+      return { ok: true, value } as Reply<Channel>;
+    } catch (err) {
+      if (!(err instanceof CoreError) || err.code === 'internal') {
+        log(`${channel} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      }
+      return { ok: false, error: toErrorInfo(err) };
+    }
+  };
+}

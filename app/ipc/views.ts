@@ -1,0 +1,88 @@
+/**
+ * What the renderer sees: plain, decrypted, display-ready data. No key, password, API key or
+ * ciphertext is ever part of these shapes.
+ */
+import type { ErrorInfo } from '../core/errors.js';
+
+export type ConnectionState =
+  /** Nobody is signed in. */
+  | 'signed-out'
+  /** Talking to the server. */
+  | 'online'
+  /** The server cannot be reached; actions are kept and sent later. */
+  | 'offline'
+  /** Trying to get back in touch after a failure. */
+  | 'reconnecting'
+  /** The server no longer accepts this sign-in (API key revoked, say): sign in again. */
+  | 'unauthorized';
+
+export type Availability = 'available' | 'away' | 'busy' | 'offline';
+
+export type ProfileView = { userid: string; email: string; nick: string; fullname: string; serverUrl: string };
+
+export type KeychainStatus = {
+  /** False when secrets live only in memory for this run: the user signs in again next launch. */
+  persistent: boolean;
+  reason: string | null;
+};
+
+export type ConversationView = {
+  id: string;
+  /** Decrypted title, or the other participant's name when it cannot be decrypted. */
+  name: string;
+  nameDecrypted: boolean;
+  isGroup: boolean;
+  participants: { userid: string; name: string }[];
+  favorite: boolean;
+  muted: boolean;
+  hidden: boolean;
+  /** `#rrggbb` list background. */
+  color: string;
+  /** Unix seconds of the last activity, for ordering. */
+  lastActivity: number;
+  unread: number;
+  /** Has changes not yet on the server. */
+  pending: boolean;
+};
+
+export type MessageState = 'pending' | 'sent' | 'delivered' | 'viewed' | 'failed';
+
+export type MessageView = {
+  id: string;
+  conversationId: string;
+  from: string;
+  fromName: string;
+  mine: boolean;
+  /** Decrypted text; null when it cannot be decrypted. */
+  text: string | null;
+  /** Epoch milliseconds (UTC). */
+  created: number;
+  /** Epoch milliseconds when the message disappears. */
+  validUntil: number;
+  state: MessageState;
+};
+
+export type MessagePage = { conversationId: string; messages: MessageView[]; hasOlder: boolean };
+
+export type FriendView = { userid: string; name: string; availability: string };
+
+export type Snapshot = {
+  profile: ProfileView | null;
+  keychain: KeychainStatus;
+  connection: ConnectionState;
+  pendingCount: number;
+  conversations: ConversationView[];
+  friends: FriendView[];
+  /** Things the user should be told, e.g. that the local cache was rebuilt. */
+  notices: Notice[];
+};
+
+export type Notice = {
+  id: string;
+  level: 'info' | 'warning' | 'error';
+  message: string;
+  /** Offer "Retry" (e.g. a sync that failed). */
+  retryable: boolean;
+};
+
+export type ActionFailure = { conversationId: string; action: string; error: ErrorInfo };
