@@ -1,0 +1,11 @@
+export { openSettings, settingsSchema, SETTINGS_FILE } from './conf-settings.js';
+export {
+  applyPatch,
+  defaultSettings,
+  memorySettings,
+  sanitizeSettings,
+  type Settings,
+  type SettingsStore,
+  type Theme,
+  type WindowState,
+} from './settings.js';

@@ -1,0 +1,188 @@
+/**
+ * The user's settings: what the app remembers between launches that is not a secret and not chat
+ * data. Secrets (API key, encryption password) belong to the vault; there are no fields for them
+ * here and there must never be: the settings file is plain JSON on disk.
+ *
+ * `sanitizeSettings` is the one place that decides what a valid value is: a value read from disk
+ * that fails it is reset to its default (field by field), and `update` refuses one. The JSON schema
+ * in conf-settings.ts states the same rules for the file store.
+ */
+import { newStationId, STATION_ID_PATTERN } from '../../../protocol/index.js';
+import { CoreError } from '../errors.js';
+import { accountKey, type AccountRef } from '../vault/account.js';
+
+export type WindowState = { width: number; height: number; x?: number; y?: number; maximized: boolean };
+export type Theme = 'system' | 'light' | 'dark';
+
+export type Settings = {
+  /** The server address last typed on the sign-in screen. */
+  serverUrl: string | null;
+  /** Who was signed in last, to offer signing in again (secrets are in the vault). */
+  lastAccount: { serverUrl: string; userid: string; email: string } | null;
+  /** Account key (see vault/account.ts) -> 32-hex station id, minted once per installation and account. */
+  stations: Record<string, string>;
+  window: WindowState;
+  ui: { theme: Theme; compactList: boolean };
+};
+
+export const SETTING_KEYS = ['serverUrl', 'lastAccount', 'stations', 'window', 'ui'] as const satisfies readonly (keyof Settings)[];
+
+export const THEMES: readonly Theme[] = ['system', 'light', 'dark'];
+/** Window sizes and positions are whole pixels in these ranges. */
+export const WINDOW_SIZE = { min: 200, max: 32_767 } as const;
+export const WINDOW_POSITION = { min: -32_768, max: 32_767 } as const;
+
+export function defaultSettings(): Settings {
+  return {
+    serverUrl: null,
+    lastAccount: null,
+    stations: {},
+    window: { width: 1100, height: 720, maximized: false },
+    ui: { theme: 'system', compactList: false },
+  };
+}
+
+export interface SettingsStore {
+  /** A copy of the current settings. */
+  get(): Settings;
+  /**
+   * Replaces the given top-level settings (a `window` patch replaces the whole window state) and
+   * persists them. Throws CoreError('invalid-argument') for an invalid value, CoreError('storage')
+   * when they cannot be written.
+   */
+  update(patch: Partial<Settings>): void;
+  /** This installation's station id for the account; mints and persists one when there is none. */
+  stationFor(account: AccountRef): string;
+}
+
+// ---------------------------------------------------------------- validation
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isNonEmptyString = (v: unknown): v is string => typeof v === 'string' && v !== '';
+const isIntIn = (v: unknown, range: { min: number; max: number }): v is number =>
+  typeof v === 'number' && Number.isInteger(v) && v >= range.min && v <= range.max;
+
+/** A URL with a user name or password in it would put a secret in the settings file. */
+function hasCredentials(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.username !== '' || url.password !== '';
+  } catch {
+    return false;
+  }
+}
+const isServerUrl = (v: unknown): v is string => isNonEmptyString(v) && !hasCredentials(v);
+
+/**
+ * Settings from untrusted JSON, with every invalid or missing value replaced by its default and
+ * unknown keys dropped. `reset` names the values that were present but invalid ("window.width").
+ */
+export function sanitizeSettings(raw: unknown): { settings: Settings; reset: string[] } {
+  const defaults = defaultSettings();
+  const reset: string[] = [];
+  const input = isRecord(raw) ? raw : {};
+  const has = (obj: Record<string, unknown>, key: string): boolean => Object.hasOwn(obj, key) && obj[key] !== undefined;
+
+  const pick = <K extends keyof Settings>(key: K, valid: (v: unknown) => boolean): Settings[K] => {
+    if (!has(input, key)) return defaults[key];
+    if (valid(input[key])) return input[key] as Settings[K];
+    reset.push(key);
+    return defaults[key];
+  };
+
+  const serverUrl = pick('serverUrl', (v) => v === null || isServerUrl(v));
+
+  const account = pick(
+    'lastAccount',
+    (v) => v === null || (isRecord(v) && isServerUrl(v.serverUrl) && isNonEmptyString(v.userid) && isNonEmptyString(v.email)),
+  );
+  // Only the three fields, whatever else came along.
+  const lastAccount = account && { serverUrl: account.serverUrl, userid: account.userid, email: account.email };
+
+  // An invalid station id is dropped on its own (a new one is minted when needed); the others stay.
+  const stations: Record<string, string> = {};
+  if (has(input, 'stations')) {
+    let dropped = !isRecord(input.stations);
+    if (isRecord(input.stations)) {
+      for (const [key, value] of Object.entries(input.stations)) {
+        if (key !== '' && typeof value === 'string' && STATION_ID_PATTERN.test(value)) stations[key] = value;
+        else dropped = true;
+      }
+    }
+    if (dropped) reset.push('stations');
+  }
+
+  const window: WindowState = { ...defaults.window };
+  if (has(input, 'window')) {
+    const w = input.window;
+    if (!isRecord(w)) {
+      reset.push('window');
+    } else {
+      for (const key of ['width', 'height'] as const) {
+        if (isIntIn(w[key], WINDOW_SIZE)) window[key] = w[key];
+        else if (has(w, key)) reset.push(`window.${key}`);
+      }
+      for (const key of ['x', 'y'] as const) {
+        if (isIntIn(w[key], WINDOW_POSITION)) window[key] = w[key];
+        else if (has(w, key)) reset.push(`window.${key}`);
+      }
+      if (typeof w.maximized === 'boolean') window.maximized = w.maximized;
+      else if (has(w, 'maximized')) reset.push('window.maximized');
+    }
+  }
+
+  const ui = { ...defaults.ui };
+  if (has(input, 'ui')) {
+    const u = input.ui;
+    if (!isRecord(u)) {
+      reset.push('ui');
+    } else {
+      if (THEMES.includes(u.theme as Theme)) ui.theme = u.theme as Theme;
+      else if (has(u, 'theme')) reset.push('ui.theme');
+      if (typeof u.compactList === 'boolean') ui.compactList = u.compactList;
+      else if (has(u, 'compactList')) reset.push('ui.compactList');
+    }
+  }
+
+  const settings: Settings = { serverUrl, lastAccount, stations, window, ui };
+  // Copy the nested objects that came from the input, so the result shares nothing with it.
+  return { settings: structuredClone(settings), reset };
+}
+
+/**
+ * `current` with `patch` applied, or CoreError('invalid-argument') naming the first invalid value.
+ * Keys that are not settings are ignored.
+ */
+export function applyPatch(current: Settings, patch: Partial<Settings>): Settings {
+  if (!isRecord(patch)) throw new CoreError('invalid-argument', 'Settings must be given as an object.');
+  const next: Record<string, unknown> = { ...current };
+  for (const key of SETTING_KEYS) if (Object.hasOwn(patch, key) && patch[key] !== undefined) next[key] = patch[key];
+  const { settings, reset } = sanitizeSettings(next);
+  const first = reset[0];
+  if (first !== undefined) throw new CoreError('invalid-argument', `The setting ${first} is not valid.`);
+  return settings;
+}
+
+/** Settings held in memory only (for tests, and when the settings file cannot be used at all). */
+export function memorySettings(initial: Settings = defaultSettings()): SettingsStore {
+  let current = sanitizeSettings(initial).settings;
+  const store: SettingsStore = {
+    get: () => structuredClone(current),
+    update: (patch) => {
+      current = applyPatch(current, patch);
+    },
+    stationFor: (account) => stationFor(store, account),
+  };
+  return store;
+}
+
+/** The shared `stationFor`: reads the store, mints and saves through `update` when missing. */
+export function stationFor(store: Pick<SettingsStore, 'get' | 'update'>, account: AccountRef): string {
+  const key = accountKey(account);
+  const { stations } = store.get();
+  const existing = stations[key];
+  if (existing !== undefined) return existing;
+  const minted = newStationId();
+  store.update({ stations: { ...stations, [key]: minted } });
+  return minted;
+}
