@@ -3,7 +3,7 @@
  * encryption password, and the conversation keys and names opened from it. Nothing here is ever
  * written anywhere or sent to the renderer.
  */
-import type { KeyObject } from 'node:crypto';
+import { createPublicKey, type KeyObject } from 'node:crypto';
 import {
   DecryptionError,
   UnreadablePrivateKeyError,
@@ -44,6 +44,11 @@ export class Keyring {
       if (err instanceof UnreadablePrivateKeyError) throw new CoreError('unreadable-key', err.message);
       throw new CoreError('unreadable-key', 'The private key from the server cannot be used.', { cause: err });
     }
+  }
+
+  /** The user's own public key (base64 DER SPKI), derived from the private key: login does not send it. */
+  ownPublicKey(): string {
+    return createPublicKey(this.privateKey).export({ type: 'spki', format: 'der' }).toString('base64');
   }
 
   conversationKey(conversation: Sealed): Buffer {

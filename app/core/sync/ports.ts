@@ -1,0 +1,47 @@
+/**
+ * What the sync engine needs from the API client and the local store, stated as narrow interfaces
+ * so the engine can be read (and tested) on its own.
+ */
+import type {
+  AvailabilityEntry,
+  CallName,
+  Conversation,
+  Message,
+  PayloadOf,
+  Report,
+  ResponseOf,
+} from '../../../protocol/index.js';
+import type { Action } from './actions.js';
+
+export type ApiPort = {
+  call<N extends CallName>(name: N, payload: PayloadOf<N>, opts?: { retries?: number; signal?: AbortSignal }): Promise<ResponseOf<N>>;
+};
+
+export type OutboxEntry = {
+  seq: number;
+  action: Action;
+  attempts: number;
+  nextAttemptAt: number;
+  lastError: string | null;
+  inFlight: boolean;
+};
+
+export type StorePort = {
+  conversations(): Conversation[];
+  conversation(id: string): Conversation | undefined;
+  replaceConversations(list: Conversation[]): void;
+  putConversation(c: Conversation): void;
+  replaceFriends(entries: AvailabilityEntry[]): void;
+  putMessages(conversationId: string, messages: Message[]): void;
+  messages(conversationId: string, opts: { limit: number; before?: { created: string; id: string } }): Message[];
+  clearMessages(conversationId: string): void;
+  putReports(conversationId: string, reports: Report[]): void;
+  enqueue(action: Action): { seq: number | null; removed: number[] };
+  pending(): OutboxEntry[];
+  markInFlight(seq: number): void;
+  complete(seq: number): void;
+  fail(seq: number, error: string, nextAttemptAt: number): void;
+  replaceAction(seq: number, action: Action): void;
+  resetInFlight(): void;
+  pendingCount(): number;
+};
