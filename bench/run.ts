@@ -3,9 +3,10 @@
  * Figures are measured, never asserted in tests. BENCH_SECONDS shortens or lengthens timed runs.
  */
 import { formatTable, meets, type Benchmark, type Figure } from './report.js';
+import { coreBenchmarks } from './core.js';
 import { serverThroughput } from './server-throughput.js';
 
-const BENCHMARKS: Benchmark[] = [serverThroughput];
+const BENCHMARKS: Benchmark[] = [serverThroughput, coreBenchmarks];
 
 const filter = process.argv.slice(2).join(' ').toLowerCase();
 const chosen = BENCHMARKS.filter((b) => !filter || b.name.toLowerCase().includes(filter));

@@ -39,7 +39,7 @@ import { accountFromLogin, type LocalStore, type StoredAccount } from './store/l
 import type { Action } from './sync/actions.js';
 import { SyncEngine, type EngineEvent, type EngineOptions } from './sync/engine.js';
 import { PushClient } from './sync/push-client.js';
-import { normalizeServerUrl, type AccountRef } from './vault/account.js';
+import { accountKey, normalizeServerUrl, type AccountRef } from './vault/account.js';
 import type { Vault } from './vault/vault.js';
 import { compareForList, conversationView, overlay, type PendingEntry } from './views/conversation-views.js';
 import { messageView, receiptStates } from './views/message-views.js';
@@ -139,14 +139,18 @@ export class ChatService {
     const serverUrl = req.serverUrl.trim();
     const email = req.email.trim().toLowerCase();
     const userid = userIdFromEmail(email);
-    if (this.session) await this.endSession();
     const ref: AccountRef = { serverUrl, userid };
     const station = this.opts.settings.stationFor(ref);
     const login = await this.api.login(serverUrl, station, req.apiKey.trim());
     if (login.userid !== userid) {
+      // The login bound this station to the key's owner, so it can never sign this account in: let the next try mint another.
+      const { [accountKey(ref)]: _bound, ...stations } = this.opts.settings.get().stations;
+      this.opts.settings.update({ stations });
       throw new CoreError('refused', `This API key belongs to another account, not ${email}. Check the e-mail address.`);
     }
     const keyring = Keyring.unlock(login.rsakey, req.password, login.userid);
+    // Only a sign-in that worked ends the current one: a wrong key or password leaves it as it was.
+    if (this.session) await this.endSession();
     const account = accountFromLogin(serverUrl, email, login);
     const previous = this.store.loadAccount();
     if (previous && (previous.userid !== userid || normalizeServerUrl(previous.serverUrl) !== normalizeServerUrl(serverUrl))) {
@@ -226,6 +230,7 @@ export class ChatService {
           })
         : null;
     this.session = { account, ref, keyring, engine, push };
+    this.names = null;
     this.emit('session:changed', { profile: this.profile(), keychain: this.keychain });
     this.emitAllConversations();
     engine.start();
@@ -279,11 +284,16 @@ export class ChatService {
     return a ? { userid: a.userid, email: a.email, nick: a.nick, fullname: a.fullname, serverUrl: a.serverUrl } : null;
   }
 
+  /** Display names of friends and oneself; rebuilt only when the friends list changes. */
+  private names: Record<string, string> | null = null;
+
   private friendNames(): Record<string, string> {
+    if (this.names) return this.names;
     const names: Record<string, string> = {};
     for (const f of this.store.friends()) names[f.friendid] = f.friendname;
     const a = this.session?.account;
     if (a) names[a.userid] = a.nick;
+    this.names = names;
     return names;
   }
 
@@ -297,9 +307,8 @@ export class ChatService {
   /** The overlaid conversations: every one, or just `ids`. */
   private overlaid(ids?: readonly string[]): { conversations: Map<string, Conversation>; pendingIds: Set<string> } {
     const session = this.requireSession();
-    const pending: PendingEntry[] = this.store.pending();
     const cached = ids ? ids.map((id) => this.store.conversation(id)).filter((c): c is Conversation => c !== undefined) : this.store.conversations();
-    const relevant = ids ? pending.filter((p) => ids.includes(p.action.conversationId)) : pending;
+    const relevant: PendingEntry[] = ids ? ids.flatMap((id) => this.store.pendingFor(id)) : this.store.pending();
     return overlay(cached, relevant, session.account.userid, this.friendNames(), Math.floor(this.now() / 1000));
   }
 
@@ -461,7 +470,7 @@ export class ChatService {
   /** A page of messages, oldest first: cached ones, then sends still in the outbox (newest page only). */
   private page(conversationId: string, before?: { created: string; id: string }): MessagePage {
     const conversation = this.conversation(conversationId);
-    const pending = this.store.pending().filter((p) => p.action.conversationId === conversationId);
+    const pending = this.store.pendingFor(conversationId);
     const lastClear = [...pending].reverse().find((p) => p.action.kind === 'clear');
     const cached = lastClear ? [] : this.store.messages(conversationId, { limit: PAGE, before }).reverse();
     const sends = before
@@ -499,6 +508,7 @@ export class ChatService {
         return;
       }
       case 'friends':
+        this.names = null;
         this.emit('friends:changed', { friends: this.friendViews() });
         return;
       case 'connection':

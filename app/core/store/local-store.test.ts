@@ -327,13 +327,21 @@ describe('the outbox', () => {
     expect(store.replaceAction(9999, rebased)).toBe(false);
   });
 
-  it('resetInFlight makes what a crashed run was sending pending again', () => {
+  it('after a restart, what a crashed run was sending is pending again (in-flight marks are not persisted)', () => {
     const a = store.enqueue(send(C1, 1)).seq!;
     store.enqueue(send(C1, 2));
     store.markInFlight(a);
-    reopen();
     expect(store.pending()[0]!.inFlight).toBe(true);
-    expect(store.resetInFlight()).toBe(1);
+    reopen();
+    expect(store.pending().map((p) => p.inFlight)).toEqual([false, false]);
+  });
+
+  it('resetInFlight makes everything marked in flight pending again', () => {
+    const a = store.enqueue(send(C1, 1)).seq!;
+    const b = store.enqueue({ kind: 'hide', conversationId: C2 }).seq!;
+    store.markInFlight(a);
+    store.markInFlight(b);
+    expect(store.resetInFlight()).toBe(2);
     expect(store.pending().every((p) => !p.inFlight)).toBe(true);
   });
 

@@ -228,6 +228,7 @@ export class LocalStore {
   clearAll(): void {
     // Overwrite freed pages too, so the old account's rows do not linger in the file.
     this.#guard('sign out', () => this.#db.pragma('secure_delete = ON'));
+    this.#inFlight.clear();
     try {
       this.transaction(() => {
         for (const table of ['account', 'conversations', 'friends', 'messages', 'reports', 'outbox', 'meta']) this.#db.exec(`DELETE FROM ${table}`);
@@ -448,15 +449,69 @@ export class LocalStore {
     return this.#entries(this.#guard('read the outbox', () => this.#stmt('SELECT * FROM outbox ORDER BY seq').all() as OutboxRow[]));
   }
 
-  /** How many entries `pending()` returns. */
+  /** What is waiting for one conversation, in order (reads only that conversation's rows). */
+  pendingFor(conversationId: string): OutboxEntry[] {
+    return this.#entries(
+      this.#guard('read the outbox', () => this.#stmt('SELECT * FROM outbox WHERE conversation_id = ? ORDER BY seq').all(conversationId) as OutboxRow[]),
+    );
+  }
+
+  /**
+   * The first waiting entry of each conversation, in the order the user acted: what can be sent
+   * next. Read lazily, so a sender that has filled its slots stops after a few rows.
+   */
+  *heads(): Generator<OutboxEntry> {
+    const rows = this.#guard('read the outbox', () =>
+      this.#stmt(
+        `SELECT o.* FROM outbox o
+         WHERE o.seq = (SELECT min(i.seq) FROM outbox i WHERE i.conversation_id = o.conversation_id)
+         ORDER BY o.seq`,
+      ).iterate() as IterableIterator<OutboxRow>,
+    );
+    for (const row of rows) {
+      const [entry] = this.#entries([row]);
+      if (entry) yield entry;
+    }
+  }
+
+  /**
+   * How many entries are waiting: the rows, less those already found unreadable (which `pending()`
+   * skips). Counted in SQL, as it is asked after every send.
+   */
   pendingCount(): number {
-    return this.pending().length;
+    const rows = this.#guard('read the outbox', () => (this.#stmt('SELECT count(*) AS n FROM outbox').get() as { n: number }).n);
+    if (this.#unreadable.size === 0) return rows;
+    const exists = this.#stmt('SELECT 1 FROM outbox WHERE seq = ?');
+    let unreadable = 0;
+    for (const seq of this.#unreadable) {
+      if (exists.get(seq)) unreadable++;
+      else this.#unreadable.delete(seq);
+    }
+    return rows - unreadable;
+  }
+
+  /** Decoded actions by seq and raw text: an unchanged row is never parsed twice. */
+  readonly #decoded = new Map<number, { text: unknown; action: Action }>();
+  readonly #unreadable = new Set<number>();
+
+  #decodeRow(row: OutboxRow): Action | undefined {
+    const hit = this.#decoded.get(row.seq);
+    if (hit && hit.text === row.action) return hit.action;
+    const action = this.#skip('outbox', String(row.seq), decodeAction(row.action));
+    if (action) {
+      if (this.#decoded.size > 10_000) this.#decoded.clear();
+      this.#decoded.set(row.seq, { text: row.action, action });
+      this.#unreadable.delete(row.seq);
+    } else {
+      this.#unreadable.add(row.seq);
+    }
+    return action;
   }
 
   #entries(rows: readonly OutboxRow[]): OutboxEntry[] {
     const out: OutboxEntry[] = [];
     for (const row of rows) {
-      const action = this.#skip('outbox', String(row.seq), decodeAction(row.action));
+      const action = this.#decodeRow(row);
       if (!action) continue;
       out.push({
         seq: row.seq,
@@ -464,25 +519,35 @@ export class LocalStore {
         attempts: row.attempts,
         nextAttemptAt: row.next_attempt_at,
         lastError: row.last_error,
-        inFlight: row.in_flight !== 0,
+        inFlight: row.in_flight !== 0 || this.#inFlight.has(row.seq),
         createdAt: row.created_at,
       });
     }
     return out;
   }
 
-  /** The entry has been handed to the network; `coalesce()` will not touch it now. Returns whether it exists. */
+  /**
+   * The entry has been handed to the network; `coalesce()` will not touch it now. Returns whether it
+   * exists. Kept in memory only: a restart resets it anyway (sends are idempotent), so writing it to
+   * disk would cost an fsync per send for nothing.
+   */
   markInFlight(seq: number): boolean {
-    return this.#guard('update the outbox', () => this.#stmt('UPDATE outbox SET in_flight = 1 WHERE seq = ?').run(seq).changes > 0);
+    const exists = this.#guard('read the outbox', () => this.#stmt('SELECT 1 FROM outbox WHERE seq = ?').get(seq) !== undefined);
+    if (exists) this.#inFlight.add(seq);
+    return exists;
   }
+
+  readonly #inFlight = new Set<number>();
 
   /** The server has it: the entry is deleted. Returns whether it existed. */
   complete(seq: number): boolean {
+    this.#inFlight.delete(seq);
     return this.#guard('update the outbox', () => this.#stmt('DELETE FROM outbox WHERE seq = ?').run(seq).changes > 0);
   }
 
   /** A failed attempt: counted, remembered, pending again from `nextAttemptAt` (epoch ms). */
   fail(seq: number, error: string, nextAttemptAt: number): boolean {
+    this.#inFlight.delete(seq);
     return this.#guard('update the outbox', () =>
       this.#stmt('UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?, in_flight = 0 WHERE seq = ?').run(error, nextAttemptAt, seq).changes > 0,
     );
@@ -501,7 +566,9 @@ export class LocalStore {
    * message ID, so resending is safe). Returns how many.
    */
   resetInFlight(): number {
-    return this.#guard('update the outbox', () => this.#stmt('UPDATE outbox SET in_flight = 0 WHERE in_flight <> 0').run().changes);
+    const inMemory = this.#inFlight.size;
+    this.#inFlight.clear();
+    return inMemory + this.#guard('update the outbox', () => this.#stmt('UPDATE outbox SET in_flight = 0 WHERE in_flight <> 0').run().changes);
   }
 }
 

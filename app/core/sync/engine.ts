@@ -62,6 +62,8 @@ export class SyncEngine {
   private syncing: Promise<void> | null = null;
   private pulling: Promise<void> | null = null;
   private pullAgain = false;
+  /** Pulls that failed since the last catch-up: the answers they drained may be lost (see pull). */
+  private lostPulls = 0;
 
   constructor(opts: EngineOptions) {
     this.api = opts.api;
@@ -185,11 +187,39 @@ export class SyncEngine {
     this.emit({ type: 'friends' });
   }
 
+  /**
+   * The server drains the station's queue as it answers, so a pull that fails anywhere (the answer
+   * cut off, garbled or late, or a fetch it named failing) may have lost changes. The next pull that
+   * starts after such a failure also catches up: both lists again, and the new messages of every
+   * cached conversation whose newest message is not the list's last one.
+   */
   private async pull(): Promise<void> {
-    const changes = await this.call('notification', {});
-    if (changes.friendavailabilitesof.length) await this.refreshFriends();
-    if (changes.conversationlistchangedof.length) await this.refreshConversations();
-    for (const id of new Set(changes.conversationchangedof)) {
+    const lost = this.lostPulls;
+    try {
+      const changes = await this.call('notification', {});
+      if (lost || changes.friendavailabilitesof.length) await this.refreshFriends();
+      if (lost || changes.conversationlistchangedof.length) await this.refreshConversations();
+      const ids = new Set(changes.conversationchangedof);
+      if (lost) for (const id of this.conversationsBehind()) ids.add(id);
+      await this.fetchChanged(ids);
+    } catch (err) {
+      this.lostPulls++;
+      throw err;
+    }
+    this.lostPulls -= lost;
+  }
+
+  /** Cached conversations whose newest cached message is not the one the list says is the last. */
+  private conversationsBehind(): string[] {
+    return this.store.conversations().flatMap((c) => {
+      if (!c.instance || !c.lastmessageid) return [];
+      const [newest] = this.store.messages(c.id, { limit: 1 });
+      return newest && newest.ID !== c.lastmessageid ? [c.id] : [];
+    });
+  }
+
+  private async fetchChanged(ids: Set<string>): Promise<void> {
+    for (const id of ids) {
       try {
         await this.fetchNewMessages(id);
       } catch (err) {
@@ -261,23 +291,25 @@ export class SyncEngine {
   private drain(): void {
     if (!this.started || this.state === 'unauthorized') return;
     const now = this.now();
-    const heads = new Map<string, OutboxEntry>();
-    for (const entry of this.store.pending()) {
-      if (!heads.has(entry.action.conversationId)) heads.set(entry.action.conversationId, entry);
-    }
+    // While offline, one conversation at a time probes; the rest wait for it.
+    const free = (this.state === 'offline' ? 1 : this.concurrency) - this.sending.size;
+    if (free <= 0) return;
+    const chosen: OutboxEntry[] = [];
     let earliest = Infinity;
-    for (const [conversationId, entry] of heads) {
-      if (entry.inFlight || this.sending.has(conversationId)) continue;
-      if (entry.nextAttemptAt > now) {
-        earliest = Math.min(earliest, entry.nextAttemptAt);
-        continue;
+    let sawAll = true;
+    // Pick first, send after: the outbox is read lazily and cannot be written while it is read.
+    for (const entry of this.store.heads()) {
+      if (chosen.length >= free) {
+        // Every send that finishes drains again, so there is no need to look further.
+        sawAll = false;
+        break;
       }
-      // While offline, one conversation at a time probes; the rest wait for it.
-      const limit = this.state === 'offline' ? 1 : this.concurrency;
-      if (this.sending.size >= limit) break;
-      void this.send(entry);
+      if (entry.inFlight || this.sending.has(entry.action.conversationId)) continue;
+      if (entry.nextAttemptAt > now) earliest = Math.min(earliest, entry.nextAttemptAt);
+      else chosen.push(entry);
     }
-    if (earliest < Infinity) this.retryAt(earliest);
+    for (const entry of chosen) void this.send(entry);
+    if (sawAll && earliest < Infinity) this.retryAt(earliest);
   }
 
   private retryAt(at: number): void {
@@ -311,13 +343,19 @@ export class SyncEngine {
   }
 
   private onSent(entry: OutboxEntry, res: unknown): void {
+    // The server's answer and the entry's removal land together, in one commit.
+    this.store.transaction(() => this.recordSent(entry, res));
+    const { action } = entry;
+    this.emit({ type: 'conversations', ids: [action.conversationId] });
+    if (action.kind === 'clear') this.emit({ type: 'messages', conversationId: action.conversationId, cleared: true });
+    if (action.kind === 'send') this.emit({ type: 'messages', conversationId: action.conversationId, cleared: false });
+  }
+
+  private recordSent(entry: OutboxEntry, res: unknown): void {
     const { action } = entry;
     const conversation = (res as { conversation?: Conversation }).conversation;
     if (conversation) this.store.putConversation(conversation);
-    if (action.kind === 'clear') {
-      this.store.clearMessages(action.conversationId);
-      this.emit({ type: 'messages', conversationId: action.conversationId, cleared: true });
-    }
+    if (action.kind === 'clear') this.store.clearMessages(action.conversationId);
     if (action.kind === 'send') {
       const receipt = (res as ResponseOf<'add'>).message;
       this.store.putMessages(action.conversationId, [{ ...action.message, Created: receipt.Created, ValidUntil: receipt.ValidUntil }]);
@@ -328,8 +366,6 @@ export class SyncEngine {
       }
     }
     this.store.complete(entry.seq);
-    this.emit({ type: 'conversations', ids: [action.conversationId] });
-    if (action.kind === 'send') this.emit({ type: 'messages', conversationId: action.conversationId, cleared: false });
   }
 
   private async onSendFailed(entry: OutboxEntry, err: unknown): Promise<void> {

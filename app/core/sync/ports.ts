@@ -38,10 +38,15 @@ export type StorePort = {
   putReports(conversationId: string, reports: Report[]): void;
   enqueue(action: Action): { seq: number | null; removed: number[] };
   pending(): OutboxEntry[];
+  pendingFor(conversationId: string): OutboxEntry[];
+  /** The first waiting entry of each conversation, in order, read lazily. */
+  heads(): Iterable<OutboxEntry>;
   markInFlight(seq: number): void;
   complete(seq: number): void;
   fail(seq: number, error: string, nextAttemptAt: number): void;
   replaceAction(seq: number, action: Action): void;
   resetInFlight(): void;
   pendingCount(): number;
+  /** Runs `fn` in one transaction: one commit (one fsync) for several writes. */
+  transaction<T>(fn: () => T): T;
 };
