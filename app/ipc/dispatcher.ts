@@ -17,14 +17,21 @@ export function createDispatcher(handlers: Handlers, log: (line: string) => void
     if (!isChannel(channel)) {
       return { ok: false, error: { code: 'invalid-argument', message: 'The app asked for something that does not exist.' } };
     }
-    const parsed = CHANNELS[channel].safeParse(args);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      return { ok: false, error: { code: 'invalid-argument', message: `Invalid request: ${issue?.message ?? 'bad arguments'}.` } };
+    let parsed: ChannelArgs<Channel>;
+    try {
+      const result = CHANNELS[channel].safeParse(args);
+      if (!result.success) {
+        const issue = result.error.issues[0];
+        return { ok: false, error: { code: 'invalid-argument', message: `Invalid request: ${issue?.message ?? 'bad arguments'}.` } };
+      }
+      parsed = result.data as ChannelArgs<Channel>;
+    } catch {
+      // A getter or proxy that throws while being read (zod reads the value again to describe it).
+      return { ok: false, error: { code: 'invalid-argument', message: 'Invalid request: the arguments could not be read.' } };
     }
     try {
       const handler = handlers[channel] as (...a: unknown[]) => Promise<unknown>;
-      const value = await handler(...(parsed.data as unknown[]));
+      const value = await handler(...(parsed as unknown[]));
       return { ok: true, value } as Reply<Channel>;
     } catch (err) {
       if (!(err instanceof CoreError) || err.code === 'internal') {

@@ -303,7 +303,7 @@ describe('the outbox', () => {
     expect(store.pendingCount()).toBe(2);
   });
 
-  it('complete deletes the entry; fail counts the attempt, remembers the error and schedules a retry', () => {
+  it('complete deletes the entry; markInFlight counts each attempt; fail remembers the error and schedules a retry', () => {
     const a = store.enqueue(send(C1, 1)).seq!;
     const b = store.enqueue(send(C1, 2)).seq!;
     store.markInFlight(a);
@@ -311,6 +311,7 @@ describe('the outbox', () => {
     expect(store.complete(a)).toBe(true);
     expect(store.complete(a)).toBe(false);
     expect(store.fail(b, 'The server could not be reached.', 123_456)).toBe(true);
+    store.markInFlight(b);
     store.fail(b, 'Timed out.', 234_567);
     expect(store.pending()).toEqual([expect.objectContaining({ seq: b, attempts: 2, lastError: 'Timed out.', nextAttemptAt: 234_567, inFlight: false })]);
   });
@@ -327,13 +328,15 @@ describe('the outbox', () => {
     expect(store.replaceAction(9999, rebased)).toBe(false);
   });
 
-  it('after a restart, what a crashed run was sending is pending again (in-flight marks are not persisted)', () => {
-    const a = store.enqueue(send(C1, 1)).seq!;
-    store.enqueue(send(C1, 2));
-    store.markInFlight(a);
-    expect(store.pending()[0]!.inFlight).toBe(true);
+  it('never cancels an entry that was handed to the network, even after a restart: the opposite follows it', () => {
+    const fav = store.enqueue({ kind: 'favorite', conversationId: C1 }).seq!;
+    store.markInFlight(fav);
     reopen();
-    expect(store.pending().map((p) => p.inFlight)).toEqual([false, false]);
+    store.resetInFlight();
+    // The crashed run may have delivered the favourite: the unfavourite must still be sent.
+    const unfav = store.enqueue({ kind: 'unfavorite', conversationId: C1 });
+    expect(unfav.seq).not.toBeNull();
+    expect(store.pending().map((p) => p.action.kind)).toEqual(['favorite', 'unfavorite']);
   });
 
   it('resetInFlight makes everything marked in flight pending again', () => {

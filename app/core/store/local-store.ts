@@ -48,7 +48,7 @@ export function accountFromLogin(serverUrl: string, email: string, login: LoginR
 export type OutboxEntry = {
   seq: number;
   action: Action;
-  /** Failed attempts so far. */
+  /** Times it was handed to the network (it may have reached the server if this is not 0). */
   attempts: number;
   /** Epoch ms before which the entry should not be retried (0 = now). */
   nextAttemptAt: number;
@@ -228,7 +228,6 @@ export class LocalStore {
   clearAll(): void {
     // Overwrite freed pages too, so the old account's rows do not linger in the file.
     this.#guard('sign out', () => this.#db.pragma('secure_delete = ON'));
-    this.#inFlight.clear();
     try {
       this.transaction(() => {
         for (const table of ['account', 'conversations', 'friends', 'messages', 'reports', 'outbox', 'meta']) this.#db.exec(`DELETE FROM ${table}`);
@@ -435,7 +434,8 @@ export class LocalStore {
     const text = JSON.stringify(action);
     return this.transaction(() => {
       const pending = this.#entries(this.#stmt('SELECT * FROM outbox WHERE conversation_id = ? ORDER BY seq').all(action.conversationId) as OutboxRow[]);
-      const { remove, keep } = coalesce(pending, action);
+      // An entry tried before may already be on the server: coalescing must treat it as in flight.
+      const { remove, keep } = coalesce(pending.map((p) => ({ ...p, inFlight: p.inFlight || p.attempts > 0 })), action);
       const del = this.#stmt('DELETE FROM outbox WHERE seq = ?');
       const removed = remove.filter((seq) => del.run(seq).changes > 0);
       if (!keep) return { seq: null, removed };
@@ -519,7 +519,7 @@ export class LocalStore {
         attempts: row.attempts,
         nextAttemptAt: row.next_attempt_at,
         lastError: row.last_error,
-        inFlight: row.in_flight !== 0 || this.#inFlight.has(row.seq),
+        inFlight: row.in_flight !== 0,
         createdAt: row.created_at,
       });
     }
@@ -527,29 +527,23 @@ export class LocalStore {
   }
 
   /**
-   * The entry has been handed to the network; `coalesce()` will not touch it now. Returns whether it
-   * exists. Kept in memory only: a restart resets it anyway (sends are idempotent), so writing it to
-   * disk would cost an fsync per send for nothing.
+   * The entry is about to be handed to the network. Counted on disk before the request leaves: from
+   * now on the server may have it, so `coalesce()` must never cancel it, even after a crash or a lost
+   * answer (it is followed by the opposite action instead). Returns whether it exists.
    */
   markInFlight(seq: number): boolean {
-    const exists = this.#guard('read the outbox', () => this.#stmt('SELECT 1 FROM outbox WHERE seq = ?').get(seq) !== undefined);
-    if (exists) this.#inFlight.add(seq);
-    return exists;
+    return this.#guard('update the outbox', () => this.#stmt('UPDATE outbox SET attempts = attempts + 1, in_flight = 1 WHERE seq = ?').run(seq).changes > 0);
   }
-
-  readonly #inFlight = new Set<number>();
 
   /** The server has it: the entry is deleted. Returns whether it existed. */
   complete(seq: number): boolean {
-    this.#inFlight.delete(seq);
     return this.#guard('update the outbox', () => this.#stmt('DELETE FROM outbox WHERE seq = ?').run(seq).changes > 0);
   }
 
   /** A failed attempt: counted, remembered, pending again from `nextAttemptAt` (epoch ms). */
   fail(seq: number, error: string, nextAttemptAt: number): boolean {
-    this.#inFlight.delete(seq);
     return this.#guard('update the outbox', () =>
-      this.#stmt('UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?, in_flight = 0 WHERE seq = ?').run(error, nextAttemptAt, seq).changes > 0,
+      this.#stmt('UPDATE outbox SET last_error = ?, next_attempt_at = ?, in_flight = 0 WHERE seq = ?').run(error, nextAttemptAt, seq).changes > 0,
     );
   }
 
@@ -566,9 +560,7 @@ export class LocalStore {
    * message ID, so resending is safe). Returns how many.
    */
   resetInFlight(): number {
-    const inMemory = this.#inFlight.size;
-    this.#inFlight.clear();
-    return inMemory + this.#guard('update the outbox', () => this.#stmt('UPDATE outbox SET in_flight = 0 WHERE in_flight <> 0').run().changes);
+    return this.#guard('update the outbox', () => this.#stmt('UPDATE outbox SET in_flight = 0 WHERE in_flight <> 0').run().changes);
   }
 }
 

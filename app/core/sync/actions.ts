@@ -48,7 +48,8 @@ export type Coalesced = {
 
 /**
  * How a new action folds into what is already waiting for the same conversation. Entries being
- * sent right now are out of reach: their outcome is the server's, so the new action stays.
+ * sent right now, or tried before (the server may have them), are out of reach: pass them with
+ * `inFlight: true`, and the new action stays.
  *  - favorite then unfavorite (likewise mute, hide) = nothing to send;
  *  - the same toggle twice = one;
  *  - the last colour wins.
