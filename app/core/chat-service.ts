@@ -136,7 +136,8 @@ export class ChatService {
   // ---------------------------------------------------------------------------- session
 
   async signIn(req: SignInRequest): Promise<SignInResult> {
-    const serverUrl = req.serverUrl.trim();
+    // "http://host/ozeki/index.php/" means the same place as without the slash.
+    const serverUrl = req.serverUrl.trim().replace(/(?<=[^/])\/+$/, '').replace(/^(https?:\/\/[^/]+)$/, '$1/');
     const email = req.email.trim().toLowerCase();
     const userid = userIdFromEmail(email);
     const ref: AccountRef = { serverUrl, userid };
@@ -161,7 +162,7 @@ export class ChatService {
     await this.opts.vault.save(ref, { apikey: req.apiKey.trim(), password: req.password });
     this.keychain = { persistent: this.opts.vault.persistent, reason: this.opts.vault.unavailableReason };
     if (!this.keychain.persistent) {
-      this.addNotice('warning', `Your sign-in is kept for this session only: ${this.keychain.reason ?? 'the keychain cannot be used'}. You will sign in again next launch.`, false);
+      this.addNotice('warning', `Your sign-in is kept for this session only. ${this.keychain.reason ?? 'The keychain cannot be used.'} You will sign in again next launch.`, false);
     }
     this.opts.settings.update({ serverUrl, lastAccount: { serverUrl, userid, email } });
     this.begin(account, ref, keyring, req.apiKey.trim(), station);
@@ -275,8 +276,11 @@ export class ChatService {
     };
   }
 
+  /** "Sync now": resolves when it worked, and otherwise says why (the engine keeps retrying on its own). */
   async syncNow(): Promise<void> {
-    await this.requireSession().engine.syncNow();
+    const { engine } = this.requireSession();
+    await engine.syncNow();
+    if (engine.lastSyncError) throw engine.lastSyncError;
   }
 
   private profile(): ProfileView | null {
@@ -438,13 +442,31 @@ export class ChatService {
     this.conversation(conversationId);
     if (session.engine.connection !== 'offline') {
       try {
-        await session.engine.fetchPage(conversationId);
+        await this.fetchPage(session, conversationId);
       } catch (err) {
         if (!(err instanceof CoreError && err.transient)) throw err;
         // Offline: the cached page is what there is.
       }
     }
     return this.page(conversationId);
+  }
+
+  /**
+   * A page from the server. When the conversation was cleared since it was cached (409: by the
+   * other side, or by our own clear still on its way), the list is refreshed, the cached messages
+   * go, and the page is fetched again from the new instance: the renderer gets messages, not an error.
+   */
+  private async fetchPage(session: Session, conversationId: string, before?: { created: string; id: string }): Promise<void> {
+    try {
+      await session.engine.fetchPage(conversationId, before);
+    } catch (err) {
+      if (!(err instanceof CoreError && err.code === 'stale-instance')) throw err;
+      await session.engine.refreshConversations();
+      this.store.clearMessages(conversationId);
+      this.emit('messages:changed', { conversationId, upserted: [], removed: [], cleared: true });
+      // Older than a message of the old instance there is nothing any more.
+      if (!before) await session.engine.fetchPage(conversationId);
+    }
   }
 
   private async olderMessages(conversationId: string, beforeId: string): Promise<MessagePage> {
@@ -455,7 +477,7 @@ export class ChatService {
     const before = { created: anchor.Created, id: anchor.ID };
     if (this.store.messages(conversationId, { limit: PAGE, before }).length < PAGE) {
       try {
-        await session.engine.fetchPage(conversationId, before);
+        await this.fetchPage(session, conversationId, before);
       } catch (err) {
         if (!(err instanceof CoreError && err.transient)) throw err;
       }
@@ -556,6 +578,11 @@ export class ChatService {
 }
 
 const viewedKey = (conversationId: string) => `viewed:${conversationId}`;
+
+/** Whether a failed fetch may fall back to what is cached: anything but being signed out or refused entry. */
+function canShowCache(err: unknown): boolean {
+  return err instanceof CoreError && err.code !== 'not-signed-in' && err.code !== 'unauthorized';
+}
 
 function pushAuthFrame(station: string, user: string, apikey: string, nowMs: number): PushAuthFrame {
   const body = JSON.stringify({ action: 'subscribe', clientversioncode: CLIENT_VERSION_CODE, timestamp: formatTimestamp(nowMs), nonce: newNonce() });

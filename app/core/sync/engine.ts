@@ -8,7 +8,8 @@
  *   disappears) and says why; a stale instance (409) refreshes the conversation and re-applies;
  *   401 stops everything until the user signs in again.
  * - Connectivity comes from request outcomes and the push socket: online after any success,
- *   offline after a network failure, reconnecting while probing.
+ *   offline when no usable answer comes back (network failure, timeout, a cut-off answer, a
+ *   gateway's or portal's HTML page), reconnecting while probing.
  * - On a push hint or the slow poll, Notification says what changed and only that is fetched.
  */
 import { parseTimestamp, type CallName, type Conversation, type Message, type PayloadOf, type ResponseOf } from '../../../protocol/index.js';
@@ -62,8 +63,8 @@ export class SyncEngine {
   private syncing: Promise<void> | null = null;
   private pulling: Promise<void> | null = null;
   private pullAgain = false;
-  /** Pulls that failed since the last catch-up: the answers they drained may be lost (see pull). */
-  private lostPulls = 0;
+  /** Failures since the last catch-up that may have hidden a server change from us (see pull). */
+  private missed = 0;
 
   constructor(opts: EngineOptions) {
     this.api = opts.api;
@@ -124,6 +125,9 @@ export class SyncEngine {
     });
   }
 
+  /** Why the last full sync failed, or null when it worked. */
+  lastSyncError: CoreError | null = null;
+
   /** Everything again: the list, friends, queued notifications, then the outbox. */
   syncNow(): Promise<void> {
     this.syncing ??= (async () => {
@@ -131,8 +135,10 @@ export class SyncEngine {
         await this.refreshConversations();
         await this.refreshFriends();
         await this.pull();
+        this.lastSyncError = null;
         this.markOnline();
       } catch (err) {
+        this.lastSyncError = err instanceof CoreError ? err : new CoreError('internal', 'Syncing failed unexpectedly.', { cause: err });
         this.onRequestFailure(err);
       } finally {
         this.syncing = null;
@@ -169,7 +175,7 @@ export class SyncEngine {
   /**
    * Fetches retry once on their own; the engine's probe takes over after that. Notification drains
    * the server's queue, so it is never retried blindly: an answer lost on the way would lose changes,
-   * and the full resync after reconnecting covers that gap instead.
+   * and the next pull catches up on that gap instead (see pull).
    */
   private call<N extends CallName>(name: N, payload: PayloadOf<N>): Promise<ResponseOf<N>> {
     return this.api.call(name, payload, { retries: name === 'notification' ? 0 : 1 });
@@ -194,7 +200,7 @@ export class SyncEngine {
    * cached conversation whose newest message is not the list's last one.
    */
   private async pull(): Promise<void> {
-    const lost = this.lostPulls;
+    const lost = this.missed;
     try {
       const changes = await this.call('notification', {});
       if (lost || changes.friendavailabilitesof.length) await this.refreshFriends();
@@ -203,10 +209,10 @@ export class SyncEngine {
       if (lost) for (const id of this.conversationsBehind()) ids.add(id);
       await this.fetchChanged(ids);
     } catch (err) {
-      this.lostPulls++;
+      this.missed++;
       throw err;
     }
-    this.lostPulls -= lost;
+    this.missed -= lost;
   }
 
   /** Cached conversations whose newest cached message is not the one the list says is the last. */
@@ -324,8 +330,8 @@ export class SyncEngine {
   private async send(entry: OutboxEntry): Promise<void> {
     const { conversationId } = entry.action;
     this.sending.add(conversationId);
-    this.store.markInFlight(entry.seq);
     try {
+      this.store.markInFlight(entry.seq);
       const current = this.store.conversation(conversationId);
       // Queued while the conversation was still being created: it has an instance now.
       const action = needsInstance(entry.action) && !entry.action.instance && current ? { ...entry.action, instance: current.instance } : entry.action;
@@ -413,6 +419,11 @@ export class SyncEngine {
     this.emit({ type: 'conversations', ids: [action.conversationId] });
     if (action.kind === 'send') this.emit({ type: 'messages', conversationId: action.conversationId, cleared: false });
     this.emit({ type: 'action-failed', conversationId: action.conversationId, action: action.kind, error: toErrorInfo(error) });
+    if (error.code === 'invalid-response') {
+      // The server may have done it and only its answer was garbled: catch up on what it holds.
+      this.missed++;
+      void this.pullChanges();
+    }
   }
 
   // ------------------------------------------------------------------------------ connectivity
@@ -429,7 +440,8 @@ export class SyncEngine {
       this.setState('unauthorized');
       return;
     }
-    if (err instanceof CoreError && (err.code === 'network' || err.code === 'timeout')) {
+    if (err instanceof CoreError && unreachable(err)) {
+      this.log(`server unreachable: ${err.message}`);
       if (this.state !== 'unauthorized') this.setState('offline');
       this.scheduleProbe();
       return;
@@ -472,6 +484,15 @@ export class SyncEngine {
   private emitConnection(): void {
     this.emit({ type: 'connection', state: this.state, pendingCount: this.store.pendingCount() });
   }
+}
+
+/**
+ * No usable answer came back: the connection failed, timed out or was cut, or something other than
+ * the API answered (a gateway's 502 page, a captive portal's HTML). A server that answers with the
+ * profile's JSON error, even a 500, is reachable.
+ */
+function unreachable(err: CoreError): boolean {
+  return err.code === 'network' || err.code === 'timeout' || (err.transient && (err.code === 'http-status' || err.code === 'invalid-response'));
 }
 
 function needsInstance(action: Action): action is Extract<Action, { instance: string }> {

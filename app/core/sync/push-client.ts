@@ -7,6 +7,8 @@ import WebSocket from 'ws';
 import { pushServerFrameSchema, type PushAuthFrame } from '../../../protocol/index.js';
 import { backoffDelay } from '../api/retry.js';
 
+const READY_TIMEOUT_MS = 10_000;
+
 export type PushClientOptions = {
   url: string;
   /** A fresh signed auth frame for each connection (new timestamp and nonce). */
@@ -56,6 +58,9 @@ export class PushClient {
       return;
     }
     this.socket = ws;
+    // A server that takes the socket but never says "ready" would leave it hanging forever.
+    const readyDeadline = setTimeout(() => ws.terminate(), READY_TIMEOUT_MS);
+    readyDeadline.unref();
     ws.on('open', () => ws.send(JSON.stringify(this.opts.authFrame())));
     ws.on('message', (data, isBinary) => {
       if (isBinary) return;
@@ -68,6 +73,7 @@ export class PushClient {
       const parsed = pushServerFrameSchema.safeParse(frame);
       if (!parsed.success) return;
       if (parsed.data.type === 'ready') {
+        clearTimeout(readyDeadline);
         this.failures = 0;
         this.setConnected(true);
         // Anything that changed while we were away: the engine pulls once on connect.
@@ -80,6 +86,7 @@ export class PushClient {
       // 'close' follows and schedules the reconnect.
     });
     ws.on('close', () => {
+      clearTimeout(readyDeadline);
       if (this.socket === ws) this.socket = null;
       this.setConnected(false);
       this.scheduleReconnect();
