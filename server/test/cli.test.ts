@@ -112,20 +112,6 @@ function counts(dir: string): Record<string, number> {
   }
 }
 
-async function newestMessages(c: TestClient, conversation: { id: string; instance: string }): Promise<{ Data: string }[]> {
-  const reply = await c.call('downloadPartial', {
-    conversationid: conversation.id,
-    instance: conversation.instance,
-    lastmessagedate: '',
-    lastmessageid: '',
-    lastreportdate: '',
-    lastreportid: '',
-    limit: 50,
-  });
-  expect(reply.http, reply.text).toBe(200);
-  return reply.json.messages;
-}
-
 describe('serve --seed demo, and the administration commands beside it', () => {
   let dir: string;
   let server: ServerChild;
@@ -181,7 +167,7 @@ describe('serve --seed demo, and the administration commands beside it', () => {
         expect(conversation.isgroup).toBe(false);
         const key = me.conversationKey(conversation);
         expect(openText(key, conversation.displayname)).toMatch(new RegExp(`${me.account.nick}|${other.account.nick}`));
-        const messages = (await newestMessages(me, conversation)).map((m) => openMessage(key, m.Data));
+        const messages = (await me.newestPage(conversation)).messages.map((m) => openMessage(key, m.Data));
         expect(messages.length).toBeGreaterThanOrEqual(2);
         for (const m of messages) {
           expect([me.userid, other.userid]).toContain(m.from);

@@ -87,20 +87,6 @@ async function downloadAll(client: TestClient, conv: Conv): Promise<any[]> {
   return reply.json.messages;
 }
 
-async function newestPage(client: TestClient, conv: Conv, limit: number): Promise<any[]> {
-  const reply = await client.call('downloadPartial', {
-    conversationid: conv.id,
-    instance: conv.instance,
-    lastmessagedate: '',
-    lastmessageid: '',
-    lastreportdate: '',
-    lastreportid: '',
-    limit,
-  });
-  expect(reply.http, reply.text).toBe(200);
-  return reply.json.messages;
-}
-
 // ------------------------------------------------------------------------------------- tests
 
 describe('two clients toggling the same conversation at once end consistent', () => {
@@ -191,7 +177,7 @@ describe('concurrent sends', () => {
     expect(new Set(order).size).toBe(50);
 
     for (const client of [alice, bob, carol]) {
-      const page = await newestPage(client, conv, 200);
+      const page = (await client.newestPage(conv, 200)).messages;
       expect(page.map((m) => m.ID)).toEqual(order);
     }
     // Created never goes backwards in that order, and every message opens to what was sent.

@@ -71,6 +71,11 @@ export async function startTestServer(opts: { dataDir?: string; conversations?: 
 
 export type Reply = { http: number; json: any; text: string };
 
+export type NewestPage = {
+  messages: { ID: string; Type: string; Created: string; ValidUntil: string; Data: string }[];
+  reports: { ID: string; Type: string; Created: string; UserID: string; MessageIDs: string[] }[];
+};
+
 /** Sends raw bytes to the API and reads the answer as JSON (when it is). */
 export async function rawPost(url: string, body: string | Uint8Array, headers: Record<string, string> = {}): Promise<Reply> {
   const res = await fetch(url, { method: 'POST', body, headers: { 'Content-Type': 'application/json', ...headers } });
@@ -121,6 +126,21 @@ export class TestClient {
       now,
     );
     return rawPost(this.urlFor(name), body, headers);
+  }
+
+  /** The newest page of a conversation: downloadpartial with empty cursors. Throws unless it is a 200. */
+  async newestPage(conversation: { id: string; instance: string }, limit = 50): Promise<NewestPage> {
+    const reply = await this.call('downloadPartial', {
+      conversationid: conversation.id,
+      instance: conversation.instance,
+      lastmessagedate: '',
+      lastmessageid: '',
+      lastreportdate: '',
+      lastreportid: '',
+      limit,
+    });
+    if (reply.http !== 200) throw new Error(`downloadpartial failed with ${reply.http}: ${reply.text}`);
+    return reply.json as NewestPage;
   }
 
   /** Signs an arbitrary body (for hostile tests) with this client's key and headers. */

@@ -41,20 +41,6 @@ async function sendMessage(from: TestClient, to: TestClient, text: string): Prom
   return { conversationId: conversation.id, messageId };
 }
 
-async function newestPage(c: TestClient, conversation: { id: string; instance: string }) {
-  const reply = await c.call('downloadPartial', {
-    conversationid: conversation.id,
-    instance: conversation.instance,
-    lastmessagedate: '',
-    lastmessageid: '',
-    lastreportdate: '',
-    lastreportid: '',
-    limit: 50,
-  });
-  expect(reply.http, reply.text).toBe(200);
-  return reply.json as { messages: { ID: string; Data: string }[]; reports: { ID: string; Type: string; UserID: string; MessageIDs: string[] }[] };
-}
-
 describe('a restart on the same data folder', () => {
   let first: TestServer;
   let second: TestServer;
@@ -80,7 +66,7 @@ describe('a restart on the same data folder', () => {
     // A message Bob has downloaded (delivered report) and reported viewed.
     sent = await sendMessage(alice, bob, 'written before the restart');
     const bobsView = await bob.conversationWith(alice);
-    await newestPage(bob, bobsView);
+    await bob.newestPage(bobsView);
     const viewed = await bob.call('viewedReport', {
       conversationid: bobsView.id,
       instance: bobsView.instance,
@@ -137,7 +123,7 @@ describe('a restart on the same data folder', () => {
 
   it('keeps messages and the delivered and viewed reports', async () => {
     const conversation = await alice.conversationWith(bob);
-    const page = await newestPage(alice, conversation);
+    const page = await alice.newestPage(conversation);
     const key = alice.conversationKey(conversation);
     const mine = page.messages.find((m) => m.ID === sent.messageId);
     expect(mine).toBeDefined();
@@ -374,7 +360,7 @@ describe('the server process', () => {
     const list = await again.conversations();
     expect(list).toHaveLength(2);
     expect(list.find((c) => c.id === conversation.id).properties[0].isfavorite).toBe(true);
-    const page = await newestPage(again, conversation);
+    const page = await again.newestPage(conversation);
     expect(page.messages.map((m) => openMessage(again.conversationKey(conversation), m.Data).text)).toContain(
       'Hi! Have you tried the new desktop client yet?',
     );

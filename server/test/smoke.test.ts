@@ -17,17 +17,8 @@ describe('a seeded demo server', () => {
     const conversation = await bob.conversationWith(alice);
     const key = bob.conversationKey(conversation);
     expect(openText(key, conversation.displayname)).toBe('Alice and Bob');
-    const page = await bob.call('downloadPartial', {
-      conversationid: conversation.id,
-      instance: conversation.instance,
-      lastmessagedate: '',
-      lastmessageid: '',
-      lastreportdate: '',
-      lastreportid: '',
-      limit: 50,
-    });
-    expect(page.http).toBe(200);
-    const texts = page.json.messages.map((m: { Data: string }) => openMessage(key, m.Data));
+    const page = await bob.newestPage(conversation);
+    const texts = page.messages.map((m) => openMessage(key, m.Data));
     expect(texts[0]).toEqual({ from: alice.userid, text: 'Hi! Have you tried the new desktop client yet?' });
     expect(texts).toHaveLength(4);
   });

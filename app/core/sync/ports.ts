@@ -11,19 +11,13 @@ import type {
   Report,
   ResponseOf,
 } from '../../../protocol/index.js';
+import type { OutboxEntry } from '../store/local-store.js';
 import type { Action } from './actions.js';
+
+export type { OutboxEntry };
 
 export type ApiPort = {
   call<N extends CallName>(name: N, payload: PayloadOf<N>, opts?: { retries?: number; signal?: AbortSignal }): Promise<ResponseOf<N>>;
-};
-
-export type OutboxEntry = {
-  seq: number;
-  action: Action;
-  attempts: number;
-  nextAttemptAt: number;
-  lastError: string | null;
-  inFlight: boolean;
 };
 
 export type StorePort = {
