@@ -339,6 +339,19 @@ describe('the outbox', () => {
     expect(store.pending().map((p) => p.action.kind)).toEqual(['favorite', 'unfavorite']);
   });
 
+  it('retryNow makes entries that backed off due at once, leaving those in flight alone', () => {
+    const a = store.enqueue(send(C1, 1)).seq!;
+    const b = store.enqueue({ kind: 'hide', conversationId: C2 }).seq!;
+    store.markInFlight(a);
+    store.fail(a, 'The server could not be reached.', Date.now() + 600_000);
+    store.markInFlight(b);
+    expect(store.retryNow()).toBe(1);
+    expect(store.pending().map((p) => [p.seq, p.nextAttemptAt, p.inFlight])).toEqual([
+      [a, 0, false],
+      [b, 0, true],
+    ]);
+  });
+
   it('resetInFlight makes everything marked in flight pending again', () => {
     const a = store.enqueue(send(C1, 1)).seq!;
     const b = store.enqueue({ kind: 'hide', conversationId: C2 }).seq!;

@@ -73,6 +73,7 @@ export type LocalStoreOptions = {
 
 type OutboxRow = {
   seq: number;
+  conversation_id: string;
   action: string;
   attempts: number;
   next_attempt_at: number;
@@ -461,14 +462,13 @@ export class LocalStore {
    * next. Read lazily, so a sender that has filled its slots stops after a few rows.
    */
   *heads(): Generator<OutboxEntry> {
-    const rows = this.#guard('read the outbox', () =>
-      this.#stmt(
-        `SELECT o.* FROM outbox o
-         WHERE o.seq = (SELECT min(i.seq) FROM outbox i WHERE i.conversation_id = o.conversation_id)
-         ORDER BY o.seq`,
-      ).iterate() as IterableIterator<OutboxRow>,
-    );
+    // A plain scan in seq (rowid) order streams without sorting; a caller that has what it needs
+    // stops early, so only the first few rows are read.
+    const rows = this.#guard('read the outbox', () => this.#stmt('SELECT * FROM outbox ORDER BY seq').iterate() as IterableIterator<OutboxRow>);
+    const seen = new Set<string>();
     for (const row of rows) {
+      if (seen.has(row.conversation_id)) continue;
+      seen.add(row.conversation_id);
       const [entry] = this.#entries([row]);
       if (entry) yield entry;
     }
@@ -553,6 +553,14 @@ export class LocalStore {
     return this.#guard('update the outbox', () =>
       this.#stmt('UPDATE outbox SET action = ?, kind = ?, conversation_id = ? WHERE seq = ?').run(JSON.stringify(action), action.kind, action.conversationId, seq).changes > 0,
     );
+  }
+
+  /**
+   * Everything waiting is due now (its backoff was about the network, which is back). Returns how
+   * many entries had been waiting for a later attempt.
+   */
+  retryNow(): number {
+    return this.#guard('update the outbox', () => this.#stmt('UPDATE outbox SET next_attempt_at = 0 WHERE next_attempt_at > 0 AND in_flight = 0').run().changes);
   }
 
   /**

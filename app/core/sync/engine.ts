@@ -128,9 +128,10 @@ export class SyncEngine {
   /** Why the last full sync failed, or null when it worked. */
   lastSyncError: CoreError | null = null;
 
-  /** Everything again: the list, friends, queued notifications, then the outbox. */
+  /** Everything again: the list, friends, queued notifications, then the outbox (all of it due now). */
   syncNow(): Promise<void> {
     this.syncing ??= (async () => {
+      this.store.retryNow();
       try {
         await this.refreshConversations();
         await this.refreshFriends();
@@ -432,7 +433,11 @@ export class SyncEngine {
     const wasAway = this.state !== 'online';
     this.probeFailures = 0;
     if (this.state !== 'unauthorized') this.setState('online');
-    if (wasAway) this.kick();
+    if (wasAway) {
+      // Entries backed off while the server was away: it is back, so they go now, not in a minute.
+      this.store.retryNow();
+      this.kick();
+    }
   }
 
   private onRequestFailure(err: unknown): void {

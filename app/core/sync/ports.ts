@@ -40,6 +40,8 @@ export type StorePort = {
   fail(seq: number, error: string, nextAttemptAt: number): void;
   replaceAction(seq: number, action: Action): void;
   resetInFlight(): void;
+  /** Makes every waiting entry due now. */
+  retryNow(): number;
   pendingCount(): number;
   /** Runs `fn` in one transaction: one commit (one fsync) for several writes. */
   transaction<T>(fn: () => T): T;
