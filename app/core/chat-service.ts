@@ -6,6 +6,7 @@
 import {
   formatTimestamp,
   newMessageId,
+  parseTimestamp,
   newNonce,
   oneToOneConversationId,
   signBody,
@@ -339,7 +340,7 @@ export class ChatService {
     const session = this.session!;
     let count = 0;
     for (const m of this.store.messages(conversation.id, { limit: 100 })) {
-      const at = Date.parse(`${m.Created.replace(' ', 'T')}Z`);
+      const at = parseTimestamp(m.Created) ?? 0;
       if (at <= viewedAt) break;
       try {
         if (session.keyring.openMessage(conversation, m.Data).from !== session.account.userid) count++;
@@ -422,7 +423,7 @@ export class ChatService {
     const cached = messageIds.map((id) => this.findMessage(conversationId, id)).filter((m): m is Message => m !== undefined);
     if (!cached.length || !conversation.instance) return;
     const dates = cached.map((m) => m.Created).sort();
-    const newest = Math.max(...cached.map((m) => Date.parse(`${m.Created.replace(' ', 'T')}Z`)));
+    const newest = Math.max(...cached.map((m) => parseTimestamp(m.Created) ?? 0));
     const before = Number(this.store.getMeta(viewedKey(conversationId)) ?? 0);
     if (newest > before) this.store.setMeta(viewedKey(conversationId), String(newest));
     this.store.enqueue({
