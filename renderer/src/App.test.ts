@@ -1,0 +1,51 @@
+import { render, screen, within } from '@testing-library/svelte';
+import { describe, expect, it } from 'vitest';
+import { conversation, installBridge, PROFILE, snapshot } from '../test/fake-bridge.js';
+import App from './App.svelte';
+
+describe('App', () => {
+  it('shows sign-in when nobody is signed in', async () => {
+    installBridge({ 'state:snapshot': () => ({ ok: true, value: snapshot() }) });
+    render(App);
+    expect(await screen.findByRole('button', { name: 'Sign in' })).toBeInTheDocument();
+    expect(screen.queryByRole('listbox')).not.toBeInTheDocument();
+  });
+
+  it('lists the conversations of the snapshot and adds the ones a conversations:changed event brings', async () => {
+    const bridge = installBridge({
+      'state:snapshot': () => ({
+        ok: true,
+        value: snapshot({ profile: PROFILE, connection: 'online', conversations: [conversation('a', 'Bob Brown', 200), conversation('b', 'Carol Clark', 100)] }),
+      }),
+    });
+    render(App);
+    const list = await screen.findByRole('listbox', { name: 'Conversations' });
+    expect(within(list).getAllByRole('option').map((o) => o.textContent?.trim())).toEqual(['Bob Brown', 'Carol Clark']);
+    expect(within(list).getByRole('option', { name: 'Bob Brown' })).toBeInTheDocument();
+
+    bridge.emit('conversations:changed', { upserted: [conversation('c', 'Dave Doe', 300)], removed: [] });
+    expect(await within(list).findByRole('option', { name: 'Dave Doe' })).toBeInTheDocument();
+    expect(within(list).getAllByRole('option')).toHaveLength(3);
+
+    bridge.emit('conversations:changed', { upserted: [], removed: [conversation('b', '', 0).id] });
+    await expect.poll(() => within(list).queryByRole('option', { name: 'Carol Clark' })).toBeNull();
+  });
+
+  it('goes back to sign-in when session:changed says nobody is signed in', async () => {
+    const bridge = installBridge({
+      'state:snapshot': () => ({ ok: true, value: snapshot({ profile: PROFILE, conversations: [conversation('a', 'Bob Brown', 1)] }) }),
+    });
+    render(App);
+    await screen.findByRole('listbox', { name: 'Conversations' });
+    bridge.emit('session:changed', { profile: null, keychain: { persistent: true, reason: null } });
+    expect(await screen.findByLabelText('Server URL')).toBeInTheDocument();
+    expect(screen.queryByRole('listbox')).not.toBeInTheDocument();
+  });
+
+  it('shows the snapshot failure with a Retry button', async () => {
+    installBridge({ 'state:snapshot': () => ({ ok: false, error: { code: 'storage', message: 'The local database could not be read.' } }) });
+    render(App);
+    expect(await screen.findByRole('alert')).toHaveTextContent('The local database could not be read.');
+    expect(screen.getByRole('button', { name: 'Retry' })).toBeInTheDocument();
+  });
+});

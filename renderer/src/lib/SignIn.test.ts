@@ -1,0 +1,131 @@
+import { render, screen, waitFor } from '@testing-library/svelte';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it, vi } from 'vitest';
+import type { Reply, SignInRequest } from '../../../app/ipc/contract.js';
+import { deferred, installBridge, PROFILE } from '../../test/fake-bridge.js';
+import SignIn from './SignIn.svelte';
+
+const TYPED: SignInRequest = {
+  serverUrl: 'https://chat.example.com',
+  email: 'alice@example.com',
+  apiKey: 'key-123',
+  password: 'correct horse',
+};
+
+const OK: Reply<'session:sign-in'> = { ok: true, value: { profile: PROFILE, keychain: { persistent: true, reason: null } } };
+
+async function fillIn(user: ReturnType<typeof userEvent.setup>, values: SignInRequest = TYPED): Promise<void> {
+  await user.type(screen.getByLabelText('Server URL'), values.serverUrl);
+  await user.type(screen.getByLabelText('Email'), values.email);
+  await user.type(screen.getByLabelText('API key'), values.apiKey);
+  await user.type(screen.getByLabelText('Encryption password'), values.password);
+}
+
+describe('SignIn', () => {
+  it('shows the four labelled fields and the Sign in button, secrets as password inputs', () => {
+    installBridge();
+    render(SignIn, { onsignedin: vi.fn() });
+    expect(screen.getByLabelText('Server URL')).toBeInTheDocument();
+    expect(screen.getByLabelText('Email')).toBeInTheDocument();
+    expect(screen.getByLabelText('API key')).toHaveAttribute('type', 'password');
+    expect(screen.getByLabelText('Encryption password')).toHaveAttribute('type', 'password');
+    expect(screen.getByRole('button', { name: 'Sign in' })).toBeEnabled();
+    expect(screen.queryByRole('button', { name: 'Try the demo' })).not.toBeInTheDocument();
+    expect(screen.queryByRole('alert')).not.toBeInTheDocument();
+  });
+
+  it('sends the typed values to session:sign-in and hands the result to onsignedin', async () => {
+    const bridge = installBridge({ 'session:sign-in': () => OK });
+    const onsignedin = vi.fn();
+    const user = userEvent.setup();
+    render(SignIn, { onsignedin });
+    await fillIn(user);
+    await user.click(screen.getByRole('button', { name: 'Sign in' }));
+    expect(bridge.calls).toEqual([{ channel: 'session:sign-in', args: [TYPED] }]);
+    await waitFor(() => expect(onsignedin).toHaveBeenCalledWith(OK.ok ? OK.value : null));
+  });
+
+  it('submits with Enter from a field', async () => {
+    const bridge = installBridge({ 'session:sign-in': () => OK });
+    const user = userEvent.setup();
+    render(SignIn, { onsignedin: vi.fn() });
+    await fillIn(user);
+    await user.type(screen.getByLabelText('Encryption password'), '{Enter}');
+    expect(bridge.calls.map((c) => c.channel)).toEqual(['session:sign-in']);
+  });
+
+  it('shows a wrong-password reply under the password field and announces it', async () => {
+    const message = 'The encryption password is wrong: it does not unlock your private key.';
+    installBridge({ 'session:sign-in': () => ({ ok: false, error: { code: 'wrong-password', message } }) });
+    const user = userEvent.setup();
+    const onsignedin = vi.fn();
+    render(SignIn, { onsignedin });
+    await fillIn(user);
+    await user.click(screen.getByRole('button', { name: 'Sign in' }));
+    const alert = await screen.findByRole('alert');
+    expect(alert).toHaveTextContent(message);
+    const password = screen.getByLabelText('Encryption password');
+    expect(password).toHaveAccessibleDescription(message);
+    expect(password).toHaveAttribute('aria-invalid', 'true');
+    expect(screen.getByLabelText('API key')).not.toHaveAttribute('aria-invalid');
+    expect(onsignedin).not.toHaveBeenCalled();
+  });
+
+  it('shows an unauthorized reply under the API key field', async () => {
+    installBridge({ 'session:sign-in': () => ({ ok: false, error: { code: 'unauthorized', message: 'HTTP 401' } }) });
+    const user = userEvent.setup();
+    render(SignIn, { onsignedin: vi.fn() });
+    await fillIn(user);
+    await user.click(screen.getByRole('button', { name: 'Sign in' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent('The server did not accept this API key.');
+    expect(screen.getByLabelText('API key')).toHaveAccessibleDescription('The server did not accept this API key.');
+  });
+
+  it.each(['network', 'timeout'] as const)('says the server cannot be reached on a %s reply', async (code) => {
+    installBridge({ 'session:sign-in': () => ({ ok: false, error: { code, message: 'ECONNREFUSED 127.0.0.1:1' } }) });
+    const user = userEvent.setup();
+    render(SignIn, { onsignedin: vi.fn() });
+    await fillIn(user);
+    await user.click(screen.getByRole('button', { name: 'Sign in' }));
+    const alert = await screen.findByRole('alert');
+    expect(alert).toHaveTextContent('The server cannot be reached. Check the address and your connection.');
+    expect(alert).not.toHaveTextContent('ECONNREFUSED');
+  });
+
+  it('shows the message of an invalid-argument reply', async () => {
+    const message = 'Invalid request: the server URL must start with http:// or https://.';
+    installBridge({ 'session:sign-in': () => ({ ok: false, error: { code: 'invalid-argument', message } }) });
+    const user = userEvent.setup();
+    render(SignIn, { onsignedin: vi.fn() });
+    await user.click(screen.getByRole('button', { name: 'Sign in' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent(message);
+  });
+
+  it('"Try the demo" fills the fields with the demo account', async () => {
+    installBridge();
+    const demo: SignInRequest = { serverUrl: 'http://127.0.0.1:9080', email: 'bob@demo.ozeki.chat', apiKey: 'demo-key', password: 'demo-pass' };
+    const user = userEvent.setup();
+    render(SignIn, { onsignedin: vi.fn(), demoAccount: demo });
+    await user.click(screen.getByRole('button', { name: 'Try the demo' }));
+    expect(screen.getByLabelText('Server URL')).toHaveValue(demo.serverUrl);
+    expect(screen.getByLabelText('Email')).toHaveValue(demo.email);
+    expect(screen.getByLabelText('API key')).toHaveValue(demo.apiKey);
+    expect(screen.getByLabelText('Encryption password')).toHaveValue(demo.password);
+  });
+
+  it('disables the button and says "Signing in…" while the request is in flight', async () => {
+    const reply = deferred<Reply<'session:sign-in'>>();
+    const bridge = installBridge({ 'session:sign-in': () => reply.promise });
+    const user = userEvent.setup();
+    render(SignIn, { onsignedin: vi.fn() });
+    await fillIn(user);
+    await user.click(screen.getByRole('button', { name: 'Sign in' }));
+    const button = await screen.findByRole('button', { name: 'Signing in…' });
+    expect(button).toBeDisabled();
+    // A second Enter while in flight sends nothing more.
+    await user.type(screen.getByLabelText('Email'), '{Enter}');
+    expect(bridge.calls).toHaveLength(1);
+    reply.resolve({ ok: false, error: { code: 'network', message: 'x' } });
+    expect(await screen.findByRole('button', { name: 'Sign in' })).toBeEnabled();
+  });
+});

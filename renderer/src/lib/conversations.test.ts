@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { conversation } from '../../test/fake-bridge.js';
+import { applyConversationsChanged, visibleConversations } from './conversations.js';
+
+describe('conversation list helpers', () => {
+  it('upserts by id and drops removed ids', () => {
+    const a = conversation('a', 'A', 1);
+    const b = conversation('b', 'B', 2);
+    const renamed = { ...a, name: 'A2' };
+    const next = applyConversationsChanged([a, b], { upserted: [renamed, conversation('c', 'C', 3)], removed: [b.id] });
+    expect(next.map((c) => c.name)).toEqual(['A2', 'C']);
+  });
+
+  it('orders favourites first, then newest activity, and leaves hidden ones out', () => {
+    const list = [
+      conversation('a', 'Old', 1),
+      { ...conversation('b', 'Fav', 0), favorite: true },
+      conversation('c', 'New', 9),
+      { ...conversation('d', 'Hidden', 99), hidden: true },
+    ];
+    expect(visibleConversations(list).map((c) => c.name)).toEqual(['Fav', 'New', 'Old']);
+  });
+});
