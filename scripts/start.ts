@@ -1,65 +1,83 @@
 /**
- * `npm start`. The chat window (renderer) and the Electron shell are not built yet, so for now this
- * starts what exists: the reference Ozeki Chat server with demo data in the user's data folder, and
- * prints how to sign in as a demo user and try the API. Once the browser host and the Electron
- * shell land, this script starts the app against this server instead.
+ * `npm start`. Until the Electron shell lands, this runs the app through the browser host:
+ *  1. the reference Ozeki Chat server with demo data, in the user's data folder;
+ *  2. the renderer, built fresh;
+ *  3. the real core with the browser host, opened in the default browser where there is one.
+ * Ctrl+C stops all of it.
  */
-import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { spawn } from 'node:child_process';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'vite';
+import { PRODUCT, startWebApp, userDataDir, type WebApp } from '../app/browser-host/web-app.js';
 import { Store } from '../server/src/db/store.js';
 import { seedDemo } from '../server/src/seed.js';
 import { startServer, type RunningServer } from '../server/src/server.js';
 
-const PRODUCT = 'Ozeki Chat Desktop';
+const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const log = (line: string) => process.stderr.write(`${line}\n`);
 
-/** Where Electron keeps `userData` for this product on each OS. */
-function userDataDir(): string {
-  if (process.platform === 'win32') return join(process.env.APPDATA ?? join(homedir(), 'AppData', 'Roaming'), PRODUCT);
-  if (process.platform === 'darwin') return join(homedir(), 'Library', 'Application Support', PRODUCT);
-  return join(process.env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), PRODUCT);
-}
-
-async function listen(dataDir: string): Promise<RunningServer> {
+async function startDemoServer(dataDir: string): Promise<RunningServer> {
   for (let port = 9080; port < 9090; port++) {
     try {
-      return await startServer({ dataDir, port });
+      return await startServer({ dataDir, port, log });
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
     }
   }
-  return startServer({ dataDir, port: 0 });
+  return startServer({ dataDir, port: 0, log });
 }
 
-const dataDir = join(userDataDir(), 'demo-server');
-const store = new Store(dataDir);
-const { accounts, file } = await seedDemo(store, dataDir).finally(() => store.close());
-const server = await listen(dataDir);
+/** Opens the URL in the user's browser when there is a desktop to open it on; never fails the start. */
+function openInBrowser(url: string): boolean {
+  if (process.env.CI || (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY)) return false;
+  const [command, args] =
+    process.platform === 'darwin' ? ['open', [url]] : process.platform === 'win32' ? ['cmd', ['/c', 'start', '""', url]] : ['xdg-open', [url]];
+  try {
+    const child = spawn(command, args as string[], { detached: true, stdio: 'ignore' });
+    child.on('error', () => {});
+    child.unref();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const serverDir = join(userDataDir(), 'demo-server');
+const store = new Store(serverDir);
+const { accounts, file } = await seedDemo(store, serverDir).finally(() => store.close());
+const server = await startDemoServer(serverDir);
+
+await build({ configFile: join(REPO, 'renderer', 'vite.config.ts'), logLevel: 'warn' });
+
+let app: WebApp;
+try {
+  app = await startWebApp({ dataDir: userDataDir(), staticDir: join(REPO, 'out', 'renderer'), port: 0, log });
+} catch (err) {
+  log(err instanceof Error ? err.message : String(err));
+  await server.close();
+  process.exit(1);
+}
+const opened = openInBrowser(app.url);
 const alice = accounts[0]!;
 
 console.log(`
-Ozeki Chat Desktop: the reference server with demo data is running.
+${PRODUCT} is running at ${app.url}
+${opened ? '(opened in your browser)' : 'Open that address in a browser on this computer.'}
 
-  Server URL   ${server.url}
-  Data folder  ${dataDir}
-  Accounts     ${file}
+Sign in to the demo server:
+  Server URL           ${server.url}
+  Email                ${alice.email}
+  API key and password in ${file}
+                       (every demo account is there; Bob and Carol are Alice's friends)
 
-The chat window is not part of this build yet; it comes with the renderer and the
-Electron shell. Until then you can talk to the server as a client would, for example
-as ${alice.nick} (${alice.email}):
-
-  KEY=${alice.apikey}
-  STATION=$(openssl rand -hex 16)
-  curl -s -X POST '${server.url}?srv=chatserver&api=chatlogin' \\
-    -H 'Content-Type: application/json' -H "Ozeki-Station: $STATION" \\
-    -d "{\\"action\\":\\"login\\",\\"apikey\\":\\"$KEY\\"}"
-
-The README shows how to sign further calls. Press Ctrl+C to stop.`);
+Press Ctrl+C to stop.`);
 
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
     if (stopping) process.exit(1);
     stopping = true;
-    void server.close().then(() => process.exit(0));
+    void app.close().then(() => server.close()).then(() => process.exit(0));
   });
 }

@@ -3,24 +3,12 @@
  * Opens the core on the user's data folder (the same one the Electron app uses, so do not run
  * both at once), serves the built renderer and prints the one URL to open.
  */
-import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { ChatService } from '../core/chat-service.js';
-import { openSettings } from '../core/settings/conf-settings.js';
-import { Vault } from '../core/vault/vault.js';
-import { startBrowserHost } from './host.js';
+import { PRODUCT, startWebApp, userDataDir } from './web-app.js';
 
-const PRODUCT = 'Ozeki Chat Desktop';
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-
-/** Where Electron keeps `userData` for this product on each OS (as scripts/start.ts computes it). */
-function userDataDir(): string {
-  if (process.platform === 'win32') return join(process.env.APPDATA ?? join(homedir(), 'AppData', 'Roaming'), PRODUCT);
-  if (process.platform === 'darwin') return join(homedir(), 'Library', 'Application Support', PRODUCT);
-  return join(process.env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), PRODUCT);
-}
 
 // Everything but the URL goes to stderr: stdout is exactly one line, for scripts to read.
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -36,33 +24,21 @@ const { values } = parseArgs({
 });
 const port = values.port === undefined ? 0 : Number(values.port);
 if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be a port number, not "${values.port}".`);
-const dataDir = resolve(values.data ?? userDataDir());
-const staticDir = resolve(values.static ?? join(REPO, 'out', 'renderer'));
 
-const vault = await Vault.open();
-const { store: settings, notice } = openSettings(dataDir);
-if (notice) log(notice);
-const service = await ChatService.open({ dataDir, vault, settings, log });
-const host = await startBrowserHost({ service, staticDir, port, log }).catch(async (err: unknown) => {
-  await service.close();
-  const code = (err as NodeJS.ErrnoException).code;
-  if (code === 'EADDRINUSE') fail(`Port ${port} is in use; choose another with --port.`);
-  if (code === 'ENOENT') fail(`The renderer is not built: ${staticDir} does not exist.`);
-  throw err;
-});
+const app = await startWebApp({
+  dataDir: resolve(values.data ?? userDataDir()),
+  staticDir: resolve(values.static ?? join(REPO, 'out', 'renderer')),
+  port,
+  log,
+}).catch((err: unknown) => fail(err instanceof Error ? err.message : String(err)));
 
-process.stdout.write(`${PRODUCT} is running at ${host.url}\n`);
+process.stdout.write(`${PRODUCT} is running at ${app.url}\n`);
 
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
     if (stopping) process.exit(1); // a second Ctrl+C: do not wait
     stopping = true;
-    // The host first, so no request reaches a closing service.
-    void host
-      .close()
-      .catch(() => {})
-      .then(() => service.close())
-      .then(() => process.exit(0), (err: unknown) => fail(`Closing failed: ${String(err)}`));
+    void app.close().then(() => process.exit(0), (err: unknown) => fail(`Closing failed: ${String(err)}`));
   });
 }

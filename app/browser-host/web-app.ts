@@ -1,0 +1,40 @@
+/**
+ * The app without Electron, as one call: the core on a data folder, the built renderer served by
+ * the browser host. Used by `npm run start:web` and by `npm start` until the Electron shell lands.
+ */
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { ChatService } from '../core/chat-service.js';
+import { openSettings } from '../core/settings/conf-settings.js';
+import { Vault } from '../core/vault/vault.js';
+import { startBrowserHost } from './host.js';
+
+export const PRODUCT = 'Ozeki Chat Desktop';
+
+/** Where Electron keeps `userData` for this product on each OS. */
+export function userDataDir(): string {
+  if (process.platform === 'win32') return join(process.env.APPDATA ?? join(homedir(), 'AppData', 'Roaming'), PRODUCT);
+  if (process.platform === 'darwin') return join(homedir(), 'Library', 'Application Support', PRODUCT);
+  return join(process.env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), PRODUCT);
+}
+
+export type WebApp = { url: string; close(): Promise<void> };
+
+export async function startWebApp(opts: { dataDir: string; staticDir: string; port: number; log: (line: string) => void }): Promise<WebApp> {
+  const vault = await Vault.open();
+  const { store: settings, notice } = openSettings(opts.dataDir);
+  if (notice) opts.log(notice);
+  const service = await ChatService.open({ dataDir: opts.dataDir, vault, settings, log: opts.log });
+  const host = await startBrowserHost({ service, staticDir: opts.staticDir, port: opts.port, log: opts.log }).catch(async (err: unknown) => {
+    await service.close();
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') throw new Error(`Port ${opts.port} is in use; choose another with --port.`);
+    if (code === 'ENOENT') throw new Error(`The renderer is not built: ${opts.staticDir} does not exist. Run npm run build:renderer.`);
+    throw err;
+  });
+  return {
+    url: host.url,
+    // The host first, so no request reaches a closing service.
+    close: () => host.close().catch(() => {}).then(() => service.close()),
+  };
+}
