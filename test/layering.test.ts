@@ -204,6 +204,17 @@ describe('layering', () => {
     expect(found, report('app/core runs in Node and Electron, so it never imports electron', found)).toEqual([]);
   });
 
+  it('app/browser-host and app/ipc never import electron', () => {
+    const found = violations(['app/browser-host', 'app/ipc'], importsElectron);
+    expect(found, report('the browser host runs without Electron and the contract is shared by every host, so neither imports electron', found)).toEqual([]);
+  });
+
+  it('renderer/ never imports electron, Node built-ins, the core or the protocol module', () => {
+    const mainSide = reachesInto(['app/core', 'app/browser-host', 'app/electron', 'protocol', 'server']);
+    const found = violations(['renderer/src'], (ref, file) => importsElectron(ref, file) || ref.specifier.startsWith('node:') || mainSide(ref, file));
+    expect(found, report('the renderer talks to the main process only through window.ozeki', found)).toEqual([]);
+  });
+
   it('protocol/ never imports electron', () => {
     const found = violations(['protocol'], importsElectron);
     expect(found, report('protocol/ runs everywhere, so it never imports electron', found)).toEqual([]);

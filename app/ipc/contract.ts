@@ -128,3 +128,5 @@ export type OzekiBridge = {
 };
 
 export type { Availability };
+/** Error shapes cross the boundary too; the renderer gets them from here, never from the core. */
+export type { ErrorCode, ErrorInfo } from '../core/errors.js';
