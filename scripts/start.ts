@@ -50,22 +50,29 @@ const server = await startDemoServer(serverDir);
 
 await build({ configFile: join(REPO, 'renderer', 'vite.config.ts'), logLevel: 'warn' });
 
+const alice = accounts[0]!;
 let app: WebApp;
 try {
-  app = await startWebApp({ dataDir: userDataDir(), staticDir: join(REPO, 'out', 'renderer'), port: 0, log });
+  app = await startWebApp({
+    dataDir: userDataDir(),
+    staticDir: join(REPO, 'out', 'renderer'),
+    port: 0,
+    log,
+    // "Try the demo" on the sign-in screen signs in as Alice; her secrets stay in this process.
+    demo: () => ({ serverUrl: server.url, email: alice.email, apiKey: alice.apikey, password: alice.password }),
+  });
 } catch (err) {
   log(err instanceof Error ? err.message : String(err));
   await server.close();
   process.exit(1);
 }
 const opened = openInBrowser(app.url);
-const alice = accounts[0]!;
 
 console.log(`
 ${PRODUCT} is running at ${app.url}
 ${opened ? '(opened in your browser)' : 'Open that address in a browser on this computer.'}
 
-Sign in to the demo server:
+Choose "Try the demo" on the sign-in screen, or sign in to the demo server yourself:
   Server URL           ${server.url}
   Email                ${alice.email}
   API key and password in ${file}

@@ -4,7 +4,7 @@
  */
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { ChatService } from '../core/chat-service.js';
+import { ChatService, type DemoAccountSource } from '../core/chat-service.js';
 import { openSettings } from '../core/settings/conf-settings.js';
 import { Vault } from '../core/vault/vault.js';
 import { startBrowserHost } from './host.js';
@@ -20,11 +20,17 @@ export function userDataDir(): string {
 
 export type WebApp = { url: string; close(): Promise<void> };
 
-export async function startWebApp(opts: { dataDir: string; staticDir: string; port: number; log: (line: string) => void }): Promise<WebApp> {
+export async function startWebApp(opts: {
+  dataDir: string;
+  staticDir: string;
+  port: number;
+  log: (line: string) => void;
+  demo?: DemoAccountSource;
+}): Promise<WebApp> {
   const vault = await Vault.open();
   const { store: settings, notice } = openSettings(opts.dataDir);
   if (notice) opts.log(notice);
-  const service = await ChatService.open({ dataDir: opts.dataDir, vault, settings, log: opts.log });
+  const service = await ChatService.open({ dataDir: opts.dataDir, vault, settings, log: opts.log, ...(opts.demo ? { demo: opts.demo } : {}) });
   const host = await startBrowserHost({ service, staticDir: opts.staticDir, port: opts.port, log: opts.log }).catch(async (err: unknown) => {
     await service.close();
     const code = (err as NodeJS.ErrnoException).code;

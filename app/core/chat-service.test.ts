@@ -64,6 +64,28 @@ describe('signing in', () => {
   });
 });
 
+describe('the demo account', () => {
+  it('is offered to the renderer by address and e-mail only, and signs in without its secrets crossing', async () => {
+    const account = t.accounts[2]!;
+    const sut = await openService({
+      options: { demo: () => ({ serverUrl: t.server.url, email: account.email, apiKey: account.apikey, password: account.password }) },
+    });
+    opened.push(sut);
+    expect(await h(sut)['session:demo']()).toEqual({ serverUrl: t.server.url, email: account.email });
+    const result = await h(sut)['session:sign-in-demo']();
+    expect(result.profile.email).toBe(account.email);
+    const seen = JSON.stringify({ result, events: sut.events });
+    expect(seen.includes(account.apikey) || seen.includes(account.password)).toBe(false);
+  });
+
+  it('is not offered where the host has none', async () => {
+    const sut = await openService();
+    opened.push(sut);
+    expect(await h(sut)['session:demo']()).toBeNull();
+    await expect(h(sut)['session:sign-in-demo']()).rejects.toMatchObject({ code: 'not-found' });
+  });
+});
+
 describe('actions', () => {
   it('show at once as pending, reach the server, and stay shown after the server answers', async () => {
     const conversation = withName(alice, 'Alice and Bob')!;

@@ -50,8 +50,12 @@ export const DEFAULT_MESSAGE_LIFETIME_DAYS = 365;
 const PAGE = 50;
 const DAY_MS = 86_400_000;
 
+/** A demo account the host knows (npm start seeds one); only its address and e-mail reach the renderer. */
+export type DemoAccountSource = () => { serverUrl: string; email: string; apiKey: string; password: string } | null;
+
 export type ChatServiceOptions = {
   dataDir: string;
+  demo?: DemoAccountSource;
   vault: Vault;
   settings: SettingsStore;
   api?: ApiClient;
@@ -113,6 +117,15 @@ export class ChatService {
     const h: Handlers = {
       'session:sign-in': (req) => this.signIn(req),
       'session:sign-out': () => this.signOut(),
+      'session:demo': async () => {
+        const demo = this.opts.demo?.() ?? null;
+        return demo ? { serverUrl: demo.serverUrl, email: demo.email } : null;
+      },
+      'session:sign-in-demo': async () => {
+        const demo = this.opts.demo?.() ?? null;
+        if (!demo) throw new CoreError('not-found', 'No demo account is offered here.');
+        return this.signIn(demo);
+      },
       'state:snapshot': async () => this.snapshot(),
       'sync:now': () => this.syncNow(),
       'conversation:favorite': async (id) => this.act({ kind: 'favorite', conversationId: id }),

@@ -42,6 +42,8 @@ export const signInSchema = z.object({
 });
 export type SignInRequest = z.infer<typeof signInSchema>;
 export type SignInResult = { profile: ProfileView; keychain: KeychainStatus };
+/** A demo account the host offers ("Try the demo"): where and who, never its secrets. */
+export type DemoOffer = { serverUrl: string; email: string };
 
 const none = z.tuple([]);
 const oneConversation = z.tuple([conversationId]);
@@ -50,6 +52,8 @@ const oneConversation = z.tuple([conversationId]);
 export const CHANNELS = {
   'session:sign-in': z.tuple([signInSchema]),
   'session:sign-out': none,
+  'session:demo': none,
+  'session:sign-in-demo': none,
   'state:snapshot': none,
   'sync:now': none,
   'conversation:favorite': oneConversation,
@@ -75,6 +79,10 @@ export type ChannelArgs<C extends Channel> = z.infer<(typeof CHANNELS)[C]>;
 export type ChannelResults = {
   'session:sign-in': SignInResult;
   'session:sign-out': void;
+  /** The demo account on offer, or null. */
+  'session:demo': DemoOffer | null;
+  /** Signs in with the demo account; its API key and password stay in the main process. */
+  'session:sign-in-demo': SignInResult;
   'state:snapshot': Snapshot;
   'sync:now': void;
   'conversation:favorite': void;

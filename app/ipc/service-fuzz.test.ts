@@ -154,6 +154,8 @@ type Slot = 'conversation' | 'message' | 'messages' | 'user' | 'color' | 'text' 
 const SIGNATURES: Record<Channel, Slot[]> = {
   'session:sign-in': ['signIn'],
   'session:sign-out': [],
+  'session:demo': [],
+  'session:sign-in-demo': [],
   'state:snapshot': [],
   'sync:now': [],
   'conversation:favorite': ['conversation'],
@@ -310,6 +312,9 @@ function isSnapshot(v: unknown): boolean {
 const VALUE: Record<Channel, (v: unknown) => boolean> = {
   'session:sign-in': (v) => isObject(v) && isObject(v.profile) && isObject(v.keychain),
   'session:sign-out': (v) => v === undefined,
+  // Only where and who: never a secret.
+  'session:demo': (v) => v === null || (isObject(v) && Object.keys(v).sort().join() === 'email,serverUrl'),
+  'session:sign-in-demo': (v) => isObject(v) && isObject(v.profile) && isObject(v.keychain),
   'state:snapshot': isSnapshot,
   'sync:now': (v) => v === undefined,
   'conversation:favorite': (v) => v === undefined,
@@ -369,6 +374,9 @@ function expected(channel: Channel, args: unknown[]): 'ok' | ErrorCode | 'ok-or-
     case 'session:sign-in':
       // The generator never has a real key; the address may also be one the server does not serve.
       return (first as { serverUrl: string }).serverUrl.trim() === t.server.url ? 'unauthorized' : 'an-error';
+    case 'session:sign-in-demo':
+      // This host offers no demo account.
+      return 'not-found';
     case 'conversation:start':
       return first === meId ? 'invalid-argument' : friendIds.includes(first as string) ? 'ok' : 'not-found';
     case 'messages:older':
@@ -625,8 +633,15 @@ describe('the IPC dispatcher in front of a signed-out ChatService', () => {
           expect(got, where).not.toBe('ok');
           expect(got, where).not.toBe('internal');
         } else {
-          // Sign-out while signed out is a harmless no-op (a double click must not show an error).
-          expect(got, where).toBe(channel === 'state:snapshot' || channel === 'session:sign-out' ? 'ok' : 'not-signed-in');
+          // Sign-out while signed out is a harmless no-op (a double click must not show an error);
+          // asking for the demo works signed out, and this host offers none.
+          const expected =
+            channel === 'state:snapshot' || channel === 'session:sign-out' || channel === 'session:demo'
+              ? 'ok'
+              : channel === 'session:sign-in-demo'
+                ? 'not-found'
+                : 'not-signed-in';
+          expect(got, where).toBe(expected);
         }
         if (!answered.has(channel)) answered.set(channel, new Set());
         answered.get(channel)!.add(got);

@@ -2,7 +2,7 @@ import { render, screen, waitFor } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import type { Reply, SignInRequest } from '../../../app/ipc/contract.js';
-import { deferred, installBridge, PROFILE } from '../../test/fake-bridge.js';
+import { deferred, installBridge, PROFILE, type FakeBridge } from '../../test/fake-bridge.js';
 import SignIn from './SignIn.svelte';
 
 const TYPED: SignInRequest = {
@@ -20,6 +20,9 @@ async function fillIn(user: ReturnType<typeof userEvent.setup>, values: SignInRe
   await user.type(screen.getByLabelText('API key'), values.apiKey);
   await user.type(screen.getByLabelText('Encryption password'), values.password);
 }
+
+/** The calls that try to sign in (the screen also asks once whether a demo is offered). */
+const signInCalls = (bridge: FakeBridge) => bridge.calls.filter((c) => c.channel !== 'session:demo');
 
 describe('SignIn', () => {
   it('shows the four labelled fields and the Sign in button, secrets as password inputs', () => {
@@ -41,7 +44,7 @@ describe('SignIn', () => {
     render(SignIn, { onsignedin });
     await fillIn(user);
     await user.click(screen.getByRole('button', { name: 'Sign in' }));
-    expect(bridge.calls).toEqual([{ channel: 'session:sign-in', args: [TYPED] }]);
+    expect(signInCalls(bridge)).toEqual([{ channel: 'session:sign-in', args: [TYPED] }]);
     await waitFor(() => expect(onsignedin).toHaveBeenCalledWith(OK.ok ? OK.value : null));
   });
 
@@ -51,7 +54,7 @@ describe('SignIn', () => {
     render(SignIn, { onsignedin: vi.fn() });
     await fillIn(user);
     await user.type(screen.getByLabelText('Encryption password'), '{Enter}');
-    expect(bridge.calls.map((c) => c.channel)).toEqual(['session:sign-in']);
+    expect(signInCalls(bridge).map((c) => c.channel)).toEqual(['session:sign-in']);
   });
 
   it('shows a wrong-password reply under the password field and announces it', async () => {
@@ -101,16 +104,29 @@ describe('SignIn', () => {
     expect(await screen.findByRole('alert')).toHaveTextContent(message);
   });
 
-  it('"Try the demo" fills the fields with the demo account', async () => {
-    installBridge();
-    const demo: SignInRequest = { serverUrl: 'http://127.0.0.1:9080', email: 'bob@demo.ozeki.chat', apiKey: 'demo-key', password: 'demo-pass' };
+  it('"Try the demo" shows where and who, and signs in with the demo account kept in the main process', async () => {
+    const bridge = installBridge({
+      'session:demo': () => ({ ok: true, value: { serverUrl: 'http://127.0.0.1:9080/ozeki/index.php', email: 'alice@demo.ozeki.chat' } }),
+      'session:sign-in-demo': () => OK,
+    });
+    const onsignedin = vi.fn();
     const user = userEvent.setup();
-    render(SignIn, { onsignedin: vi.fn(), demoAccount: demo });
-    await user.click(screen.getByRole('button', { name: 'Try the demo' }));
-    expect(screen.getByLabelText('Server URL')).toHaveValue(demo.serverUrl);
-    expect(screen.getByLabelText('Email')).toHaveValue(demo.email);
-    expect(screen.getByLabelText('API key')).toHaveValue(demo.apiKey);
-    expect(screen.getByLabelText('Encryption password')).toHaveValue(demo.password);
+    render(SignIn, { onsignedin });
+    await user.click(await screen.findByRole('button', { name: 'Try the demo' }));
+    expect(screen.getByLabelText('Server URL')).toHaveValue('http://127.0.0.1:9080/ozeki/index.php');
+    expect(screen.getByLabelText('Email')).toHaveValue('alice@demo.ozeki.chat');
+    // The secrets are never in the page.
+    expect(screen.getByLabelText('API key')).toHaveValue('');
+    expect(screen.getByLabelText('Encryption password')).toHaveValue('');
+    await waitFor(() => expect(onsignedin).toHaveBeenCalledWith(OK.ok ? OK.value : undefined));
+    expect(bridge.calls.map((c) => c.channel)).toEqual(['session:demo', 'session:sign-in-demo']);
+  });
+
+  it('offers no demo when the main process has none', async () => {
+    const bridge = installBridge({ 'session:demo': () => ({ ok: true, value: null }) });
+    render(SignIn, { onsignedin: vi.fn() });
+    await waitFor(() => expect(bridge.calls.map((c) => c.channel)).toEqual(['session:demo']));
+    expect(screen.queryByRole('button', { name: 'Try the demo' })).not.toBeInTheDocument();
   });
 
   it('disables the button and says "Signing in…" while the request is in flight', async () => {
@@ -124,7 +140,7 @@ describe('SignIn', () => {
     expect(button).toBeDisabled();
     // A second Enter while in flight sends nothing more.
     await user.type(screen.getByLabelText('Email'), '{Enter}');
-    expect(bridge.calls).toHaveLength(1);
+    expect(signInCalls(bridge)).toHaveLength(1);
     reply.resolve({ ok: false, error: { code: 'network', message: 'x' } });
     expect(await screen.findByRole('button', { name: 'Sign in' })).toBeEnabled();
   });
