@@ -21,3 +21,13 @@ describe('conversation list helpers', () => {
     expect(visibleConversations(list).map((c) => c.name)).toEqual(['Fav', 'New', 'Old']);
   });
 });
+
+describe('filterByName', () => {
+  it('keeps names containing the query, ignoring case and accents', async () => {
+    const { filterByName } = await import('./conversations.js');
+    const list = [conversation('a', 'Zoë Ziegler', 1), conversation('b', 'Bob Brown', 2)];
+    expect(filterByName(list, 'zoe').map((c) => c.name)).toEqual(['Zoë Ziegler']);
+    expect(filterByName(list, '  BROWN ').map((c) => c.name)).toEqual(['Bob Brown']);
+    expect(filterByName(list, '')).toHaveLength(2);
+  });
+});

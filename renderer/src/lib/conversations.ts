@@ -24,3 +24,11 @@ export function applyConversationsChanged(
   for (const c of change.upserted) if (!removed.has(c.id)) byId.set(c.id, c);
   return [...byId.values()];
 }
+
+/** Case- and accent-insensitive name filter; an empty query keeps everything. */
+export function filterByName(list: readonly ConversationView[], query: string): ConversationView[] {
+  const fold = (s: string): string => s.normalize('NFD').replace(/\p{M}/gu, '').toLocaleLowerCase();
+  const q = fold(query.trim());
+  if (!q) return [...list];
+  return list.filter((c) => fold(c.name).includes(q));
+}

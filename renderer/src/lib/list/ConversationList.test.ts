@@ -1,0 +1,256 @@
+import { fireEvent, render, screen, within } from '@testing-library/svelte';
+import userEvent from '@testing-library/user-event';
+import { tick } from 'svelte';
+import { describe, expect, it, vi } from 'vitest';
+import type { Handlers } from '../../../test/fake-bridge.js';
+import { conversation, installBridge } from '../../../test/fake-bridge.js';
+import ConversationList from './ConversationList.svelte';
+
+const ok = () => ({ ok: true as const, value: undefined });
+const ACTIONS: Handlers = {
+  'conversation:favorite': ok,
+  'conversation:unfavorite': ok,
+  'conversation:mute': ok,
+  'conversation:unmute': ok,
+  'conversation:hide': ok,
+  'conversation:unhide': ok,
+  'conversation:set-color': ok,
+  'conversation:clear': ok,
+};
+
+const bob = conversation('a', 'Bob Brown', 200);
+const carol = { ...conversation('b', 'Carol Clark', 100), favorite: true };
+const dave = { ...conversation('c', 'Dave Doe', 300), muted: true, unread: 3, pending: true, color: '#1e3a8a' };
+const erin = { ...conversation('d', 'Erin Evans', 400), hidden: true };
+
+function setup(list = [bob, carol, dave, erin], handlers: Handlers = ACTIONS) {
+  const bridge = installBridge({ ...handlers });
+  const user = userEvent.setup();
+  const onselect = vi.fn();
+  const view = render(ConversationList, { conversations: list, onselect });
+  const listbox = screen.getByRole('listbox', { name: 'Conversations' });
+  return { bridge, user, onselect, listbox, view };
+}
+
+const names = (root: HTMLElement): string[] => within(root).getAllByRole('option').map((o) => o.getAttribute('aria-label') ?? '');
+const invoked = (bridge: ReturnType<typeof installBridge>) => bridge.calls.map((c) => [c.channel, ...c.args]);
+
+describe('ConversationList', () => {
+  it('puts favourites first in a Favorites group, then the rest by last activity, and leaves hidden ones out', () => {
+    const { listbox } = setup();
+    expect(names(listbox)).toEqual(['Carol Clark', 'Dave Doe', 'Bob Brown']);
+    const favorites = within(listbox).getByRole('group', { name: 'Favorites' });
+    expect(within(favorites).getAllByRole('option').map((o) => o.getAttribute('aria-label'))).toEqual(['Carol Clark']);
+    expect(within(listbox).getByRole('option', { name: 'Bob Brown' })).toBeInTheDocument();
+    expect(within(listbox).queryByRole('option', { name: 'Erin Evans' })).not.toBeInTheDocument();
+  });
+
+  it('shows muted, unread and pending marks, and readable text on the row colour', () => {
+    const { listbox } = setup();
+    const row = within(listbox).getByRole('option', { name: 'Dave Doe' });
+    expect(within(row).getByRole('img', { name: 'Muted' })).toBeInTheDocument();
+    expect(within(row).getByRole('img', { name: 'Waiting to sync' })).toBeInTheDocument();
+    expect(within(row).getByRole('img', { name: '3 unread' })).toHaveTextContent('3');
+    expect(row).toHaveAccessibleDescription(/Muted/);
+    expect(row.style.backgroundColor).toBe('rgb(30, 58, 138)');
+    expect(row.style.color).toBe('rgb(255, 255, 255)');
+    const plain = within(listbox).getByRole('option', { name: 'Bob Brown' });
+    expect(within(plain).queryByRole('img', { name: 'Muted' })).not.toBeInTheDocument();
+    expect(plain.style.color).toBe('rgb(0, 0, 0)');
+  });
+
+  it('filters by name', async () => {
+    const { listbox, user } = setup();
+    await user.type(screen.getByLabelText('Filter conversations'), 'do');
+    expect(names(listbox)).toEqual(['Dave Doe']);
+    await user.clear(screen.getByLabelText('Filter conversations'));
+    await user.type(screen.getByLabelText('Filter conversations'), 'zzz');
+    expect(within(listbox).queryAllByRole('option')).toHaveLength(0);
+    expect(screen.getByText(/No conversations match/)).toBeInTheDocument();
+  });
+
+  it('renders only the rows in view for 10,000 conversations, and the others as it scrolls', async () => {
+    const many = Array.from({ length: 10_000 }, (_, i) => conversation(i.toString(16).padStart(32, '0'), `Person ${i}`, 10_000 - i));
+    const { listbox } = setup(many);
+    expect(listbox.querySelectorAll('[role="option"]').length).toBeLessThan(300);
+    expect(within(listbox).getByRole('option', { name: 'Person 0' })).toBeInTheDocument();
+    listbox.scrollTop = 48 * 5000;
+    await fireEvent.scroll(listbox);
+    expect(within(listbox).getByRole('option', { name: 'Person 5000' })).toBeInTheDocument();
+    expect(within(listbox).queryByRole('option', { name: 'Person 0' })).not.toBeInTheDocument();
+    expect(listbox.querySelectorAll('[role="option"]').length).toBeLessThan(300);
+  });
+
+  it('moves the active option with arrows/Home/End, keeps it rendered, and selects with Enter', async () => {
+    const many = Array.from({ length: 1000 }, (_, i) => conversation(i.toString(16).padStart(32, '0'), `Person ${i}`, 1000 - i));
+    const { listbox, user, onselect } = setup(many);
+    listbox.focus();
+    await tick();
+    const active = () => document.getElementById(listbox.getAttribute('aria-activedescendant') ?? '')?.getAttribute('aria-label');
+    expect(active()).toBe('Person 0');
+    await user.keyboard('{ArrowDown}{ArrowDown}');
+    expect(active()).toBe('Person 2');
+    await user.keyboard('{ArrowUp}');
+    expect(active()).toBe('Person 1');
+    await user.keyboard('{End}');
+    expect(active()).toBe('Person 999');
+    await user.keyboard('{Home}');
+    expect(active()).toBe('Person 0');
+    await user.keyboard('{ArrowDown}{Enter}');
+    expect(onselect).toHaveBeenCalledWith(many[1]?.id);
+  });
+
+  it('selects a row on click', async () => {
+    const { listbox, user, onselect } = setup();
+    await user.click(within(listbox).getByText('Bob Brown'));
+    expect(onselect).toHaveBeenCalledWith(bob.id);
+  });
+
+  it('offers the row actions in a context menu and invokes them', async () => {
+    const { listbox, bridge, user } = setup();
+    await user.pointer({ keys: '[MouseRight]', target: within(listbox).getByText('Bob Brown') });
+    const menu = screen.getByRole('menu');
+    expect(within(menu).getAllByRole('menuitem').map((m) => m.textContent?.replace(/(F|M|H|Delete)$/, '').trim())).toEqual([
+      'Favorite',
+      'Mute',
+      'Hide',
+      'Change color',
+      'Clear history',
+    ]);
+    expect(within(menu).getByRole('menuitem', { name: /^Favorite/ })).toHaveFocus();
+    await user.click(within(menu).getByRole('menuitem', { name: /^Favorite/ }));
+    expect(invoked(bridge)).toEqual([['conversation:favorite', bob.id]]);
+    expect(screen.queryByRole('menu')).not.toBeInTheDocument();
+
+    await user.pointer({ keys: '[MouseRight]', target: within(listbox).getByText('Bob Brown') });
+    await user.click(screen.getByRole('menuitem', { name: /^Mute/ }));
+    await user.pointer({ keys: '[MouseRight]', target: within(listbox).getByText('Bob Brown') });
+    await user.click(screen.getByRole('menuitem', { name: /^Hide/ }));
+    expect(invoked(bridge).slice(1)).toEqual([
+      ['conversation:mute', bob.id],
+      ['conversation:hide', bob.id],
+    ]);
+  });
+
+  it('says Unfavorite and Unmute when already set, from the More actions button', async () => {
+    const both = { ...dave, favorite: true };
+    const { listbox, bridge, user } = setup([both]);
+    const row = within(listbox).getByRole('option', { name: 'Dave Doe' });
+    await user.click(within(row).getByRole('button', { name: 'More actions' }));
+    const menu = screen.getByRole('menu');
+    expect(within(menu).getByRole('menuitem', { name: /^Unfavorite/ })).toBeInTheDocument();
+    expect(within(menu).getByRole('menuitem', { name: /^Unmute/ })).toBeInTheDocument();
+    expect(within(menu).queryByRole('menuitem', { name: /^Favorite/ })).not.toBeInTheDocument();
+    await user.click(within(menu).getByRole('menuitem', { name: /^Unmute/ }));
+    expect(invoked(bridge)).toEqual([['conversation:unmute', dave.id]]);
+  });
+
+  it('opens the menu with Shift+F10, moves with arrows, and Escape closes it and gives focus back', async () => {
+    const { listbox, user } = setup();
+    listbox.focus();
+    await user.keyboard('{Shift>}{F10}{/Shift}');
+    const items = within(screen.getByRole('menu', { name: 'Actions for Carol Clark' })).getAllByRole('menuitem');
+    expect(items[0]).toHaveFocus();
+    await user.keyboard('{ArrowDown}');
+    expect(items[1]).toHaveFocus();
+    await user.keyboard('{ArrowUp}{ArrowUp}');
+    expect(items[4]).toHaveFocus();
+    await user.keyboard('{Escape}');
+    expect(screen.queryByRole('menu')).not.toBeInTheDocument();
+    expect(listbox).toHaveFocus();
+    await user.keyboard('{ContextMenu}');
+    expect(screen.getByRole('menu')).toBeInTheDocument();
+  });
+
+  it('runs keyboard shortcuts on the active row', async () => {
+    const { listbox, bridge, user } = setup();
+    listbox.focus(); // Carol Clark, a favourite
+    expect(listbox).toHaveAttribute('aria-keyshortcuts', expect.stringContaining('Delete'));
+    await user.keyboard('f');
+    await user.keyboard('m');
+    await user.keyboard('{ArrowDown}'); // Dave Doe, muted
+    await user.keyboard('m');
+    await user.keyboard('h');
+    expect(invoked(bridge)).toEqual([
+      ['conversation:unfavorite', carol.id],
+      ['conversation:mute', carol.id],
+      ['conversation:unmute', dave.id],
+      ['conversation:hide', dave.id],
+    ]);
+    await user.keyboard('{Delete}');
+    expect(screen.getByRole('dialog', { name: /Clear history/ })).toBeInTheDocument();
+  });
+
+  it('offers Undo after Hide and Favorite, which invokes the opposite', async () => {
+    const { listbox, bridge, user } = setup();
+    await user.pointer({ keys: '[MouseRight]', target: within(listbox).getByText('Bob Brown') });
+    await user.click(screen.getByRole('menuitem', { name: /^Hide/ }));
+    await user.click(await screen.findByRole('button', { name: 'Undo' }));
+    expect(invoked(bridge)).toEqual([
+      ['conversation:hide', bob.id],
+      ['conversation:unhide', bob.id],
+    ]);
+    expect(screen.queryByRole('button', { name: 'Undo' })).not.toBeInTheDocument();
+
+    listbox.focus();
+    await user.keyboard('f'); // Dave Doe: the active row moved to the neighbour of the hidden one
+    expect(await screen.findByRole('status')).toHaveTextContent('Added to favorites: Dave Doe');
+    await user.click(screen.getByRole('button', { name: 'Undo' }));
+    expect(invoked(bridge).slice(2)).toEqual([
+      ['conversation:favorite', dave.id],
+      ['conversation:unfavorite', dave.id],
+    ]);
+  });
+
+  it('changes the colour from the palette or the custom picker', async () => {
+    const { listbox, bridge, user } = setup();
+    await user.pointer({ keys: '[MouseRight]', target: within(listbox).getByText('Bob Brown') });
+    await user.click(screen.getByRole('menuitem', { name: 'Change color' }));
+    const dialog = screen.getByRole('dialog', { name: 'Change color of Bob Brown' });
+    const presets = within(dialog).getAllByRole('button').filter((b) => b.hasAttribute('aria-pressed'));
+    expect(presets.length).toBeGreaterThanOrEqual(8);
+    expect(within(dialog).getByRole('button', { name: 'White' })).toHaveAttribute('aria-pressed', 'true');
+    await user.click(within(dialog).getByRole('button', { name: 'Light blue' }));
+    expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
+
+    await user.pointer({ keys: '[MouseRight]', target: within(listbox).getByText('Bob Brown') });
+    await user.click(screen.getByRole('menuitem', { name: 'Change color' }));
+    const custom = screen.getByLabelText('Custom color');
+    expect(custom).toHaveAttribute('type', 'color');
+    await fireEvent.change(custom, { target: { value: '#123abc' } });
+    expect(invoked(bridge)).toEqual([
+      ['conversation:set-color', bob.id, '#cfe2ff'],
+      ['conversation:set-color', bob.id, '#123abc'],
+    ]);
+  });
+
+  it('asks before clearing the history', async () => {
+    const { listbox, bridge, user } = setup();
+    await user.pointer({ keys: '[MouseRight]', target: within(listbox).getByText('Bob Brown') });
+    await user.click(screen.getByRole('menuitem', { name: /^Clear history/ }));
+    let dialog = screen.getByRole('dialog', { name: 'Clear history of Bob Brown?' });
+    expect(within(dialog).getByRole('button', { name: 'Cancel' })).toHaveFocus();
+    await user.click(within(dialog).getByRole('button', { name: 'Cancel' }));
+    expect(bridge.calls).toHaveLength(0);
+    expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
+
+    await user.pointer({ keys: '[MouseRight]', target: within(listbox).getByText('Bob Brown') });
+    await user.click(screen.getByRole('menuitem', { name: /^Clear history/ }));
+    dialog = screen.getByRole('dialog', { name: 'Clear history of Bob Brown?' });
+    await user.click(within(dialog).getByRole('button', { name: 'Clear history' }));
+    expect(invoked(bridge)).toEqual([['conversation:clear', bob.id]]);
+  });
+
+  it('lists the hidden conversations with Unhide', async () => {
+    const { bridge, user } = setup(undefined, { ...ACTIONS, 'conversations:hidden': () => ({ ok: true, value: [erin] }) });
+    await user.click(screen.getByRole('button', { name: 'Hidden conversations' }));
+    const dialog = screen.getByRole('dialog', { name: 'Hidden conversations' });
+    expect(await within(dialog).findByText('Erin Evans')).toBeInTheDocument();
+    await user.click(within(dialog).getByRole('button', { name: 'Unhide' }));
+    expect(invoked(bridge)).toEqual([['conversations:hidden'], ['conversation:unhide', erin.id]]);
+    expect(await within(dialog).findByText('No hidden conversations.')).toBeInTheDocument();
+    await user.keyboard('{Escape}');
+    expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Hidden conversations' })).toHaveFocus();
+  });
+});
