@@ -1,0 +1,68 @@
+/**
+ * The message list of one conversation as plain data: merging pages and `messages:changed` events
+ * by id, and grouping into days and sender runs for display. Every function returns a new array.
+ */
+import type { Events } from '../../../../app/ipc/contract.js';
+import type { MessageView } from '../../../../app/ipc/views.js';
+import { dayLabel, localDayKey } from './time.js';
+
+/** Oldest first; equal times keep their order (the sort is stable). */
+function byCreated(a: MessageView, b: MessageView): number {
+  return a.created - b.created;
+}
+
+/** Adds or replaces messages by id, keeping the list oldest first. */
+export function upsertMessages(current: readonly MessageView[], upserted: readonly MessageView[]): MessageView[] {
+  if (upserted.length === 0) return [...current];
+  const byId = new Map<string, MessageView>();
+  for (const m of current) byId.set(m.id, m);
+  for (const m of upserted) byId.set(m.id, m);
+  return [...byId.values()].sort(byCreated);
+}
+
+/** Applies a `messages:changed` event (already known to be for this conversation). */
+export function applyMessagesChanged(current: readonly MessageView[], change: Events['messages:changed']): MessageView[] {
+  const removed = new Set(change.removed);
+  const kept = change.cleared ? [] : current.filter((m) => !removed.has(m.id));
+  return upsertMessages(
+    kept,
+    change.upserted.filter((m) => !removed.has(m.id)),
+  );
+}
+
+/**
+ * Puts an older page in front. Messages already in the list win: they came from events that are
+ * newer than the page. Ids in `skip` (removed while the page was on its way) stay out.
+ */
+export function prependOlder(current: readonly MessageView[], older: readonly MessageView[], skip: ReadonlySet<string> = new Set()): MessageView[] {
+  const have = new Set(current.map((m) => m.id));
+  const fresh = older.filter((m) => !have.has(m.id) && !skip.has(m.id));
+  return [...fresh, ...current].sort(byCreated);
+}
+
+export type MessageRow = {
+  message: MessageView;
+  /** First of a run of messages from the same sender (on the same day): shows the sender's name. */
+  startsRun: boolean;
+};
+
+export type DayGroup = { key: string; label: string; rows: MessageRow[] };
+
+/** Splits a list (oldest first) into local days, marking where each sender's run starts. */
+export function groupByDay(messages: readonly MessageView[], now: number, locale?: string): DayGroup[] {
+  const groups: DayGroup[] = [];
+  let current: DayGroup | undefined;
+  let previous: MessageView | undefined;
+  for (const message of messages) {
+    const key = localDayKey(message.created);
+    if (!current || current.key !== key) {
+      current = { key, label: dayLabel(message.created, now, locale), rows: [] };
+      groups.push(current);
+      previous = undefined;
+    }
+    const startsRun = !previous || previous.from !== message.from || previous.mine !== message.mine;
+    current.rows.push({ message, startsRun });
+    previous = message;
+  }
+  return groups;
+}
