@@ -31,6 +31,34 @@ describe('App', () => {
     await expect.poll(() => within(list).queryByRole('option', { name: 'Carol Clark' })).toBeNull();
   });
 
+  it('shows the chosen conversation as a heading in the pane, the connection banner and the notices', async () => {
+    const bridge = installBridge({
+      'state:snapshot': () => ({
+        ok: true,
+        value: snapshot({
+          profile: PROFILE,
+          connection: 'offline',
+          pendingCount: 3,
+          conversations: [conversation('a', 'Bob Brown', 200)],
+          notices: [{ id: 'n1', level: 'warning', message: 'The local cache was rebuilt.', retryable: false }],
+        }),
+      }),
+    });
+    render(App);
+    const list = await screen.findByRole('listbox', { name: 'Conversations' });
+    expect(screen.getByText('Choose a conversation.')).toBeInTheDocument();
+    expect(screen.getByRole('status')).toHaveTextContent('Offline — 3 changes waiting to sync');
+    expect(screen.getByRole('alert')).toHaveTextContent('The local cache was rebuilt.');
+    expect(screen.getByRole('button', { name: 'Sign out' })).toBeInTheDocument();
+
+    within(list).getByText('Bob Brown').click();
+    expect(await screen.findByRole('heading', { name: 'Bob Brown' })).toBeInTheDocument();
+    expect(screen.queryByText('Choose a conversation.')).not.toBeInTheDocument();
+
+    bridge.emit('connection:changed', { state: 'online', pendingCount: 0 });
+    await expect.poll(() => screen.queryByRole('status')).toBeNull();
+  });
+
   it('goes back to sign-in when session:changed says nobody is signed in', async () => {
     const bridge = installBridge({
       'state:snapshot': () => ({ ok: true, value: snapshot({ profile: PROFILE, conversations: [conversation('a', 'Bob Brown', 1)] }) }),
