@@ -16,6 +16,7 @@ import {
   openApp,
   propertiesWith,
   ServerUnderTest,
+  axeSeriousFindings,
   signInWithDemo,
   type AppUnderTest,
 } from './fixtures.js';
@@ -56,6 +57,11 @@ describe.skipIf(!haveChromium)('the chat window in Chromium (needs /usr/bin/chro
     await alice?.close();
     await browser?.close().catch(() => {});
     await server?.close();
+  });
+
+  it('shows a sign-in screen with no serious or critical accessibility findings (axe-core)', async () => {
+    await page.getByRole('button', { name: 'Try the demo' }).waitFor();
+    expect(await axeSeriousFindings(page)).toEqual([]);
   });
 
   it('signs in with "Try the demo" and shows the conversations', async () => {

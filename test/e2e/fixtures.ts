@@ -150,3 +150,19 @@ export async function conversationWith(client: TestClient, otherUserId: string):
 export async function propertiesWith(client: TestClient, otherUserId: string): Promise<any> {
   return (await conversationWith(client, otherUserId)).properties?.[0];
 }
+
+/** axe-core's serious and critical findings on the page as it is now (one line each). */
+export async function axeSeriousFindings(page: Page): Promise<string[]> {
+  const { default: axe } = await import('axe-core');
+  // Evaluated through the DevTools protocol, so the page's strict CSP does not apply to it.
+  await page.evaluate(axe.source);
+  type Violation = { id: string; impact: string | null; help: string; nodes: { target: string[] }[] };
+  // Runs in the page; the Node-side tsconfig has no DOM types, so the page's globals are typed here.
+  const violations = await page.evaluate(async () => {
+    const page = globalThis as unknown as { document: unknown; axe: { run(ctx: unknown, opts: object): Promise<{ violations: Violation[] }> } };
+    return (await page.axe.run(page.document, { resultTypes: ['violations'] })).violations;
+  });
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
+}
