@@ -52,14 +52,13 @@ export const reportExtensionSchema = z.looseObject({
 });
 export type FullReport = z.infer<typeof reportExtensionSchema>;
 
-/**
+/*
  * Blocklist elements: `blockedconversations` holds the ids of conversations the caller has hidden
  * (at their current instance); `blockedusers` the ids of users the caller has blocked (the reference
  * server has no block action, so it stays empty).
  */
-export const blocklistEntrySchema = z.string();
 
-/**
+/*
  * Notification (`chatnotification` / `download`) drains the calling station's queue. Elements:
  * - `friendavailabilitesof`: user ids of friends whose availability changed;
  * - `conversationchangedof`: conversation ids whose content changed (messages, reports, clear);
@@ -67,7 +66,6 @@ export const blocklistEntrySchema = z.string();
  *   (created, favourite, mute, hide, colour, name).
  * Changes a station makes itself are not queued for that station: it has the answer already.
  */
-export const NOTIFICATION_DRAINS_QUEUE = true;
 
 /** Login `listeners`: only `ws` is served; `udp` and `wss` are "" when not offered. */
 export const PUSH_PATH = '/ozeki/ws';
