@@ -1,9 +1,11 @@
 /**
  * Just enough of the Chrome DevTools Protocol to drive one headless Chromium page from a test,
- * over `ws`, for as long as playwright-core is not a dependency.
+ * over `ws`: a second driver beside playwright-core, so the bridge is also checked from a page
+ * nothing but the host prepared.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
@@ -17,12 +19,21 @@ export type CdpPage = {
 
 export async function launchChromium(executable: string, args: string[]): Promise<CdpPage> {
   const profile = mkdtempSync(join(tmpdir(), 'ozeki-chromium-'));
-  const child = spawn(executable, ['--headless', ...args, '--remote-debugging-port=0', `--user-data-dir=${profile}`, 'about:blank'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(executable, ['--headless', ...args, '--remote-debugging-port=0', `--user-data-dir=${profile}`, 'about:blank'], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    // Its own process group, so closing reaches the renderer and utility processes too: they
+    // outlive the browser process for a moment and were still writing the profile's cache.
+    detached: true,
+  });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const close = async () => {
-    child.kill();
+    try {
+      process.kill(-child.pid!, 'SIGTERM');
+    } catch {
+      // Already gone.
+    }
     await exited;
-    rmSync(profile, { recursive: true, force: true });
+    await rm(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
   };
   try {
     const browserUrl = await new Promise<string>((resolve, reject) => {
