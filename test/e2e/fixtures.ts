@@ -130,11 +130,22 @@ export async function signInWithDemo(page: Page): Promise<void> {
 export const conversationRow = (page: Page, name: string) =>
   page.getByRole('listbox', { name: 'Conversations' }).getByRole('option', { name, exact: true });
 
-/** Opens a row's action menu with its "More actions" button and picks an item. */
+/**
+ * What a row's marks say ("Waiting to sync, Muted, 3 unread"): the option's accessible description,
+ * the way a screen reader hears them. Empty when the row has none.
+ */
+export async function rowMarks(page: Page, name: string): Promise<string> {
+  return conversationRow(page, name).evaluate((option) => {
+    const doc = option.ownerDocument;
+    const ids = (option.getAttribute('aria-describedby') ?? '').split(/\s+/).filter(Boolean);
+    return ids.map((id) => doc.getElementById(id)?.textContent ?? '').join(' ').trim();
+  });
+}
+
+/** Opens a row's action menu with the "More actions" button shown over the hovered row, and picks an item. */
 export async function chooseAction(page: Page, conversation: string, item: string): Promise<void> {
-  const row = conversationRow(page, conversation);
-  await row.hover();
-  await row.getByRole('button', { name: 'More actions' }).click();
+  await conversationRow(page, conversation).hover();
+  await page.getByRole('button', { name: `More actions for ${conversation}`, exact: true }).click();
   await page.getByRole('menu', { name: `Actions for ${conversation}` }).getByRole('menuitem', { name: item, exact: true }).click();
 }
 
