@@ -138,7 +138,7 @@ export async function rowMarks(page: Page, name: string): Promise<string> {
   return conversationRow(page, name).evaluate((option) => {
     const doc = option.ownerDocument;
     const ids = (option.getAttribute('aria-describedby') ?? '').split(/\s+/).filter(Boolean);
-    return ids.map((id) => doc.getElementById(id)?.textContent ?? '').join(' ').trim();
+    return ids.map((id: string) => doc.getElementById(id)?.textContent ?? '').join(' ').trim();
   });
 }
 

@@ -1,7 +1,7 @@
 /**
  * The signed-in user's keys, in main-process memory only: the private key unlocked with the
- * encryption password, and the conversation keys and names opened from it. Nothing here is ever
- * written anywhere or sent to the renderer.
+ * encryption password, and the conversation keys and names opened from it. Nothing here is sent to
+ * the renderer; opened conversation keys are written only sealed, through the key cache.
  */
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import {
@@ -20,6 +20,7 @@ import {
   type MessagePlaintext,
 } from '../../../protocol/index.js';
 import { CoreError } from '../errors.js';
+import type { ConversationKeyCache } from './key-cache.js';
 
 type Sealed = { id: string; secret: string };
 
@@ -28,10 +29,17 @@ export class Keyring {
   private readonly keys = new Map<string, Buffer>();
   private readonly names = new Map<string, string>();
 
+  private cache: ConversationKeyCache | null = null;
+
   private constructor(
     private readonly privateKey: KeyObject,
     readonly userid: string,
   ) {}
+
+  /** Conversation keys and names are looked up there before opening, and kept there once opened. */
+  useCache(cache: ConversationKeyCache): void {
+    this.cache = cache;
+  }
 
   /** Unlocks the login `rsakey`; a wrong password or a damaged key is a CoreError the UI can show. */
   static unlock(rsakey: string, password: string, userid: string): Keyring {
@@ -52,26 +60,31 @@ export class Keyring {
   }
 
   conversationKey(conversation: Sealed): Buffer {
-    let key = this.keys.get(conversation.secret);
+    let key = this.keys.get(conversation.secret) ?? this.cache?.key(conversation);
     if (!key) {
       try {
         key = unwrapConversationKey(conversation.secret, this.privateKey);
       } catch (err) {
         throw decryptionError('the conversation key', err);
       }
-      this.keys.set(conversation.secret, key);
+      this.cache?.rememberKey(conversation, key);
     }
+    this.keys.set(conversation.secret, key);
     return key;
   }
 
   /** The conversation's decrypted title; null when it cannot be opened (shown as such, not fatal). */
   displayName(conversation: Sealed & { displayname: string }): string | null {
     const cacheKey = `${conversation.secret}\n${conversation.displayname}`;
-    const cached = this.names.get(cacheKey);
-    if (cached !== undefined) return cached;
+    const cached = this.names.get(cacheKey) ?? this.cache?.name(conversation);
+    if (cached !== undefined) {
+      this.names.set(cacheKey, cached);
+      return cached;
+    }
     try {
       const name = openText(this.conversationKey(conversation), conversation.displayname, 'the conversation name');
       this.names.set(cacheKey, name);
+      this.cache?.rememberName(conversation, name);
       return name;
     } catch {
       return null;

@@ -79,6 +79,13 @@ export const MIGRATIONS: readonly string[] = [
     value TEXT NOT NULL
   );
   `,
+  // Opened conversation keys, sealed under a key only the keychain's secrets give (crypto/key-cache.ts).
+  `
+  CREATE TABLE key_cache (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    sealed BLOB NOT NULL
+  );
+  `,
 ];
 
 export type OpenedLocalDb = {

@@ -10,6 +10,7 @@
  */
 import Database from 'better-sqlite3';
 import { loginResponseSchema, parseTimestamp, type AvailabilityEntry, type Conversation, type LoginResponse, type Message, type Report } from '../../../protocol/index.js';
+import type { KeyCacheStorage } from '../crypto/key-cache.js';
 import { CoreError } from '../errors.js';
 import { coalesce, type Action } from '../sync/actions.js';
 import { decodeAction, decodeConversation, decodeFriend, decodeMessage, decodeReport, decodeStringRecord, isAction, parseJson, type Decoded } from './decode.js';
@@ -83,6 +84,7 @@ type OutboxRow = {
 };
 
 const listenersSchema = loginResponseSchema.shape.listeners;
+const KEY_CACHE_SALT = 'key-cache-salt';
 
 /** Turns a better-sqlite3 failure into the core's storage error; anything else passes through. */
 export function storageError(err: unknown, doing: string): unknown {
@@ -95,7 +97,7 @@ export function storageError(err: unknown, doing: string): unknown {
   return err;
 }
 
-export class LocalStore {
+export class LocalStore implements KeyCacheStorage {
   readonly #db: Sqlite;
   readonly #onSkippedRow: ((row: SkippedRow) => void) | undefined;
   readonly #now: () => number;
@@ -231,7 +233,7 @@ export class LocalStore {
     this.#guard('sign out', () => this.#db.pragma('secure_delete = ON'));
     try {
       this.transaction(() => {
-        for (const table of ['account', 'conversations', 'friends', 'messages', 'reports', 'outbox', 'meta']) this.#db.exec(`DELETE FROM ${table}`);
+        for (const table of ['account', 'conversations', 'friends', 'messages', 'reports', 'outbox', 'meta', 'key_cache']) this.#db.exec(`DELETE FROM ${table}`);
       });
     } finally {
       this.#guard('sign out', () => this.#db.pragma('secure_delete = OFF'));
@@ -410,6 +412,32 @@ export class LocalStore {
       if (r) out.push(r);
     }
     return out;
+  }
+
+  // ------------------------------------------------------------------------------- key cache
+
+  keyCacheSalt(): Buffer | undefined {
+    const hex = this.getMeta(KEY_CACHE_SALT);
+    return hex && /^[0-9a-f]{64}$/.test(hex) ? Buffer.from(hex, 'hex') : undefined;
+  }
+
+  setKeyCacheSalt(salt: Buffer): void {
+    this.transaction(() => {
+      // Rows sealed under another salt would never open again.
+      this.#guard('reset the key cache', () => this.#stmt('DELETE FROM key_cache').run());
+      this.setMeta(KEY_CACHE_SALT, salt.toString('hex'));
+    });
+  }
+
+  keyCache(): Buffer | undefined {
+    const row = this.#guard('read the key cache', () => this.#stmt('SELECT sealed FROM key_cache WHERE id = 1').get() as { sealed: Buffer } | undefined);
+    return row?.sealed;
+  }
+
+  putKeyCache(sealed: Buffer): void {
+    this.#guard('save the key cache', () =>
+      this.#stmt('INSERT INTO key_cache (id, sealed) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET sealed = excluded.sealed').run(sealed),
+    );
   }
 
   // ------------------------------------------------------------------------------- meta

@@ -1,0 +1,175 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { generateUserKeyPair, newConversationKey, type UserKeyPair } from '../../../protocol/index.js';
+import { openLocalDb } from '../store/local-db.js';
+import type { LocalStore } from '../store/local-store.js';
+import { ConversationKeyCache, type KeyCacheStorage } from './key-cache.js';
+import { Keyring } from './keyring.js';
+
+const SECRETS = { apikey: 'the api key', password: 'the encryption password' };
+const ALICE = 'a'.repeat(32);
+
+let dir: string;
+let store: LocalStore;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'ozeki-key-cache-'));
+  store = openLocalDb(dir).db;
+});
+
+afterEach(() => {
+  if (!store.closed) store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Closes the database and opens it again, as an app restart does. */
+function restart(): LocalStore {
+  store.close();
+  store = openLocalDb(dir).db;
+  return store;
+}
+
+/** Counts the writes that reach the database. */
+function counting(storage: KeyCacheStorage): KeyCacheStorage & { writes: number } {
+  const counter = {
+    writes: 0,
+    keyCacheSalt: () => storage.keyCacheSalt(),
+    setKeyCacheSalt: (salt: Buffer) => storage.setKeyCacheSalt(salt),
+    keyCache: () => storage.keyCache(),
+    putKeyCache: (sealed: Buffer) => {
+      counter.writes++;
+      storage.putKeyCache(sealed);
+    },
+  };
+  return counter;
+}
+
+const conv = (n: number, secret = `wrapped secret ${n} ${'x'.repeat(40)}`) => ({ id: `c${n}`, secret, displayname: `sealed name ${n}` });
+
+describe('the conversation key cache', () => {
+  it('gives back after a restart the keys and names it was given, for the same keychain secrets', async () => {
+    const keys = Array.from({ length: 5 }, () => newConversationKey());
+    const cache = ConversationKeyCache.open(store, SECRETS);
+    keys.forEach((key, i) => {
+      cache.rememberKey(conv(i), key);
+      cache.rememberName(conv(i), `Name ${i}`);
+    });
+    await nextTurn();
+
+    const reopened = ConversationKeyCache.open(restart(), SECRETS);
+    keys.forEach((key, i) => {
+      expect(reopened.key(conv(i))?.equals(key)).toBe(true);
+      expect(reopened.name(conv(i))).toBe(`Name ${i}`);
+    });
+    expect(reopened.key(conv(99))).toBeUndefined();
+  });
+
+  it('does not answer for a conversation whose wrapped secret or sealed name changed', async () => {
+    const cache = ConversationKeyCache.open(store, SECRETS);
+    cache.rememberKey(conv(1), newConversationKey());
+    cache.rememberName(conv(1), 'Old name');
+    expect(cache.key({ ...conv(1), secret: `a new wrapped secret ${'y'.repeat(40)}` })).toBeUndefined();
+    expect(cache.name({ ...conv(1), displayname: 'a newly sealed name' })).toBeUndefined();
+    expect(cache.name(conv(1))).toBe('Old name');
+  });
+
+  it('keeps no key or name in clear in the database', async () => {
+    const key = newConversationKey();
+    const cache = ConversationKeyCache.open(store, SECRETS);
+    cache.rememberKey(conv(1), key);
+    cache.rememberName(conv(1), 'A very private conversation title');
+    await nextTurn();
+    const sealed = store.keyCache()!;
+    expect(sealed.includes(key)).toBe(false);
+    expect(sealed.includes(key.toString('base64'))).toBe(false);
+    expect(sealed.includes('very private')).toBe(false);
+  });
+
+  it('starts empty, without failing, when the API key or password changed', async () => {
+    ConversationKeyCache.open(store, SECRETS).rememberKey(conv(1), newConversationKey());
+    await nextTurn();
+    expect(ConversationKeyCache.open(restart(), { ...SECRETS, apikey: 'a new api key' }).key(conv(1))).toBeUndefined();
+    expect(ConversationKeyCache.open(store, { ...SECRETS, password: 'another password' }).key(conv(1))).toBeUndefined();
+  });
+
+  it('starts empty when the stored envelope was altered', async () => {
+    ConversationKeyCache.open(store, SECRETS).rememberKey(conv(1), newConversationKey());
+    await nextTurn();
+    const altered = Buffer.from(store.keyCache()!);
+    altered[altered.length - 1]! ^= 1;
+    store.putKeyCache(altered);
+    expect(ConversationKeyCache.open(restart(), SECRETS).key(conv(1))).toBeUndefined();
+  });
+
+  it('writes what was opened in one turn in one write', async () => {
+    const storage = counting(store);
+    const cache = ConversationKeyCache.open(storage, SECRETS);
+    for (let i = 0; i < 1000; i++) {
+      cache.rememberKey(conv(i), newConversationKey());
+      cache.rememberName(conv(i), `Name ${i}`);
+    }
+    expect(storage.writes).toBe(0);
+    await nextTurn();
+    expect(storage.writes).toBe(1);
+    expect(ConversationKeyCache.open(restart(), SECRETS).name(conv(999))).toBe('Name 999');
+  });
+
+  it('forgets conversations that are gone', async () => {
+    const cache = ConversationKeyCache.open(store, SECRETS);
+    cache.rememberKey(conv(1), newConversationKey());
+    cache.rememberKey(conv(2), newConversationKey());
+    cache.retainOnly(new Set(['c2']));
+    await nextTurn();
+    const reopened = ConversationKeyCache.open(restart(), SECRETS);
+    expect(reopened.key(conv(1))).toBeUndefined();
+    expect(reopened.key(conv(2))).toBeDefined();
+  });
+
+  it('is emptied by signing out', async () => {
+    ConversationKeyCache.open(store, SECRETS).rememberKey(conv(1), newConversationKey());
+    await nextTurn();
+    store.clearAll();
+    expect(store.keyCache()).toBeUndefined();
+    expect(store.keyCacheSalt()).toBeUndefined();
+  });
+
+  it('only costs speed when it cannot be written', async () => {
+    const lines: string[] = [];
+    const cache = ConversationKeyCache.open(store, SECRETS, (line) => lines.push(line));
+    store.close();
+    cache.rememberKey(conv(1), newConversationKey());
+    await nextTurn();
+    expect(lines.join('\n')).toMatch(/key cache could not be written/);
+  });
+});
+
+describe('the keyring with a key cache', () => {
+  let alice: UserKeyPair;
+  beforeAll(async () => {
+    alice = await generateUserKeyPair('alice password');
+  });
+
+  it('takes a cached key and name instead of opening them, and caches what it opens', async () => {
+    const keyring = Keyring.unlock(alice.rsakey, 'alice password', ALICE);
+    const { displayname, secrets } = keyring.newConversation([{ userid: ALICE, publickey: alice.publickey }], 'Notes to self');
+    const conversation = { id: 'c', secret: secrets[ALICE]!, displayname };
+
+    keyring.useCache(ConversationKeyCache.open(store, SECRETS));
+    const key = keyring.conversationKey(conversation);
+    expect(keyring.displayName(conversation)).toBe('Notes to self');
+    await nextTurn();
+    const reopened = ConversationKeyCache.open(restart(), SECRETS);
+    expect(reopened.key(conversation)?.equals(key)).toBe(true);
+    expect(reopened.name(conversation)).toBe('Notes to self');
+
+    // The cache is asked first: a key it holds is used even for a secret this private key cannot unwrap.
+    const unwrappable = { ...conversation, id: 'd', secret: `not an RSA ciphertext ${'z'.repeat(40)}` };
+    reopened.rememberKey(unwrappable, key);
+    const restarted = Keyring.unlock(alice.rsakey, 'alice password', ALICE);
+    restarted.useCache(reopened);
+    expect(restarted.displayName(unwrappable)).toBe('Notes to self');
+  });
+});
