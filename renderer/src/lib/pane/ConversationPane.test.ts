@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { MessagePage, MessageView } from '../../../../app/ipc/views.js';
 import { conversation, deferred, installBridge, type Handlers } from '../../../test/fake-bridge.js';
 import ConversationPane from './ConversationPane.svelte';
+import { forgetDrafts } from './drafts.js';
 import { DAY_MS, HOUR_MS, MINUTE_MS } from './time.js';
 
 const CONV = conversation('a', 'Bob Brown', 1);
@@ -56,6 +57,7 @@ function setup(latest: MessageView[], hasOlder = false, more: Handlers = {}) {
 const texts = (log: HTMLElement): string[] => [...log.querySelectorAll('.text')].map((p) => p.textContent ?? '');
 
 afterEach(() => {
+  forgetDrafts();
   vi.useRealTimers();
   vi.unstubAllGlobals();
 });
@@ -343,5 +345,23 @@ describe('ConversationPane composer', () => {
     await user.type(field, 'Hi{Enter}');
     expect(await screen.findByRole('alert')).toHaveTextContent('the message is too long');
     expect(field).toHaveValue('Hi');
+  });
+
+  it('keeps an unsent draft for each conversation while switching between them, and drops it once sent', async () => {
+    const other = conversation('c', 'Carol Clark', 2);
+    const { rerender } = setup([], false, {
+      'messages:send': (_id, text) => ({ ok: true, value: sendReply(text) }),
+    });
+    const user = userEvent.setup();
+    await user.type(screen.getByLabelText('Message'), 'half a thought');
+    await rerender({ conversation: other });
+    expect(screen.getByLabelText('Message')).toHaveValue('');
+    await rerender({ conversation: CONV });
+    expect(screen.getByLabelText('Message')).toHaveValue('half a thought');
+
+    await user.type(screen.getByLabelText('Message'), '{Enter}');
+    await rerender({ conversation: other });
+    await rerender({ conversation: CONV });
+    expect(screen.getByLabelText('Message')).toHaveValue('');
   });
 });
