@@ -167,6 +167,23 @@ describe('ConversationList', () => {
     expect(screen.getByRole('menu', { name: 'Actions for Dave Doe' })).toBeInTheDocument();
   });
 
+  it('finds a conversation by name from the keyboard: Ctrl+F or / to the filter, Enter opens the match, Escape clears', async () => {
+    const { listbox, onselect, user } = setup();
+    listbox.focus();
+    await user.keyboard('/');
+    const filter = screen.getByRole('searchbox', { name: 'Filter conversations' });
+    expect(filter).toHaveFocus();
+    await user.keyboard('dav{Enter}');
+    expect(onselect).toHaveBeenCalledWith(dave.id);
+    expect(listbox).toHaveFocus();
+
+    await user.keyboard('{Control>}f{/Control}');
+    expect(filter).toHaveFocus();
+    await user.keyboard('{Escape}');
+    expect(filter).toHaveValue('');
+    expectOptions(listbox, ['Carol Clark', 'Dave Doe', 'Bob Brown']);
+  });
+
   it('opens the menu with Shift+F10, moves with arrows, and Escape closes it and gives focus back', async () => {
     const { listbox, user } = setup();
     listbox.focus();
