@@ -32,6 +32,7 @@ import type {
   Snapshot,
 } from '../ipc/views.js';
 import { ApiClient } from './api/client.js';
+import { ConversationKeyCache } from './crypto/key-cache.js';
 import { Keyring } from './crypto/keyring.js';
 import { CoreError } from './errors.js';
 import type { SettingsStore } from './settings/settings.js';
@@ -70,17 +71,31 @@ type Session = {
   account: StoredAccount;
   ref: AccountRef;
   keyring: Keyring;
+  keyCache: ConversationKeyCache | null;
   engine: SyncEngine;
   push: PushClient | null;
 };
 
 type Listener = <E extends EventName>(event: E, payload: Events[E]) => void;
 
+/**
+ * What the desktop integration (tray, notifications) follows besides the IPC events. Not IPC: the
+ * renderer learns of new messages through messages:changed.
+ */
+export type ServiceSignal =
+  /** Messages new to this device that came in as news, not pages of history (see EngineEvent). */
+  | { type: 'messages-arrived'; conversationId: string; messages: MessageView[] }
+  | { type: 'availability-changed'; availability: Availability };
+type SignalListener = (signal: ServiceSignal) => void;
+
 export class ChatService {
   private readonly api: ApiClient;
   private readonly now: () => number;
   private readonly log: (line: string) => void;
   private readonly listeners = new Set<Listener>();
+  private readonly signalListeners = new Set<SignalListener>();
+  /** The conversation the window shows, as the renderer last said (ui:conversation-opened). */
+  private openConversationIdValue: string | null = null;
   private session: Session | null = null;
   private notices: Notice[] = [];
   /** Conversation ids the renderer has been told about, to report removals. */
@@ -110,6 +125,21 @@ export class ChatService {
   on(listener: Listener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  onSignal(listener: SignalListener): () => void {
+    this.signalListeners.add(listener);
+    return () => this.signalListeners.delete(listener);
+  }
+
+  /** The conversation the window shows now, or null. */
+  get openConversationId(): string | null {
+    return this.openConversationIdValue;
+  }
+
+  /** Asks the window to show a conversation (a notification or tray entry was clicked). */
+  openConversation(conversationId: string): void {
+    this.emit('ui:open-conversation', { conversationId });
   }
 
   /** The handlers the IPC dispatcher routes to, one per channel. */
@@ -142,7 +172,10 @@ export class ChatService {
       'messages:older': (id, before) => this.olderMessages(id, before),
       'messages:send': async (id, text) => this.sendMessage(id, text),
       'messages:mark-viewed': async (id, ids) => this.markViewed(id, ids),
-      'presence:set': (availability) => this.setPresence(availability),
+      'presence:set': (availability) => this.setAvailability(availability),
+      'ui:conversation-opened': async (id) => {
+        this.openConversationIdValue = id;
+      },
     };
     return h satisfies { [C in Channel]: unknown };
   }
@@ -179,7 +212,7 @@ export class ChatService {
       this.addNotice('warning', `Your sign-in is kept for this session only. ${this.keychain.reason ?? 'The keychain cannot be used.'} You will sign in again next launch.`, false);
     }
     this.opts.settings.update({ serverUrl, lastAccount: { serverUrl, userid, email } });
-    this.begin(account, ref, keyring, req.apiKey.trim(), station);
+    this.begin(account, ref, keyring, { apikey: req.apiKey.trim(), password: req.password }, station, true);
     return { profile: this.profile()!, keychain: this.keychain };
   }
 
@@ -221,10 +254,13 @@ export class ChatService {
       this.addNotice('error', err instanceof CoreError ? `${err.message} Sign in again.` : 'Your keys could not be unlocked. Sign in again.', false);
       return;
     }
-    this.begin(account, ref, keyring, secrets.apikey, this.opts.settings.stationFor(ref));
+    this.begin(account, ref, keyring, secrets, this.opts.settings.stationFor(ref), this.listeners.size > 0);
   }
 
-  private begin(account: StoredAccount, ref: AccountRef, keyring: Keyring, apikey: string, station: string): void {
+  private begin(account: StoredAccount, ref: AccountRef, keyring: Keyring, secrets: { apikey: string; password: string }, station: string, announce: boolean): void {
+    const { apikey } = secrets;
+    const keyCache = this.openKeyCache(secrets);
+    if (keyCache) keyring.useCache(keyCache);
     this.api.setSession({ baseUrl: account.serverUrl, station, userid: account.userid, apikey, urls: account.urls });
     const engine = new SyncEngine({
       api: this.api,
@@ -244,10 +280,12 @@ export class ChatService {
             onStatus: (connected) => engine.setPushConnected(connected),
           })
         : null;
-    this.session = { account, ref, keyring, engine, push };
+    this.session = { account, ref, keyring, keyCache, engine, push };
     this.names = null;
     this.emit('session:changed', { profile: this.profile(), keychain: this.keychain });
-    this.emitAllConversations();
+    // On resume at launch no window is listening yet and it asks for the snapshot when it opens:
+    // building every view here as well would double the work before the list can show.
+    if (announce) this.emitAllConversations();
     engine.start();
     push?.start();
   }
@@ -259,7 +297,19 @@ export class ChatService {
     session.push?.stop();
     session.engine.stop();
     await session.engine.idle().catch(() => {});
+    session.keyCache?.flush();
     this.api.clearSession();
+  }
+
+  /** Only worth keeping when the keychain keeps the secrets it is sealed under; never fatal. */
+  private openKeyCache(secrets: { apikey: string; password: string }): ConversationKeyCache | null {
+    if (!this.opts.vault.persistent) return null;
+    try {
+      return ConversationKeyCache.open(this.store, secrets, this.log);
+    } catch (err) {
+      this.log(`The conversation key cache is not used: ${err instanceof Error ? err.message : String(err)}`);
+      return null;
+    }
   }
 
   private requireSession(): Session {
@@ -284,7 +334,7 @@ export class ChatService {
       keychain: this.keychain,
       connection: this.connection,
       pendingCount: this.session ? this.store.pendingCount() : 0,
-      conversations: this.session ? this.conversationViews() : [],
+      conversations: this.session ? this.listAll() : [],
       friends: this.session ? this.friendViews() : [],
       notices: [...this.notices],
     };
@@ -403,10 +453,22 @@ export class ChatService {
     return this.conversationViews([id])[0]!;
   }
 
-  private async setPresence(availability: Availability): Promise<void> {
+  /**
+   * The user's own availability, as last set from this device. The server keeps the choice but
+   * offers no call to read it back, so it is remembered with the account's cache (gone on sign-out).
+   */
+  get availability(): Availability {
+    const stored = this.session ? this.store.getMeta(AVAILABILITY_KEY) : undefined;
+    return stored === 'away' || stored === 'busy' || stored === 'offline' ? stored : 'available';
+  }
+
+  async setAvailability(availability: Availability): Promise<void> {
     this.requireSession();
     if (availability === 'available') await this.api.call('availability', {});
     else await this.api.call('setAvailability', { availability });
+    if (!this.session) return;
+    this.store.setMeta(AVAILABILITY_KEY, availability);
+    this.signal({ type: 'availability-changed', availability });
   }
 
   // ---------------------------------------------------------------------------- messages
@@ -541,6 +603,7 @@ export class ChatService {
         const page = this.page(event.conversationId);
         this.emit('messages:changed', { conversationId: event.conversationId, upserted: page.messages, removed: [], cleared: event.cleared });
         this.emitConversations([event.conversationId]);
+        if (event.arrived?.length) this.signalArrived(event.conversationId, event.arrived);
         return;
       }
       case 'friends':
@@ -557,11 +620,26 @@ export class ChatService {
     }
   }
 
-  private emitAllConversations(): void {
+  private signalArrived(conversationId: string, ids: readonly string[]): void {
+    const messages = ids.map((id) => this.store.message(conversationId, id)).filter((m): m is Message => m !== undefined);
+    if (!messages.length) return;
+    const views = this.viewMessages(this.conversation(conversationId), messages, new Set());
+    this.signal({ type: 'messages-arrived', conversationId, messages: views });
+  }
+
+  /** Every conversation's view; from now on the window knows exactly these (removals are reported against them). */
+  private listAll(): ConversationView[] {
     const views = this.conversationViews();
-    const now = new Set(views.map((v) => v.id));
-    const removed = [...this.listed].filter((id) => !now.has(id));
-    this.listed = now;
+    this.listed = new Set(views.map((v) => v.id));
+    this.session?.keyCache?.retainOnly(this.listed);
+    return views;
+  }
+
+  private emitAllConversations(): void {
+    const before = this.listed;
+    const views = this.listAll();
+    const now = this.listed;
+    const removed = [...before].filter((id) => !now.has(id));
     this.emit('conversations:changed', { upserted: views, removed });
   }
 
@@ -580,6 +658,16 @@ export class ChatService {
     this.emit('notice', notice);
   }
 
+  private signal(signal: ServiceSignal): void {
+    for (const listener of this.signalListeners) {
+      try {
+        listener(signal);
+      } catch (err) {
+        this.log(`signal listener failed: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+  }
+
   private emit<E extends EventName>(event: E, payload: Events[E]): void {
     for (const listener of this.listeners) {
       try {
@@ -592,6 +680,7 @@ export class ChatService {
 }
 
 const viewedKey = (conversationId: string) => `viewed:${conversationId}`;
+const AVAILABILITY_KEY = 'availability';
 
 /** Whether a failed fetch may fall back to what is cached: anything but being signed out or refused entry. */
 function canShowCache(err: unknown): boolean {

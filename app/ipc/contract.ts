@@ -71,6 +71,8 @@ export const CHANNELS = {
   'messages:send': z.tuple([conversationId, z.string().min(1, 'the message is empty').max(20_000, 'the message is too long')]),
   'messages:mark-viewed': z.tuple([conversationId, z.array(messageId).min(1).max(500)]),
   'presence:set': z.tuple([z.enum(['available', 'away', 'busy', 'offline'])]),
+  /** The conversation the window shows now, or null: no notification for it while the window has focus. */
+  'ui:conversation-opened': z.tuple([conversationId.nullable()]),
 } as const;
 
 export type Channel = keyof typeof CHANNELS;
@@ -102,6 +104,7 @@ export type ChannelResults = {
   'messages:send': MessageView;
   'messages:mark-viewed': void;
   'presence:set': void;
+  'ui:conversation-opened': void;
 };
 
 /** What a channel answers across the boundary: its value, or an error as `{ code, message }`. */
@@ -117,6 +120,8 @@ export type Events = {
   'friends:changed': { friends: FriendView[] };
   'action:failed': ActionFailure;
   notice: Notice;
+  /** Show this conversation (the user clicked its notification or its tray entry). */
+  'ui:open-conversation': { conversationId: string };
 };
 export type EventName = keyof Events;
 export const EVENT_NAMES: readonly EventName[] = [
@@ -127,6 +132,7 @@ export const EVENT_NAMES: readonly EventName[] = [
   'friends:changed',
   'action:failed',
   'notice',
+  'ui:open-conversation',
 ];
 
 /** The object the preload exposes as `window.ozeki`, and the browser host's bridge mirrors. */

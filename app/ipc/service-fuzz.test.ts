@@ -150,7 +150,7 @@ function nested(depth: number): unknown {
   return v;
 }
 
-type Slot = 'conversation' | 'message' | 'messages' | 'user' | 'color' | 'text' | 'availability' | 'signIn';
+type Slot = 'conversation' | 'open-conversation' | 'message' | 'messages' | 'user' | 'color' | 'text' | 'availability' | 'signIn';
 const SIGNATURES: Record<Channel, Slot[]> = {
   'session:sign-in': ['signIn'],
   'session:sign-out': [],
@@ -173,6 +173,7 @@ const SIGNATURES: Record<Channel, Slot[]> = {
   'messages:send': ['conversation', 'text'],
   'messages:mark-viewed': ['conversation', 'messages'],
   'presence:set': ['availability'],
+  'ui:conversation-opened': ['open-conversation'],
 };
 
 /** A value for a slot: usually one that passes its schema, often one subtly wrong, sometimes anything at all. */
@@ -183,6 +184,10 @@ function plausible(g: Gen, slot: Slot, ids: { conversations: string[]; messages:
     case 'conversation': {
       const real = g.pick(ids.conversations);
       return either([real, real, g.hex(32), 'f'.repeat(32), '0'.repeat(32)], [real.toUpperCase(), real.slice(1), `${real}0`, `${real}\u0000`, ` ${real}`, HUGE, '']);
+    }
+    case 'open-conversation': {
+      const real = g.pick(ids.conversations);
+      return either([real, null, g.hex(32)], [real.toUpperCase(), undefined, 0, 'null', '']);
     }
     case 'message': {
       const real = ids.messages.length ? g.pick(ids.messages) : g.uuid();
@@ -332,6 +337,7 @@ const VALUE: Record<Channel, (v: unknown) => boolean> = {
   'messages:send': (v) => isMessageView(v) && (v as { mine: boolean }).mine,
   'messages:mark-viewed': (v) => v === undefined,
   'presence:set': (v) => v === undefined,
+  'ui:conversation-opened': (v) => v === undefined,
 };
 
 /** A message a person can read: one sentence, nothing from inside the app. */
@@ -634,9 +640,10 @@ describe('the IPC dispatcher in front of a signed-out ChatService', () => {
           expect(got, where).not.toBe('internal');
         } else {
           // Sign-out while signed out is a harmless no-op (a double click must not show an error);
-          // asking for the demo works signed out, and this host offers none.
+          // asking for the demo works signed out, and this host offers none; the window says what
+          // it shows (nothing, after a sign-out) whoever is signed in.
           const expected =
-            channel === 'state:snapshot' || channel === 'session:sign-out' || channel === 'session:demo'
+            channel === 'state:snapshot' || channel === 'session:sign-out' || channel === 'session:demo' || channel === 'ui:conversation-opened'
               ? 'ok'
               : channel === 'session:sign-in-demo'
                 ? 'not-found'
@@ -660,6 +667,7 @@ describe('the IPC dispatcher in front of a signed-out ChatService', () => {
 function validFor(slot: Slot): unknown {
   switch (slot) {
     case 'conversation':
+    case 'open-conversation':
       return 'c'.repeat(32);
     case 'message':
       return '00000000-0000-4000-8000-000000000001';

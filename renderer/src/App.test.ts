@@ -70,6 +70,38 @@ describe('App', () => {
     expect(screen.queryByRole('listbox')).not.toBeInTheDocument();
   });
 
+  it('tells the main process which conversation is on screen, and that none is once it is hidden', async () => {
+    const bob = conversation('a', 'Bob Brown', 200);
+    const bridge = installBridge({
+      'state:snapshot': () => ({ ok: true, value: snapshot({ profile: PROFILE, connection: 'online', conversations: [bob, conversation('b', 'Carol Clark', 100)] }) }),
+      'ui:conversation-opened': () => ({ ok: true, value: undefined }),
+    });
+    const opened = () => bridge.calls.filter((c) => c.channel === 'ui:conversation-opened').map((c) => c.args);
+    render(App);
+    const list = await screen.findByRole('listbox', { name: 'Conversations' });
+    expect(opened()).toEqual([[null]]);
+
+    within(list).getByText('Bob Brown').click();
+    await expect.poll(opened).toEqual([[null], [bob.id]]);
+    bridge.emit('conversations:changed', { upserted: [{ ...bob, hidden: true }], removed: [] });
+    await expect.poll(opened).toEqual([[null], [bob.id], [null]]);
+  });
+
+  it('opens the conversation the main process asks for (a notification or tray click)', async () => {
+    const carol = conversation('b', 'Carol Clark', 100);
+    const bridge = installBridge({
+      'state:snapshot': () => ({ ok: true, value: snapshot({ profile: PROFILE, connection: 'online', conversations: [conversation('a', 'Bob Brown', 200), carol] }) }),
+    });
+    render(App);
+    await screen.findByRole('listbox', { name: 'Conversations' });
+    expect(screen.getByText('Choose a conversation.')).toBeInTheDocument();
+
+    bridge.emit('ui:open-conversation', { conversationId: carol.id });
+    expect(await screen.findByRole('heading', { name: 'Carol Clark' })).toBeInTheDocument();
+    // Without a reply from the main process the window still works.
+    expect(bridge.calls.filter((c) => c.channel === 'ui:conversation-opened').at(-1)?.args).toEqual([carol.id]);
+  });
+
   it('shows the snapshot failure with a Retry button', async () => {
     installBridge({ 'state:snapshot': () => ({ ok: false, error: { code: 'storage', message: 'The local database could not be read.' } }) });
     render(App);

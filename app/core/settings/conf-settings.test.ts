@@ -196,6 +196,56 @@ describe('settings on disk', () => {
   });
 });
 
+describe('the desktop settings (Do not disturb, the tray hint)', () => {
+  it('default to Do not disturb off and the hint not yet shown', () => {
+    expect(openSettings(tempDir()).store.get().desktop).toEqual({ dndUntil: null, trayHintShown: false });
+  });
+
+  it('keep Do not disturb and the hint across a reopen', () => {
+    const dir = tempDir();
+    const until = Date.UTC(2025, 2, 30, 6, 0, 0);
+    openSettings(dir).store.update({ desktop: { dndUntil: until, trayHintShown: true } });
+    const { store, notice } = openSettings(dir);
+    expect(notice).toBeNull();
+    expect(store.get().desktop).toEqual({ dndUntil: until, trayHintShown: true });
+    expect(readJson(fileIn(dir))).toMatchObject({ desktop: { dndUntil: until, trayHintShown: true } });
+  });
+
+  it('reset a corrupt Do not disturb time to off, keep the hint, and say which value it was', () => {
+    const dir = tempDir();
+    openSettings(dir).store.update({ desktop: { dndUntil: 1_700_000_000_000, trayHintShown: true } });
+    for (const corrupt of ['tomorrow', -5, 1.5, 1e300, true, { at: 1 }]) {
+      const onDisk = readJson(fileIn(dir)) as Record<string, Record<string, unknown>>;
+      writeFileSync(fileIn(dir), JSON.stringify({ ...onDisk, desktop: { ...onDisk.desktop, dndUntil: corrupt } }));
+      const { store, notice } = openSettings(dir);
+      expect(notice, JSON.stringify(corrupt)).toBe('Some settings were not valid and were reset to their defaults: desktop.dndUntil.');
+      expect(store.get().desktop).toEqual({ dndUntil: null, trayHintShown: true });
+      expect(readJson(fileIn(dir))).toEqual(store.get());
+    }
+  });
+
+  it('reset a desktop entry that is not an object as a whole, and settings from before it existed get the defaults', () => {
+    const dir = tempDir();
+    const { desktop: _none, ...older } = defaultSettings();
+    writeFileSync(fileIn(dir), JSON.stringify(older));
+    expect(openSettings(dir)).toEqual({ store: expect.anything(), notice: null });
+    expect(readJson(fileIn(dir))).toEqual(defaultSettings());
+
+    writeFileSync(fileIn(dir), JSON.stringify({ ...older, desktop: 'dnd' }));
+    const { store, notice } = openSettings(dir);
+    expect(notice).toBe('Some settings were not valid and were reset to their defaults: desktop.');
+    expect(store.get().desktop).toEqual(defaultSettings().desktop);
+  });
+
+  it('refuse an invalid update and keep what they had', () => {
+    const { store } = openSettings(tempDir());
+    for (const desktop of [{ dndUntil: 'soon', trayHintShown: false }, { dndUntil: null, trayHintShown: 'yes' }, null]) {
+      expect(() => store.update({ desktop } as never), JSON.stringify(desktop)).toThrow(expect.objectContaining({ code: 'invalid-argument' }));
+    }
+    expect(store.get().desktop).toEqual(defaultSettings().desktop);
+  });
+});
+
 describe('settings in memory', () => {
   it('follows the same rules as the file', () => {
     const store = memorySettings();

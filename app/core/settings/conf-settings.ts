@@ -19,6 +19,7 @@ import { CoreError } from '../errors.js';
 import {
   applyPatch,
   defaultSettings,
+  DND_UNTIL_RANGE,
   memorySettings,
   sanitizeSettings,
   stationFor,
@@ -72,6 +73,16 @@ export function settingsSchema(): Schema<Settings> {
       required: ['theme', 'compactList'],
       additionalProperties: false,
       default: d.ui,
+    },
+    desktop: {
+      type: 'object',
+      properties: {
+        dndUntil: { anyOf: [{ type: 'null' }, { type: 'integer', minimum: DND_UNTIL_RANGE.min, maximum: DND_UNTIL_RANGE.max }] },
+        trayHintShown: { type: 'boolean' },
+      },
+      required: ['dndUntil', 'trayHintShown'],
+      additionalProperties: false,
+      default: d.desktop,
     },
   };
 }

@@ -4,6 +4,7 @@ export {
   defaultSettings,
   memorySettings,
   sanitizeSettings,
+  type DesktopSettings,
   type Settings,
   type SettingsStore,
   type Theme,

@@ -13,6 +13,12 @@ import { accountKey, type AccountRef } from '../vault/account.js';
 
 export type WindowState = { width: number; height: number; x?: number; y?: number; maximized: boolean };
 export type Theme = 'system' | 'light' | 'dark';
+export type DesktopSettings = {
+  /** Epoch milliseconds when "Do not disturb" ends, or null when it is off. */
+  dndUntil: number | null;
+  /** The "still running in the tray" hint was shown once (closing the window hides it). */
+  trayHintShown: boolean;
+};
 
 export type Settings = {
   /** The server address last typed on the sign-in screen. */
@@ -23,14 +29,17 @@ export type Settings = {
   stations: Record<string, string>;
   window: WindowState;
   ui: { theme: Theme; compactList: boolean };
+  desktop: DesktopSettings;
 };
 
-export const SETTING_KEYS = ['serverUrl', 'lastAccount', 'stations', 'window', 'ui'] as const satisfies readonly (keyof Settings)[];
+export const SETTING_KEYS = ['serverUrl', 'lastAccount', 'stations', 'window', 'ui', 'desktop'] as const satisfies readonly (keyof Settings)[];
 
 export const THEMES: readonly Theme[] = ['system', 'light', 'dark'];
 /** Window sizes and positions are whole pixels in these ranges. */
 export const WINDOW_SIZE = { min: 200, max: 32_767 } as const;
 export const WINDOW_POSITION = { min: -32_768, max: 32_767 } as const;
+/** `dndUntil` is a time in epoch milliseconds, so a whole non-negative number that JSON keeps exactly. */
+export const DND_UNTIL_RANGE = { min: 0, max: Number.MAX_SAFE_INTEGER } as const;
 
 export function defaultSettings(): Settings {
   return {
@@ -39,6 +48,7 @@ export function defaultSettings(): Settings {
     stations: {},
     window: { width: 1100, height: 720, maximized: false },
     ui: { theme: 'system', compactList: false },
+    desktop: { dndUntil: null, trayHintShown: false },
   };
 }
 
@@ -144,7 +154,20 @@ export function sanitizeSettings(raw: unknown): { settings: Settings; reset: str
     }
   }
 
-  const settings: Settings = { serverUrl, lastAccount, stations, window, ui };
+  const desktop: DesktopSettings = { ...defaults.desktop };
+  if (has(input, 'desktop')) {
+    const d = input.desktop;
+    if (!isRecord(d)) {
+      reset.push('desktop');
+    } else {
+      if (d.dndUntil === null || isIntIn(d.dndUntil, DND_UNTIL_RANGE)) desktop.dndUntil = d.dndUntil;
+      else if (has(d, 'dndUntil')) reset.push('desktop.dndUntil');
+      if (typeof d.trayHintShown === 'boolean') desktop.trayHintShown = d.trayHintShown;
+      else if (has(d, 'trayHintShown')) reset.push('desktop.trayHintShown');
+    }
+  }
+
+  const settings: Settings = { serverUrl, lastAccount, stations, window, ui, desktop };
   // Copy the nested objects that came from the input, so the result shares nothing with it.
   return { settings: structuredClone(settings), reset };
 }

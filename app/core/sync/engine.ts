@@ -21,7 +21,11 @@ import type { ApiPort, OutboxEntry, StorePort } from './ports.js';
 
 export type EngineEvent =
   | { type: 'conversations'; ids: string[] | 'all' }
-  | { type: 'messages'; conversationId: string; cleared: boolean }
+  /**
+   * `arrived`: ids of messages new to this device that came in as news (fetched forward after a
+   * change), not pages of history; absent when there are none.
+   */
+  | { type: 'messages'; conversationId: string; cleared: boolean; arrived?: string[] }
   | { type: 'friends' }
   | { type: 'connection'; state: ConnectionState; pendingCount: number }
   | { type: 'action-failed'; conversationId: string; action: Action['kind']; error: ErrorInfo };
@@ -41,6 +45,8 @@ export type EngineOptions = {
 };
 
 const PAGE = 50;
+
+type News = { after: string } | null;
 
 export class SyncEngine {
   private readonly api: ApiPort;
@@ -65,6 +71,13 @@ export class SyncEngine {
   private pullAgain = false;
   /** Failures since the last catch-up that may have hidden a server change from us (see pull). */
   private missed = 0;
+  /**
+   * For a conversation with nothing cached, where history ends and news begins: the last message id
+   * the first list of this run named, or '' for a conversation listed only later (new since, so all
+   * of it is news). A conversation with cached messages uses its newest cached message instead.
+   */
+  private readonly knownLast = new Map<string, string>();
+  private listedOnce = false;
 
   constructor(opts: EngineOptions) {
     this.api = opts.api;
@@ -185,6 +198,8 @@ export class SyncEngine {
   async refreshConversations(): Promise<void> {
     const res = await this.call('conversationList', {});
     this.store.replaceConversations(res.conversations);
+    for (const c of res.conversations) if (!this.knownLast.has(c.id)) this.knownLast.set(c.id, this.listedOnce ? '' : c.lastmessageid);
+    this.listedOnce = true;
     this.emit({ type: 'conversations', ids: 'all' });
   }
 
@@ -234,6 +249,8 @@ export class SyncEngine {
           // Cleared or gone since we last looked: the list says what it is now.
           await this.refreshConversations();
           this.store.clearMessages(id);
+          // A new instance: whatever it holds was written since.
+          this.knownLast.set(id, '');
           this.emit({ type: 'messages', conversationId: id, cleared: true });
           await this.fetchNewMessages(id).catch(() => {});
         } else {
@@ -249,7 +266,8 @@ export class SyncEngine {
     if (!conversation || !conversation.instance) return;
     const [newest] = this.store.messages(conversationId, { limit: 1 });
     if (!newest) {
-      await this.fetchPage(conversationId);
+      // Nothing cached yet (a conversation just started, or just cleared): its newest page is the news.
+      await this.fetchPageAs(conversationId, undefined, { after: this.knownLast.get(conversationId) ?? '' });
       return;
     }
     const res = await this.call('download', {
@@ -260,11 +278,16 @@ export class SyncEngine {
       firstreportdate: '',
       firstreportid: '',
     });
-    this.absorbMessages(conversation, res.messages, res.reports);
+    this.absorbMessages(conversation, res.messages, res.reports, { after: '' });
   }
 
   /** The newest page, or the page before a message (scrolling up). */
-  async fetchPage(conversationId: string, before?: { created: string; id: string }): Promise<number> {
+  fetchPage(conversationId: string, before?: { created: string; id: string }): Promise<number> {
+    return this.fetchPageAs(conversationId, before, null);
+  }
+
+  /** `news`: null for history; otherwise the messages after `after` (all when '' or not in the page) are news. */
+  private async fetchPageAs(conversationId: string, before: { created: string; id: string } | undefined, news: News): Promise<number> {
     const conversation = this.store.conversation(conversationId);
     if (!conversation || !conversation.instance) return 0;
     const res = await this.call('downloadPartial', {
@@ -276,11 +299,12 @@ export class SyncEngine {
       lastreportid: '',
       limit: PAGE,
     });
-    this.absorbMessages(conversation, res.messages, res.reports);
+    this.absorbMessages(conversation, res.messages, res.reports, news);
     return res.messages.length;
   }
 
-  private absorbMessages(conversation: Conversation, messages: Message[], reports: ResponseOf<'download'>['reports']): void {
+  private absorbMessages(conversation: Conversation, messages: Message[], reports: ResponseOf<'download'>['reports'], news: News): void {
+    const arrived = news ? this.newsIn(conversation.id, messages, news.after) : [];
     if (messages.length) this.store.putMessages(conversation.id, messages);
     if (reports.length) this.store.putReports(conversation.id, reports);
     // Keep the list entry's "last activity" in step without refetching the whole list.
@@ -290,7 +314,19 @@ export class SyncEngine {
       this.store.putConversation({ ...conversation, lastmessageid: newest.ID, lastaccess: Math.floor(at / 1000) });
       this.emit({ type: 'conversations', ids: [conversation.id] });
     }
-    if (messages.length || reports.length) this.emit({ type: 'messages', conversationId: conversation.id, cleared: false });
+    if (messages.length || reports.length) {
+      this.emit({ type: 'messages', conversationId: conversation.id, cleared: false, ...(arrived.length ? { arrived } : {}) });
+    }
+  }
+
+  /** Ids of the messages (oldest first) after `after` that this device did not have. */
+  private newsIn(conversationId: string, messages: readonly Message[], after: string): string[] {
+    const from = after ? messages.findIndex((m) => m.ID === after) + 1 : 0;
+    // Asked before storing: the forward cursor is inclusive, so the newest cached message comes back too.
+    return messages
+      .slice(from)
+      .filter((m) => !this.store.message(conversationId, m.ID))
+      .map((m) => m.ID);
   }
 
   // ------------------------------------------------------------------------------ the outbox

@@ -28,6 +28,7 @@ export type StorePort = {
   replaceFriends(entries: AvailabilityEntry[]): void;
   putMessages(conversationId: string, messages: Message[]): void;
   messages(conversationId: string, opts: { limit: number; before?: { created: string; id: string } }): Message[];
+  message(conversationId: string, id: string): Message | undefined;
   clearMessages(conversationId: string): void;
   putReports(conversationId: string, reports: Report[]): void;
   enqueue(action: Action): { seq: number | null; removed: number[] };

@@ -9,6 +9,7 @@ import type { DemoAccount } from '../../../server/src/seed.js';
 import type { EventName, Events } from '../../ipc/contract.js';
 import { ChatService, type ChatServiceOptions } from '../chat-service.js';
 import { openSettings } from '../settings/conf-settings.js';
+import type { SettingsStore } from '../settings/settings.js';
 import type { SecretBackend } from '../vault/secret-backend.js';
 import { Vault } from '../vault/vault.js';
 
@@ -35,6 +36,7 @@ export type RecordedEvent = { [E in EventName]: { event: E; payload: Events[E] }
 export type ServiceUnderTest = {
   service: ChatService;
   dataDir: string;
+  settings: SettingsStore;
   events: RecordedEvent[];
   /** Reopens the service on the same folder and secrets (an app restart). */
   reopen(): Promise<ServiceUnderTest>;
@@ -61,6 +63,7 @@ export async function openService(
   return {
     service,
     dataDir,
+    settings,
     events,
     reopen: async () => {
       await service.close();

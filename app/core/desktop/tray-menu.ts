@@ -1,0 +1,227 @@
+/**
+ * The tray, as data: its menu, tooltip and icon are pure functions of the app's state, so every
+ * rule is tested under Node and the Electron side only turns the model into Menu/Tray calls.
+ *
+ * Unread rule: the badge, the tooltip and the favorites' counts count messages in conversations that
+ * are neither muted nor hidden. Muting means "do not call me about this"; a hidden conversation is not
+ * in the list, so a badge would point at nothing the user can find.
+ */
+import type { Availability, ConnectionState, ConversationView } from '../../ipc/views.js';
+import { dndMode, formatMorning, formatUntil, isDndActive, type DndChoice } from './dnd.js';
+import type { Zone } from './local-time.js';
+
+export const APP_NAME = 'Ozeki Chat';
+export const MAX_TRAY_FAVORITES = 10;
+/** Longer names are cut with an ellipsis: a menu as wide as the screen helps nobody. */
+export const MAX_LABEL_CHARS = 40;
+
+export type TrayAction =
+  | { kind: 'show-window' }
+  | { kind: 'open-conversation'; conversationId: string }
+  | { kind: 'set-dnd'; choice: DndChoice }
+  | { kind: 'set-availability'; availability: Availability }
+  | { kind: 'sync-now' }
+  | { kind: 'quit' };
+
+export type TrayMenuItem =
+  | { type: 'normal'; id: string; label: string; enabled: boolean; action?: TrayAction }
+  | { type: 'radio'; id: string; label: string; enabled: boolean; checked: boolean; action: TrayAction }
+  | { type: 'submenu'; id: string; label: string; enabled: boolean; submenu: TrayMenuItem[] }
+  | { type: 'separator'; id: string };
+
+export type TrayState = {
+  signedIn: boolean;
+  connection: ConnectionState;
+  pendingCount: number;
+  /** Every conversation, in any order. */
+  conversations: readonly ConversationView[];
+  availability: Availability;
+  dndUntil: number | null;
+  now: number;
+  zone: Zone;
+  /** For times of day ("08:00" or "8:00 AM"); the system's when absent. */
+  locale?: string;
+};
+
+export type TrayIcon = {
+  /** A file in resources/tray/; nativeImage picks up its @2x sibling. */
+  file: string;
+  /** A macOS template image (drawn in the menu bar's colour). */
+  template: boolean;
+  /** Text next to the icon (macOS menu bar only): the unread count, or empty. */
+  title: string;
+};
+
+export const AVAILABILITY_LABELS: Record<Availability, string> = {
+  available: 'Available',
+  away: 'Away',
+  busy: 'Busy',
+  // "Offline" alone would read like the connection; this is what friends are shown.
+  offline: 'Appear offline',
+};
+const AVAILABILITIES = Object.keys(AVAILABILITY_LABELS) as Availability[];
+
+/** Conversations whose unread messages count (see the unread rule above). */
+export function countsAsUnread(c: ConversationView): boolean {
+  return !c.muted && !c.hidden && c.unread > 0;
+}
+
+export function unreadTotal(conversations: readonly ConversationView[]): number {
+  let total = 0;
+  for (const c of conversations) if (countsAsUnread(c)) total += c.unread;
+  return total;
+}
+
+/** The list's order: favourites first, newest activity first, then by name (as the window's list). */
+export function byListOrder(a: ConversationView, b: ConversationView): number {
+  if (a.favorite !== b.favorite) return a.favorite ? -1 : 1;
+  if (a.lastActivity !== b.lastActivity) return b.lastActivity - a.lastActivity;
+  return a.name.localeCompare(b.name) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+/** The favourites the tray offers: not hidden (they could not be opened), in list order, at most 10. */
+export function trayFavorites(conversations: readonly ConversationView[]): ConversationView[] {
+  return conversations
+    .filter((c) => c.favorite && !c.hidden)
+    .sort(byListOrder)
+    .slice(0, MAX_TRAY_FAVORITES);
+}
+
+/**
+ * Text from a conversation's name or a message, fit for one line of native UI: control characters
+ * and bidirectional overrides (which could make a name read as something else) go, runs of white
+ * space become one space, and it is cut at `max` characters with an ellipsis.
+ */
+export function displayText(text: string, max = MAX_LABEL_CHARS): string {
+  const clean = text
+    .replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+  const chars = [...clean];
+  return chars.length <= max ? clean : `${chars.slice(0, max - 1).join('').trimEnd()}…`;
+}
+
+/** Windows and Linux read "&" in a menu label as a keyboard mnemonic; "&&" shows one "&". */
+export function escapeMenuLabel(label: string, platform: string): string {
+  return platform === 'darwin' ? label : label.replaceAll('&', '&&');
+}
+
+const plural = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
+
+function dndLabel(state: TrayState): string {
+  if (!isDndActive(state.dndUntil, state.now)) return 'Do not disturb';
+  return `Do not disturb: on until ${formatUntil(state.dndUntil!, state.now, state.zone, state.locale)}`;
+}
+
+/** The whole menu, top to bottom. */
+export function trayMenu(state: TrayState): TrayMenuItem[] {
+  const items: TrayMenuItem[] = [{ type: 'normal', id: 'open', label: `Open ${APP_NAME}`, enabled: true, action: { kind: 'show-window' } }];
+
+  if (state.signedIn) {
+    const favorites = trayFavorites(state.conversations);
+    if (favorites.length) {
+      items.push({ type: 'separator', id: 'favorites-separator' }, { type: 'normal', id: 'favorites-heading', label: 'Favorites', enabled: false });
+      for (const c of favorites) {
+        const count = countsAsUnread(c) ? ` (${c.unread})` : '';
+        items.push({
+          type: 'normal',
+          id: `favorite:${c.id}`,
+          label: `${displayText(c.name)}${count}`,
+          enabled: true,
+          action: { kind: 'open-conversation', conversationId: c.id },
+        });
+      }
+    }
+  }
+
+  items.push({ type: 'separator', id: 'status-separator' });
+  if (state.signedIn) {
+    // The server takes the choice; while it cannot be reached there is nothing to tell it.
+    const reachable = state.connection === 'online';
+    items.push({
+      type: 'submenu',
+      id: 'availability',
+      label: `Availability: ${AVAILABILITY_LABELS[state.availability]}`,
+      enabled: true,
+      submenu: AVAILABILITIES.map((a) => ({
+        type: 'radio',
+        id: `availability:${a}`,
+        label: AVAILABILITY_LABELS[a],
+        enabled: reachable,
+        checked: a === state.availability,
+        action: { kind: 'set-availability', availability: a },
+      })),
+    });
+  }
+
+  const mode = dndMode(state.dndUntil, state.now, state.zone);
+  const dndChoices: { choice: DndChoice; label: string }[] = [
+    { choice: 'off', label: 'Off' },
+    { choice: 'hour', label: 'For 1 hour' },
+    { choice: 'tomorrow', label: `Until tomorrow ${formatMorning(state.locale)}` },
+  ];
+  items.push({
+    type: 'submenu',
+    id: 'dnd',
+    label: dndLabel(state),
+    enabled: true,
+    submenu: dndChoices.map(({ choice, label }) => ({
+      type: 'radio',
+      id: `dnd:${choice}`,
+      label,
+      enabled: true,
+      checked: choice === mode,
+      action: { kind: 'set-dnd', choice },
+    })),
+  });
+
+  if (state.signedIn) {
+    items.push({ type: 'separator', id: 'sync-separator' });
+    items.push({
+      type: 'normal',
+      id: 'sync-now',
+      label: 'Sync now',
+      // Signed out there is nothing to sync; refused entry, syncing cannot help: signing in again does.
+      enabled: state.connection !== 'unauthorized',
+      action: { kind: 'sync-now' },
+    });
+    if (isAway(state.connection) && state.pendingCount > 0) {
+      items.push({ type: 'normal', id: 'pending', label: `Offline: ${plural(state.pendingCount, 'change', 'changes')} waiting to be sent`, enabled: false });
+    }
+  }
+
+  items.push({ type: 'separator', id: 'quit-separator' }, { type: 'normal', id: 'quit', label: `Quit ${APP_NAME}`, enabled: true, action: { kind: 'quit' } });
+  return items;
+}
+
+/** Offline, or probing between two offline spells: the count would flicker if it followed each probe. */
+function isAway(connection: ConnectionState): boolean {
+  return connection === 'offline' || connection === 'reconnecting';
+}
+
+/** One line: the app, the unread count, Do not disturb, and trouble with the connection. */
+export function trayTooltip(state: TrayState): string {
+  const parts = [APP_NAME];
+  if (!state.signedIn) {
+    parts.push('signed out');
+  } else {
+    const unread = unreadTotal(state.conversations);
+    parts.push(unread ? `${plural(unread, 'unread message', 'unread messages')}` : 'no unread messages');
+    if (state.connection === 'offline' || state.connection === 'reconnecting') parts.push('offline');
+    if (state.connection === 'unauthorized') parts.push('sign in again');
+  }
+  if (isDndActive(state.dndUntil, state.now)) parts.push(`do not disturb until ${formatUntil(state.dndUntil!, state.now, state.zone, state.locale)}`);
+  return parts.join(' · ');
+}
+
+/**
+ * The icon: on macOS a template image (the menu bar colours it) with the count as its title; on
+ * Windows and Linux the coloured icon, with a red dot when something is unread.
+ */
+export function trayIcon(state: Pick<TrayState, 'signedIn' | 'conversations'>, platform: string): TrayIcon {
+  const unread = state.signedIn ? unreadTotal(state.conversations) : 0;
+  if (platform === 'darwin') {
+    return { file: unread ? 'trayUnreadTemplate.png' : 'trayTemplate.png', template: true, title: unread === 0 ? '' : unread > 99 ? '99+' : String(unread) };
+  }
+  return { file: unread ? 'tray-unread.png' : 'tray.png', template: false, title: '' };
+}
