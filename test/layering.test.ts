@@ -193,6 +193,27 @@ function reachesInto(repoDirs: readonly string[]): Forbidden {
     );
 }
 
+/**
+ * Imports of packages and built-ins that load at run time from `entry` or anything it reaches
+ * through relative imports (`import type` is erased, so it does not count), as
+ * "file:line imports 'x' (kind)".
+ */
+function runtimePackageImports(entry: string, which: (ref: ImportRef, file: string) => boolean = () => true): string[] {
+  const seen = new Set<string>();
+  const found: string[] = [];
+  const visit = (file: string): void => {
+    if (seen.has(file) || !existsSync(file)) return;
+    seen.add(file);
+    for (const ref of findImports(readFileSync(file, 'utf8'), file)) {
+      if (ref.kind === 'type import' || ref.kind === 'import() type') continue;
+      if (ref.specifier.startsWith('.')) visit(resolve(dirname(file), ref.specifier).replace(/\.js$/, '.ts'));
+      else if (which(ref, file)) found.push(`${toRepoPath(file)}:${ref.line} imports '${ref.specifier}' (${ref.kind})`);
+    }
+  };
+  visit(entry);
+  return found;
+}
+
 const report = (rule: string, found: string[]): string =>
   `${rule} (see app/README.md), but:\n  ${found.join('\n  ')}`;
 
@@ -210,7 +231,7 @@ describe('layering', () => {
   });
 
   it('renderer/ never imports electron, Node built-ins, the core or the protocol module', () => {
-    const mainSide = reachesInto(['app/core', 'app/browser-host', 'app/electron', 'protocol', 'server']);
+    const mainSide = reachesInto(['app/core', 'app/browser-host', 'app/electron', 'app/ipc/electron-channels.ts', 'protocol', 'server']);
     const found = violations(['renderer/src'], (ref, file) => importsElectron(ref, file) || ref.specifier.startsWith('node:') || mainSide(ref, file));
     expect(found, report('the renderer talks to the main process only through window.ozeki', found)).toEqual([]);
   });
@@ -238,6 +259,26 @@ describe('layering', () => {
   it('app/core never imports from app/electron/ or the renderer', () => {
     const found = violations(['app/core'], reachesInto(['app/electron', 'app/renderer', 'renderer']));
     expect(found, report('app/core gets Electron-side services injected as adapters', found)).toEqual([]);
+  });
+
+  it('only app/electron imports electron', () => {
+    const elsewhere = ['protocol', 'server', 'app/core', 'app/ipc', 'app/browser-host', 'renderer', 'scripts', 'bench', 'test'];
+    const found = violations(elsewhere, (ref, file) => importsElectron(ref, file) && ref.kind !== 'type import');
+    expect(found, report('the Electron shell is the one place that runs inside Electron', found)).toEqual([]);
+  });
+
+  it('the unit tests of app/electron load no module that needs Electron at run time', () => {
+    // They run under plain Node, where `electron` is only a path (or a download attempt).
+    const tests = sourceFiles('app/electron').filter((file) => file.endsWith('.test.ts'));
+    const found = tests.flatMap((test) => runtimePackageImports(test, importsElectron).map((hit) => `${toRepoPath(test)} -> ${hit}`));
+    expect(tests.length).toBeGreaterThan(0);
+    expect(found, report('the pure parts of the shell are tested without Electron', found)).toEqual([]);
+  });
+
+  it('the preload loads nothing at run time but electron and our own zod-free modules', () => {
+    // A sandboxed preload can require only electron and a few built-ins, and runs in every page load.
+    const found = runtimePackageImports(join(ROOT, 'app/electron/preload.ts'), (ref) => ref.specifier !== 'electron');
+    expect(found, report('the preload is one small CommonJS bundle for the sandbox', found)).toEqual([]);
   });
 
   it('actually looks at source files (protocol/ is not empty)', () => {

@@ -1,0 +1,42 @@
+/**
+ * app://chat/: the built renderer (out/renderer), served by the main process with the CSP on every
+ * answer. The decisions are in app-scheme.ts; this file only talks to Electron and the disk.
+ */
+import { readFile } from 'node:fs/promises';
+import { protocol } from 'electron';
+import { contentTypeOf } from '../browser-host/static-files.js';
+import { APP_SCHEME, resolveAppRequest, responseHeaders } from './app-scheme.js';
+
+/** Must run before the app is ready: privileges are fixed at startup. */
+export function registerAppScheme(): void {
+  protocol.registerSchemesAsPrivileged([
+    {
+      scheme: APP_SCHEME,
+      // standard: a real origin ('self' in the CSP, relative URLs); secure: a secure context like
+      // https; supportFetchAPI + corsEnabled: the bundle loads as <script type=module crossorigin>.
+      privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true },
+    },
+  ]);
+}
+
+/** Call once the app is ready. `rendererDir` is the absolute path of out/renderer. */
+export function serveAppScheme(rendererDir: string, log: (line: string) => void): void {
+  const headers = responseHeaders();
+  const answer = (status: number, extra: Record<string, string> = {}, body: Uint8Array | null = null) =>
+    new Response(body, { status, headers: { ...headers, ...extra } });
+
+  protocol.handle(APP_SCHEME, async (request) => {
+    if (request.method !== 'GET' && request.method !== 'HEAD') return answer(405, { Allow: 'GET, HEAD' });
+    const found = resolveAppRequest(request.url, rendererDir);
+    if (!found.ok) return answer(found.status);
+    let body: Buffer;
+    try {
+      body = await readFile(found.file);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT' && code !== 'EISDIR' && code !== 'ENOTDIR') log(`app:// could not read ${found.file}: ${String(code)}`);
+      return answer(404);
+    }
+    return answer(200, { 'Content-Type': contentTypeOf(found.file) }, request.method === 'HEAD' ? null : new Uint8Array(body));
+  });
+}

@@ -1,0 +1,187 @@
+/**
+ * The Electron main process. Keeps one instance, serves the renderer on app://chat, opens the core
+ * (the same ChatService the browser host runs) on the user's data folder, carries the IPC contract,
+ * and hands the window to the tray and notifications. Closing the window hides it; quitting closes
+ * the core first.
+ */
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { app, BrowserWindow, dialog, Menu, shell } from 'electron';
+import { ChatService } from '../core/chat-service.js';
+import { openSettings } from '../core/settings/conf-settings.js';
+import type { SettingsStore } from '../core/settings/settings.js';
+import { Vault } from '../core/vault/vault.js';
+import { APP_ID } from './app-id.js';
+import { registerAppScheme, serveAppScheme } from './app-protocol.js';
+import { demoAccountFromEnv } from './demo-account.js';
+import { startDesktopIntegration } from './desktop-integration.js';
+import { connectIpc } from './ipc-main.js';
+import { parseLaunchOptions } from './launch-options.js';
+import { createMainWindow, PRODUCT } from './main-window.js';
+import { HELP_URL, menuTemplate } from './menu-template.js';
+import { nativeModuleAdvice, probeSqlite } from './native-modules.js';
+import { externalLinkTarget } from './policies.js';
+import { installSecurityHandlers } from './security-handlers.js';
+
+/** Lets a test or a second checkout use its own data folder; ignored in packaged builds. */
+const USER_DATA_ENV = 'OZEKI_USER_DATA_DIR';
+const PRELOAD_FILE = 'index.cjs';
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+if (!app.isPackaged && process.env[USER_DATA_ENV]) app.setPath('userData', process.env[USER_DATA_ENV]);
+
+// Every renderer sandboxed, whatever its webPreferences say.
+app.enableSandbox();
+registerAppScheme();
+
+if (!app.requestSingleInstanceLock()) {
+  // The first instance shows its window (see 'second-instance'); this one has nothing to do.
+  app.exit(0);
+} else {
+  void run();
+}
+
+async function run(): Promise<void> {
+  const launch = parseLaunchOptions(process.argv);
+  const root = app.getAppPath();
+  const resourcesDir = join(root, 'resources');
+  let core: { service: ChatService; settings: SettingsStore } | null = null;
+  let mainWindow: BrowserWindow | null = null;
+  let quitting = false;
+  // --hidden starts in the tray; the first showWindow() (tray, second launch) changes that.
+  let windowWanted = !launch.hidden;
+
+  function ensureWindow(settings: SettingsStore): BrowserWindow {
+    if (mainWindow && !mainWindow.isDestroyed()) return mainWindow;
+    const win = createMainWindow({
+      settings,
+      preload: join(root, 'out', 'preload', PRELOAD_FILE),
+      icon: process.platform === 'darwin' ? undefined : join(resourcesDir, 'icon.png'),
+      devTools: !app.isPackaged,
+      show: windowWanted,
+      isQuitting: () => quitting,
+      log,
+    });
+    win.on('closed', () => {
+      if (mainWindow === win) mainWindow = null;
+    });
+    mainWindow = win;
+    return win;
+  }
+
+  function showWindow(): void {
+    windowWanted = true;
+    if (!core) return; // still starting: the window is shown once it exists
+    const win = ensureWindow(core.settings);
+    if (win.isMinimized()) win.restore();
+    win.show();
+    win.focus();
+  }
+
+  function toggleWindow(): void {
+    const win = mainWindow;
+    if (win && !win.isDestroyed() && win.isVisible() && win.isFocused()) win.hide();
+    else showWindow();
+  }
+
+  function quit(): void {
+    quitting = true;
+    app.quit();
+  }
+
+  // A second launch (from the desktop, a shortcut, the dock) brings the running one forward.
+  app.on('second-instance', () => showWindow());
+  app.on('activate', () => showWindow()); // macOS: clicking the dock icon
+  app.on('before-quit', () => {
+    quitting = true;
+  });
+  // The window only hides on close, so this means the app is quitting: stay up until will-quit.
+  app.on('window-all-closed', () => {});
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, quit);
+
+  // Unpackaged, Windows shows no notifications for an app without a user model id.
+  if (process.platform === 'win32') app.setAppUserModelId(APP_ID);
+  await app.whenReady();
+  installSecurityHandlers(log);
+  serveAppScheme(join(root, 'out', 'renderer'), log);
+  Menu.setApplicationMenu(
+    Menu.buildFromTemplate(
+      menuTemplate({
+        platform: process.platform,
+        appName: PRODUCT,
+        packaged: app.isPackaged,
+        openHelp: () => {
+          // Our own constant https address, through the same check as every other link.
+          const target = externalLinkTarget(HELP_URL);
+          if (target) void shell.openExternal(target); // eng-disable OPEN_EXTERNAL_JS_CHECK
+        },
+      }),
+    ),
+  );
+
+  const sqlite = probeSqlite((path) => {
+    const Database = createRequire(import.meta.url)('better-sqlite3') as new (p: string) => { close(): void };
+    return new Database(path);
+  });
+  if (!sqlite.ok) return fail(nativeModuleAdvice(sqlite.error) ?? `The local database module could not be loaded: ${describe(sqlite.error)}`);
+
+  let service: ChatService;
+  let settings: SettingsStore;
+  try {
+    const dataDir = app.getPath('userData');
+    const vault = await Vault.open();
+    // The app runs on without the keychain, but a keytar built for Node deserves the exact fix.
+    const keychainAdvice = vault.unavailableReason ? nativeModuleAdvice(vault.unavailableReason) : null;
+    if (keychainAdvice) log(keychainAdvice);
+    const opened = openSettings(dataDir);
+    if (opened.notice) log(opened.notice);
+    settings = opened.store;
+    // Only from `npm start` in a checkout: a packaged app never reads secrets from a path in its environment.
+    const demo = app.isPackaged ? undefined : demoAccountFromEnv(process.env);
+    service = await ChatService.open({ dataDir, vault, settings, log, ...(demo ? { demo } : {}) });
+  } catch (err) {
+    return fail(`${PRODUCT} could not open its data: ${describe(err)}`);
+  }
+  core = { service, settings };
+
+  const ipc = connectIpc({ service, getWindow: () => mainWindow, log });
+  ensureWindow(settings);
+  const desktop = startDesktopIntegration({
+    service,
+    settings,
+    resourcesDir,
+    getWindow: () => mainWindow,
+    showWindow,
+    toggleWindow,
+    quit,
+  });
+
+  // Close the core (its database and sync) before the process ends; will-quit waits for it once.
+  let closing: 'no' | 'running' | 'done' = 'no';
+  app.on('will-quit', (event) => {
+    if (closing === 'done') return;
+    event.preventDefault();
+    if (closing === 'running') return;
+    closing = 'running';
+    desktop.dispose();
+    ipc.dispose();
+    service
+      .close()
+      .catch((err: unknown) => log(`closing the core failed: ${describe(err)}`))
+      .finally(() => {
+        closing = 'done';
+        app.quit();
+      });
+  });
+}
+
+function describe(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+function fail(message: string): void {
+  log(message);
+  dialog.showErrorBox(PRODUCT, message);
+  app.exit(1);
+}

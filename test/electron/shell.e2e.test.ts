@@ -1,0 +1,150 @@
+/**
+ * The Electron shell end to end: the built app in a real Electron, driven by Playwright. Needs the
+ * Electron binary, which is not downloaded everywhere (CI installs electron for its types only);
+ * without it these tests are skipped and say why. The pure parts of the shell are unit-tested in
+ * app/electron/*.test.ts either way.
+ */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { _electron, type ElectronApplication, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { OzekiBridge } from '../../app/ipc/contract.js';
+import { electronBinary } from '../../scripts/electron-binary.js';
+
+// page.evaluate callbacks run in the page; the Node-only tsconfig has no DOM library.
+declare const window: { ozeki: OzekiBridge; open(url: string): unknown; location: { href: string } } & Record<string, unknown>;
+
+const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const binary = electronBinary(REPO);
+
+/**
+ * Main and preload fresh from the sources. The renderer is built only when missing: the chat
+ * window's end-to-end tests rebuild out/renderer at the same time, and two builds emptying one
+ * folder at once would break each other's pages.
+ */
+async function buildShell(): Promise<void> {
+  const { resolveConfig } = await import('electron-vite');
+  const { build } = await import('vite');
+  process.env.NODE_ENV_ELECTRON_VITE = 'production';
+  const { config } = await resolveConfig({ root: REPO, configFile: join(REPO, 'electron.vite.config.ts'), logLevel: 'warn' }, 'build', 'production');
+  if (!config?.main || !config.preload || !config.renderer) throw new Error('electron.vite.config.ts must configure main, preload and renderer');
+  await build(config.main);
+  await build(config.preload);
+  if (!existsSync(join(REPO, 'out', 'renderer', 'index.html'))) await build(config.renderer);
+}
+
+if (!binary) console.warn('Skipping the Electron shell end-to-end tests: no Electron binary in node_modules/electron/dist.');
+
+describe.skipIf(!binary)('the Electron shell (needs the Electron binary in node_modules/electron/dist)', () => {
+  let app: ElectronApplication;
+  let page: Page;
+  let userData: string;
+
+  beforeAll(async () => {
+    await buildShell();
+    userData = mkdtempSync(join(tmpdir(), 'ozeki-shell-'));
+    const env: Record<string, string> = { ...(process.env as Record<string, string>), OZEKI_USER_DATA_DIR: userData };
+    delete env.ELECTRON_RUN_AS_NODE;
+    app = await _electron.launch({
+      executablePath: binary!,
+      // Chromium refuses to start its sandbox as root (containers); everywhere else it stays on.
+      args: [REPO, ...(process.getuid?.() === 0 ? ['--no-sandbox'] : [])],
+      env,
+    });
+    page = await app.firstWindow();
+    await page.waitForLoadState('domcontentloaded');
+  }, 120_000);
+
+  afterAll(async () => {
+    await app?.close().catch(() => {});
+    if (userData) rmSync(userData, { recursive: true, force: true });
+  });
+
+  it('opens one window on app://chat', async () => {
+    expect(page.url()).toBe('app://chat/index.html');
+    expect(app.windows()).toHaveLength(1);
+  });
+
+  it('gives the page window.ozeki with exactly invoke and on, and no Node or Electron', async () => {
+    const seen = await page.evaluate(() => {
+      const w = window;
+      const ozeki = w.ozeki as unknown as Record<string, unknown>;
+      return {
+        keys: Object.keys(ozeki).sort(),
+        types: [typeof ozeki.invoke, typeof ozeki.on],
+        require: typeof w.require,
+        process: typeof w.process,
+        module: typeof w.module,
+        ipcRenderer: typeof w.ipcRenderer,
+        electron: typeof w.electron,
+      };
+    });
+    expect(seen).toEqual({
+      keys: ['invoke', 'on'],
+      types: ['function', 'function'],
+      require: 'undefined',
+      process: 'undefined',
+      module: 'undefined',
+      ipcRenderer: 'undefined',
+      electron: 'undefined',
+    });
+  });
+
+  it('answers a contract channel through the main process', async () => {
+    const reply = await page.evaluate(() => window.ozeki.invoke('state:snapshot'));
+    expect(reply.ok).toBe(true);
+  });
+
+  it('refuses channels and events the contract does not have', async () => {
+    const seen = await page.evaluate(async () => {
+      const ozeki = window.ozeki;
+      let threw = false;
+      try {
+        ozeki.on('ozeki:event' as never, () => {});
+      } catch {
+        threw = true;
+      }
+      const invokeAny = ozeki.invoke as (channel: string) => Promise<unknown>;
+      return { reply: await invokeAny('shell:open-external'), threw };
+    });
+    expect(seen).toEqual({ reply: { ok: false, error: { code: 'invalid-argument', message: expect.any(String) } }, threw: true });
+  });
+
+  it('does not navigate away or open new windows', async () => {
+    const opened = await page.evaluate(() => window.open('https://example.com/') === null);
+    await page.evaluate(() => {
+      window.location.href = 'https://example.com/';
+    });
+    // A denied navigation leaves the page as it was; a round trip to the main process settles it.
+    await page.evaluate(() => window.ozeki.invoke('state:snapshot'));
+    expect(opened).toBe(true);
+    expect(page.url()).toBe('app://chat/index.html');
+    expect(app.windows()).toHaveLength(1);
+  });
+
+  it('serves app:// with the CSP and refuses paths outside the renderer', async () => {
+    const answers = await app.evaluate(async ({ session }) => {
+      const get = async (url: string) => {
+        const res = await session.defaultSession.fetch(url);
+        return { status: res.status, csp: res.headers.get('content-security-policy') };
+      };
+      return {
+        index: await get('app://chat/index.html'),
+        traversal: await get('app://chat/assets/%2e%2e%2f%2e%2e%2fpackage.json'),
+        otherHost: await get('app://elsewhere/index.html'),
+      };
+    });
+    expect(answers.index.status).toBe(200);
+    expect(answers.index.csp).toContain("default-src 'none'");
+    expect(answers.traversal).toEqual({ status: 404, csp: answers.index.csp });
+    expect(answers.otherHost.status).toBe(404);
+  });
+
+  it('hides the window on close instead of quitting', async () => {
+    await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0]?.close());
+    const state = await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows().map((w) => ({ visible: w.isVisible(), destroyed: w.isDestroyed() })));
+    expect(state).toEqual([{ visible: false, destroyed: false }]);
+  });
+});
