@@ -5,10 +5,13 @@
 import { join } from 'node:path';
 import { app, powerMonitor, type BrowserWindow } from 'electron';
 import type { ChatService } from '../core/chat-service.js';
-import { startDesktopController } from '../core/desktop/desktop-controller.js';
+import { startDesktopController, type TrayView } from '../core/desktop/desktop-controller.js';
 import type { SettingsStore } from '../core/settings/settings.js';
 import { createNotifier } from './notifications.js';
 import { createTray } from './tray.js';
+
+/** Set by test/electron/shell.e2e.test.ts; ignored in packaged builds. */
+const TRAY_VIEW_HOOK_ENV = 'OZEKI_TEST_TRAY_VIEW';
 
 const log = (line: string) => process.stderr.write(`desktop: ${line}\n`);
 
@@ -44,6 +47,8 @@ export function startDesktopIntegration(deps: {
     locale: app.getSystemLocale() || undefined,
     renderTray: (view) => {
       tray.render(view);
+      // The tray has no API to read it back: an end-to-end test of a checkout reads the last view here.
+      if (!app.isPackaged && process.env[TRAY_VIEW_HOOK_ENV] === '1') (globalThis as { ozekiTrayView?: TrayView }).ozekiTrayView = view;
       // The dock (macOS) and launcher (some Linux desktops) badge; Windows has none.
       app.setBadgeCount(view.unread);
     },

@@ -45,7 +45,7 @@ describe.skipIf(!binary)('the Electron shell (needs the Electron binary in node_
   beforeAll(async () => {
     await buildShell();
     userData = mkdtempSync(join(tmpdir(), 'ozeki-shell-'));
-    const env: Record<string, string> = { ...(process.env as Record<string, string>), OZEKI_USER_DATA_DIR: userData };
+    const env: Record<string, string> = { ...(process.env as Record<string, string>), OZEKI_USER_DATA_DIR: userData, OZEKI_TEST_TRAY_VIEW: '1' };
     delete env.ELECTRON_RUN_AS_NODE;
     app = await _electron.launch({
       executablePath: binary!,
@@ -140,6 +140,17 @@ describe.skipIf(!binary)('the Electron shell (needs the Electron binary in node_
     expect(answers.index.csp).toContain("default-src 'none'");
     expect(answers.traversal).toEqual({ status: 404, csp: answers.index.csp });
     expect(answers.otherHost.status).toBe(404);
+  });
+
+  it('puts a tray icon up with Open first and Quit last, and the product in its tooltip', async () => {
+    type View = { tooltip: string; menu: { type: string; label?: string }[] };
+    const view = async () => (await app.evaluate(() => (globalThis as { ozekiTrayView?: unknown }).ozekiTrayView ?? null)) as View | null;
+    await expect.poll(view, { timeout: 10_000 }).not.toBeNull();
+    const shown = (await view())!;
+    expect(shown.tooltip).toMatch(/Ozeki Chat Desktop/);
+    const labels = shown.menu.filter((i) => i.type !== 'separator').map((i) => i.label);
+    expect(labels[0]).toBe('Open Ozeki Chat Desktop');
+    expect(labels.at(-1)).toBe('Quit Ozeki Chat Desktop');
   });
 
   it('hides the window on close instead of quitting', async () => {
