@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isCoreError } from '../errors.js';
@@ -210,6 +211,58 @@ describe('the cache keeps server objects as received', () => {
     expect(store.getMeta('cursor')).toBeUndefined();
   });
 
+  it('gives the first conversations in list order, favourites first, from the table and from memory alike', () => {
+    const fav = (id: string, lastaccess: number) =>
+      conversation(id, { lastaccess, properties: [{ userid: ME, ismuted: false, isfavorite: true, hideid: '', listitembackgroundcolor: '#ffffff' }] });
+    store.replaceConversations([conversation(C1, { lastaccess: 10 }), conversation(C2, { lastaccess: 30 }), fav(C3, 5), fav(cid(4), 7)]);
+    store.putConversation(conversation(C1, { lastaccess: 50 }));
+    const expected = [cid(4), C3, C1];
+    expect(store.firstConversations(3).map((c) => c.id)).toEqual(expected);
+    // A fresh run answers from the table's index without reading every row.
+    expect(reopen().firstConversations(3).map((c) => c.id)).toEqual(expected);
+    store.conversations();
+    expect(store.firstConversations(3).map((c) => c.id)).toEqual(expected);
+  });
+
+  it('fills the list-order columns of conversations cached before they existed', () => {
+    store.close();
+    rmSync(join(tmp.dir, LOCAL_DB_FILE));
+    const db = new Database(join(tmp.dir, LOCAL_DB_FILE));
+    db.exec(MIGRATIONS[0]!);
+    db.exec(MIGRATIONS[1]!);
+    db.pragma('user_version = 2');
+    const favorite = conversation(C2, { lastaccess: 1, properties: [{ userid: ME, ismuted: false, isfavorite: true, hideid: '', listitembackgroundcolor: '#ffffff' }] });
+    for (const c of [conversation(C1, { lastaccess: 20 }), favorite, conversation(C3, { lastaccess: 30 })]) {
+      db.prepare('INSERT INTO conversations (id, json, received_at) VALUES (?, ?, 0)').run(c.id, JSON.stringify(c));
+    }
+    db.close();
+    store = open();
+    expect(store.firstConversations(10).map((c) => c.id)).toEqual([C2, C3, C1]);
+  });
+
+  it('keeps the conversations it has read in step with every write, and rereads after a failed transaction', () => {
+    store.replaceConversations([conversation(C1), conversation(C2)]);
+    store.putConversation(conversation(C1, { lastaccess: 42 }));
+    store.putConversation(conversation(C3));
+    expect(store.conversations().map((c) => [c.id, c.lastaccess])).toEqual([
+      [C1, 42],
+      [C2, conversation(C2).lastaccess],
+      [C3, conversation(C3).lastaccess],
+    ]);
+    store.removeConversation(C2);
+    expect(() =>
+      store.transaction(() => {
+        store.putConversation(conversation(cid(4)));
+        throw new Error('interrupted');
+      }),
+    ).toThrow('interrupted');
+    expect(store.conversations().map((c) => c.id)).toEqual([C1, C3]);
+    expect(reopen().conversations().map((c) => [c.id, c.lastaccess])).toEqual([
+      [C1, 42],
+      [C3, conversation(C3).lastaccess],
+    ]);
+  });
+
   it('skips and reports a row that does not parse instead of crashing, once per row', () => {
     store.replaceConversations([conversation(C1), conversation(C2)]);
     store.putMessages(C1, [message('a', '2026-11-21 10:00:00'), message('b', '2026-11-21 10:00:01'), message('c', '2026-11-21 10:00:02')]);
@@ -217,6 +270,8 @@ describe('the cache keeps server objects as received', () => {
       db.prepare('UPDATE conversations SET json = ? WHERE id = ?').run('{"id": broken', C1);
       db.prepare('UPDATE messages SET json = ? WHERE id = ?').run('{"ID":"b"}', 'b');
     });
+    // Damaged on disk between runs: this run reads the rows for the first time.
+    reopen();
     expect(store.conversations().map((c) => c.id)).toEqual([C2]);
     expect(store.conversations().map((c) => c.id)).toEqual([C2]);
     expect(store.conversation(C1)).toBeUndefined();

@@ -85,6 +85,23 @@ type OutboxRow = {
 
 const listenersSchema = loginResponseSchema.shape.listeners;
 const KEY_CACHE_SALT = 'key-cache-salt';
+const UPSERT_CONVERSATION =
+  'INSERT INTO conversations (id, json, received_at, favorite, activity) VALUES (?, ?, ?, ?, ?) ' +
+  'ON CONFLICT (id) DO UPDATE SET json = excluded.json, received_at = excluded.received_at, favorite = excluded.favorite, activity = excluded.activity';
+
+/**
+ * The list-order columns of a conversation. The server sends each user only their own properties,
+ * so any favourite flag in them is this user's.
+ */
+function listOrderOf(c: Conversation): [favorite: number, activity: number] {
+  return [c.properties.some((p) => p.isfavorite) ? 1 : 0, c.lastaccess];
+}
+
+function compareListOrder(a: Conversation, b: Conversation): number {
+  const [fa, la] = listOrderOf(a);
+  const [fb, lb] = listOrderOf(b);
+  return fb - fa || lb - la || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
 
 /** Turns a better-sqlite3 failure into the core's storage error; anything else passes through. */
 export function storageError(err: unknown, doing: string): unknown {
@@ -102,6 +119,12 @@ export class LocalStore implements KeyCacheStorage {
   readonly #onSkippedRow: ((row: SkippedRow) => void) | undefined;
   readonly #now: () => number;
   readonly #skipped = new Map<string, SkippedRow>();
+  /**
+   * The conversations table as decoded objects, in table order, once read: parsing and validating
+   * 10,000 rows took most of every list build. This process is the only writer, and every write
+   * goes through the methods below, which keep it in step (or drop it when a transaction fails).
+   */
+  #conversations: Map<string, Conversation> | null = null;
   readonly #stmts = new Map<string, Database.Statement>();
   #closed = false;
 
@@ -143,6 +166,16 @@ export class LocalStore implements KeyCacheStorage {
    * SQLite transaction would commit half of it.
    */
   transaction<T>(fn: () => T): T {
+    try {
+      return this.#transaction(fn);
+    } catch (err) {
+      // What the rolled-back writes put in the mirror is not in the table: read it afresh next time.
+      this.#conversations = null;
+      throw err;
+    }
+  }
+
+  #transaction<T>(fn: () => T): T {
     return this.#guard('save changes', () =>
       this.#db
         .transaction(() => {
@@ -239,6 +272,7 @@ export class LocalStore implements KeyCacheStorage {
       this.#guard('sign out', () => this.#db.pragma('secure_delete = OFF'));
     }
     this.#skipped.clear();
+    this.#conversations = new Map();
     // Leave nothing of the old account in the write-ahead log either.
     this.#guard('sign out', () => this.#db.pragma('wal_checkpoint(TRUNCATE)'));
   }
@@ -250,22 +284,21 @@ export class LocalStore implements KeyCacheStorage {
     this.transaction(() => {
       const now = this.#now();
       this.#db.exec('DELETE FROM conversations');
-      const insert = this.#stmt('INSERT INTO conversations (id, json, received_at) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET json = excluded.json, received_at = excluded.received_at');
-      for (const c of list) insert.run(c.id, JSON.stringify(c), now);
+      const insert = this.#stmt(UPSERT_CONVERSATION);
+      for (const c of list) insert.run(c.id, JSON.stringify(c), now, ...listOrderOf(c));
       this.#db.exec('DELETE FROM messages WHERE conversation_id NOT IN (SELECT id FROM conversations)');
       this.#db.exec('DELETE FROM reports WHERE conversation_id NOT IN (SELECT id FROM conversations)');
+      this.#conversations = new Map(list.map((c) => [c.id, c]));
     });
   }
 
   /** Adds or updates one conversation; an update keeps its place in the list. */
   putConversation(c: Conversation): void {
     this.#guard('save a conversation', () =>
-      this.#stmt('INSERT INTO conversations (id, json, received_at) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET json = excluded.json, received_at = excluded.received_at').run(
-        c.id,
-        JSON.stringify(c),
-        this.#now(),
-      ),
+      this.#stmt(UPSERT_CONVERSATION).run(c.id, JSON.stringify(c), this.#now(), ...listOrderOf(c)),
     );
+    // An update keeps its place in a Map too, as the row keeps its rowid.
+    this.#conversations?.set(c.id, c);
   }
 
   /** Forgets a conversation with its cached messages and reports (its outbox entries stay). */
@@ -274,11 +307,32 @@ export class LocalStore implements KeyCacheStorage {
       this.#stmt('DELETE FROM conversations WHERE id = ?').run(id);
       this.#stmt('DELETE FROM messages WHERE conversation_id = ?').run(id);
       this.#stmt('DELETE FROM reports WHERE conversation_id = ?').run(id);
+      this.#conversations?.delete(id);
     });
   }
 
+  /** Every cached conversation, in list order of arrival. The objects are shared: never modify one. */
   conversations(): Conversation[] {
+    if (this.#conversations) return [...this.#conversations.values()];
     const rows = this.#guard('read conversations', () => this.#stmt('SELECT id, json FROM conversations ORDER BY rowid').all() as { id: string; json: unknown }[]);
+    const out: Conversation[] = [];
+    for (const row of rows) {
+      const c = this.#skip('conversations', row.id, decodeConversation(row.json));
+      if (c) out.push(c);
+    }
+    this.#conversations = new Map(out.map((c) => [c.id, c]));
+    return out;
+  }
+
+  /**
+   * The first `limit` conversations in list order (favourites, then latest activity), as stored:
+   * what the first screen needs, without reading the rest.
+   */
+  firstConversations(limit: number): Conversation[] {
+    if (this.#conversations) return [...this.#conversations.values()].sort(compareListOrder).slice(0, limit);
+    const rows = this.#guard('read conversations', () =>
+      this.#stmt('SELECT id, json FROM conversations ORDER BY favorite DESC, activity DESC, id LIMIT ?').all(limit) as { id: string; json: unknown }[],
+    );
     const out: Conversation[] = [];
     for (const row of rows) {
       const c = this.#skip('conversations', row.id, decodeConversation(row.json));
@@ -288,6 +342,7 @@ export class LocalStore implements KeyCacheStorage {
   }
 
   conversation(id: string): Conversation | undefined {
+    if (this.#conversations) return this.#conversations.get(id);
     const row = this.#guard('read a conversation', () => this.#stmt('SELECT json FROM conversations WHERE id = ?').get(id) as { json: unknown } | undefined);
     return row ? this.#skip('conversations', id, decodeConversation(row.json)) : undefined;
   }
