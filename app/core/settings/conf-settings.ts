@@ -1,6 +1,6 @@
 /**
- * The settings store on disk: `<dir>/settings.json`, written through conf (atomic writes, JSON
- * schema with defaults). conf, not electron-store, because app/core never imports electron; the
+ * The settings store on disk: `<dir>/settings.json`, written through conf (atomic writes,
+ * defaults); sanitizeSettings in settings.ts decides what a valid value is. conf, not electron-store, because app/core never imports electron; the
  * Electron shell passes `app.getPath('userData')` as `dir`.
  *
  * Opening never fails:
@@ -14,78 +14,18 @@ import { isDeepStrictEqual } from 'node:util';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import Conf from 'conf';
-import type { Schema } from 'conf';
 import { CoreError } from '../errors.js';
 import {
   applyPatch,
   defaultSettings,
-  DND_UNTIL_RANGE,
   memorySettings,
   sanitizeSettings,
   stationFor,
-  THEMES,
-  WINDOW_POSITION,
-  WINDOW_SIZE,
   type Settings,
   type SettingsStore,
 } from './settings.js';
 
 export const SETTINGS_FILE = 'settings.json';
-
-const serverUrlSchema = { type: 'string', minLength: 1 } as const;
-const nonEmpty = { type: 'string', minLength: 1 } as const;
-const size = { type: 'integer', minimum: WINDOW_SIZE.min, maximum: WINDOW_SIZE.max } as const;
-const position = { type: 'integer', minimum: WINDOW_POSITION.min, maximum: WINDOW_POSITION.max } as const;
-
-/** The file's schema; sanitizeSettings in settings.ts applies the same rules value by value. */
-export function settingsSchema(): Schema<Settings> {
-  const d = defaultSettings();
-  return {
-    serverUrl: { anyOf: [{ type: 'null' }, serverUrlSchema], default: d.serverUrl },
-    lastAccount: {
-      anyOf: [
-        { type: 'null' },
-        {
-          type: 'object',
-          properties: { serverUrl: serverUrlSchema, userid: nonEmpty, email: nonEmpty },
-          required: ['serverUrl', 'userid', 'email'],
-          additionalProperties: false,
-        },
-      ],
-      default: d.lastAccount,
-    },
-    stations: {
-      type: 'object',
-      propertyNames: { minLength: 1 },
-      additionalProperties: { type: 'string', pattern: '^[0-9a-f]{32}$' },
-      default: d.stations,
-    },
-    window: {
-      type: 'object',
-      properties: { width: size, height: size, x: position, y: position, maximized: { type: 'boolean' } },
-      required: ['width', 'height', 'maximized'],
-      additionalProperties: false,
-      default: d.window,
-    },
-    ui: {
-      type: 'object',
-      properties: { theme: { enum: [...THEMES] }, compactList: { type: 'boolean' } },
-      required: ['theme', 'compactList'],
-      additionalProperties: false,
-      default: d.ui,
-    },
-    desktop: {
-      type: 'object',
-      properties: {
-        dndUntil: { anyOf: [{ type: 'null' }, { type: 'integer', minimum: DND_UNTIL_RANGE.min, maximum: DND_UNTIL_RANGE.max }] },
-        trayHintShown: { type: 'boolean' },
-      },
-      required: ['dndUntil', 'trayHintShown'],
-      additionalProperties: false,
-      default: d.desktop,
-    },
-  };
-}
 
 /** `2025-01-02T03-04-05-678Z`: sortable and valid in file names on every OS. */
 function timestamp(now: Date): string {
@@ -172,7 +112,8 @@ export function openSettings(dir: string): { store: SettingsStore; notice: strin
     conf = new Conf<Settings>({
       cwd: dir,
       configName: 'settings',
-      schema: settingsSchema(),
+      // No JSON schema: the file was sanitized above and every write passes applyPatch, and
+      // compiling a schema (ajv) cost tens of milliseconds of every launch.
       defaults: defaultSettings(),
       accessPropertiesByDotNotation: false, // station keys contain dots
       clearInvalidConfig: false,

@@ -1,4 +1,4 @@
-export { openSettings, settingsSchema, SETTINGS_FILE } from './conf-settings.js';
+export { openSettings, SETTINGS_FILE } from './conf-settings.js';
 export {
   applyPatch,
   defaultSettings,

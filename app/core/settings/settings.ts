@@ -4,8 +4,7 @@
  * here and there must never be: the settings file is plain JSON on disk.
  *
  * `sanitizeSettings` is the one place that decides what a valid value is: a value read from disk
- * that fails it is reset to its default (field by field), and `update` refuses one. The JSON schema
- * in conf-settings.ts states the same rules for the file store.
+ * that fails it is reset to its default (field by field), and `update` refuses one.
  */
 import { newStationId, STATION_ID_PATTERN } from '../../../protocol/index.js';
 import { CoreError } from '../errors.js';
