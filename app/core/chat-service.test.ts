@@ -53,6 +53,17 @@ describe('signing in', () => {
     expect(snapshot.connection).toBe('online');
   });
 
+  it('answers the first screen of the list alone when asked, in list order, and says whether that was all', async () => {
+    const all = views(alice);
+    const first = alice.service.snapshot({ first: 1 });
+    expect(first.conversations.map((c) => c.id)).toEqual([all[0]!.id]);
+    expect(first.complete).toBe(false);
+    const whole = alice.service.snapshot({ first: 10 });
+    expect(whole.conversations).toEqual(all);
+    expect(whole.complete).toBe(true);
+    expect(alice.service.snapshot().complete).toBe(true);
+  });
+
   it('refuses a wrong encryption password with its own error, and a wrong API key with another', async () => {
     const other = await openService();
     opened.push(other);

@@ -156,7 +156,7 @@ export class ChatService {
         if (!demo) throw new CoreError('not-found', 'No demo account is offered here.');
         return this.signIn(demo);
       },
-      'state:snapshot': async () => this.snapshot(),
+      'state:snapshot': async (opts) => this.snapshot(opts),
       'sync:now': () => this.syncNow(),
       'conversation:favorite': async (id) => this.act({ kind: 'favorite', conversationId: id }),
       'conversation:unfavorite': async (id) => this.act({ kind: 'unfavorite', conversationId: id }),
@@ -328,16 +328,39 @@ export class ChatService {
 
   // ---------------------------------------------------------------------------- state
 
-  snapshot(): Snapshot {
+  snapshot(opts: { first?: number } = {}): Snapshot {
+    const session = this.session;
+    let conversations: ConversationView[] = [];
+    let complete = true;
+    if (session && opts.first !== undefined) {
+      ({ views: conversations, complete } = this.firstViews(opts.first));
+    } else if (session) {
+      conversations = this.listAll();
+    }
     return {
       profile: this.profile(),
       keychain: this.keychain,
       connection: this.connection,
-      pendingCount: this.session ? this.store.pendingCount() : 0,
-      conversations: this.session ? this.listAll() : [],
-      friends: this.session ? this.friendViews() : [],
+      pendingCount: session ? this.store.pendingCount() : 0,
+      conversations,
+      complete,
+      friends: session ? this.friendViews() : [],
       notices: [...this.notices],
     };
+  }
+
+  /**
+   * The first `n` views in list order, from the store's list-order index. Conversations that only a
+   * pending action moves up (a favourite not yet synced) or creates arrive with the rest instead.
+   */
+  private firstViews(n: number): { views: ConversationView[]; complete: boolean } {
+    const ids = this.store.firstConversations(n).map((c) => c.id);
+    const views = this.conversationViews(ids);
+    for (const v of views) this.listed.add(v.id);
+    const shown = new Set(ids);
+    // Complete only when the store had no more, and no unsent new conversation is left out.
+    const complete = ids.length < n && this.store.pending().every((e) => shown.has(e.action.conversationId));
+    return { views, complete };
   }
 
   /** "Sync now": resolves when it worked, and otherwise says why (the engine keeps retrying on its own). */

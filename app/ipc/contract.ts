@@ -54,7 +54,12 @@ export const CHANNELS = {
   'session:sign-out': none,
   'session:demo': none,
   'session:sign-in-demo': none,
-  'state:snapshot': none,
+  /**
+   * `{ first: n }` answers with at most the first n conversations in list order (`complete` says
+   * whether that was all of them): the first screen of a 10,000-conversation list need not wait for
+   * the other 9,900. The window asks again without it, once that screen is painted.
+   */
+  'state:snapshot': z.tuple([z.object({ first: z.number().int().min(1).max(100_000) }).strict().optional()]),
   'sync:now': none,
   'conversation:favorite': oneConversation,
   'conversation:unfavorite': oneConversation,

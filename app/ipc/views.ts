@@ -71,7 +71,10 @@ export type Snapshot = {
   keychain: KeychainStatus;
   connection: ConnectionState;
   pendingCount: number;
+  /** In list order (favourites, then latest activity, then id). */
   conversations: ConversationView[];
+  /** False when `conversations` is only the first part (see `state:snapshot`'s `first`). */
+  complete: boolean;
   friends: FriendView[];
   /** Things the user should be told, e.g. that the local cache was rebuilt. */
   notices: Notice[];

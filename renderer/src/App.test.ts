@@ -31,6 +31,27 @@ describe('App', () => {
     await expect.poll(() => within(list).queryByRole('option', { name: 'Carol Clark' })).toBeNull();
   });
 
+  it('shows the first screen of a long list at once, then asks for the whole list', async () => {
+    const all = Array.from({ length: 5 }, (_, i) => conversation(`c${i}`, `Person ${i}`, 100 - i));
+    const bridge = installBridge({
+      'state:snapshot': (opts?: { first?: number }) => ({
+        ok: true,
+        value: opts?.first
+          ? snapshot({ profile: PROFILE, connection: 'online', conversations: all.slice(0, 2), complete: false })
+          : snapshot({ profile: PROFILE, connection: 'online', conversations: all }),
+      }),
+    });
+    render(App);
+    const list = await screen.findByRole('listbox', { name: 'Conversations' });
+    expect(bridge.calls.filter((c) => c.channel === 'state:snapshot')[0]!.args).toEqual([{ first: 100 }]);
+    // A change the main process makes meanwhile: the event, and the state the whole list is read from.
+    all[4] = { ...all[4]!, lastActivity: 1000, name: 'Person 4, active' };
+    bridge.emit('conversations:changed', { upserted: [all[4]], removed: [] });
+    await expect.poll(() => within(list).queryAllByRole('option').length).toBe(5);
+    expect(bridge.calls.filter((c) => c.channel === 'state:snapshot').map((c) => c.args)).toEqual([[{ first: 100 }], []]);
+    expect(within(list).getAllByRole('option')[0]).toHaveAccessibleName('Person 4, active');
+  });
+
   it('shows the chosen conversation as a heading in the pane, the connection banner and the notices', async () => {
     const bridge = installBridge({
       'state:snapshot': () => ({

@@ -89,6 +89,7 @@ export function snapshot(over: Partial<Snapshot> = {}): Snapshot {
     connection: 'signed-out',
     pendingCount: 0,
     conversations: [],
+    complete: true,
     friends: [],
     notices: [],
     ...over,

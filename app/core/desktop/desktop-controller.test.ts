@@ -131,6 +131,7 @@ function setup(opts: { conversations?: ConversationView[]; dndUntil?: number | n
     conversations: opts.conversations ?? [conversation(1), conversation(2)],
     friends: [],
     notices: [],
+    complete: true,
   });
   const settings = memorySettings();
   if (opts.dndUntil !== undefined) settings.update({ desktop: { dndUntil: opts.dndUntil, trayHintShown: false } });

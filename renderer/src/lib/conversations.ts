@@ -1,28 +1,53 @@
 import type { Events } from '../../../app/ipc/contract.js';
 import type { ConversationView } from '../../../app/ipc/views.js';
 
-/** The order of the list: favourites first, then the most recent activity first, then by name. */
+/**
+ * The order of the list: favourites first, then the most recent activity first, then by id (the
+ * main process sends the snapshot in this same order, so it arrives sorted).
+ */
 export function byListOrder(a: ConversationView, b: ConversationView): number {
   if (a.favorite !== b.favorite) return a.favorite ? -1 : 1;
   if (a.lastActivity !== b.lastActivity) return b.lastActivity - a.lastActivity;
-  return a.name.localeCompare(b.name);
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+function inListOrder(list: readonly ConversationView[]): boolean {
+  for (let i = 1; i < list.length; i++) if (byListOrder(list[i - 1]!, list[i]!) > 0) return false;
+  return true;
+}
+
+/** `list` in list order: as it is when it already is (the usual case, checked in one pass), else a sorted copy. */
+export function sortForList(list: readonly ConversationView[]): ConversationView[] {
+  return inListOrder(list) ? [...list] : [...list].sort(byListOrder);
 }
 
 /** The conversations the list shows (not hidden ones), in list order. */
 export function visibleConversations(all: readonly ConversationView[]): ConversationView[] {
-  return all.filter((c) => !c.hidden).sort(byListOrder);
+  return sortForList(all.filter((c) => !c.hidden));
 }
 
-/** Applies a `conversations:changed` event: upserts replace by id, removed ids go. A new array. */
+/**
+ * Applies a `conversations:changed` event to a list in list order: upserts replace by id, removed
+ * ids go, and the result (a new array) is in list order too. The changed rows are merged in rather
+ * than the whole list sorted again: with 10,000 conversations a favourite must show within a frame.
+ */
 export function applyConversationsChanged(
   current: readonly ConversationView[],
   change: Events['conversations:changed'],
 ): ConversationView[] {
   const removed = new Set(change.removed);
-  const byId = new Map<string, ConversationView>();
-  for (const c of current) if (!removed.has(c.id)) byId.set(c.id, c);
-  for (const c of change.upserted) if (!removed.has(c.id)) byId.set(c.id, c);
-  return [...byId.values()];
+  const upserted = new Map<string, ConversationView>();
+  for (const c of change.upserted) if (!removed.has(c.id)) upserted.set(c.id, c);
+  const incoming = [...upserted.values()].sort(byListOrder);
+  const next: ConversationView[] = [];
+  let i = 0;
+  for (const c of current) {
+    if (removed.has(c.id) || upserted.has(c.id)) continue;
+    while (i < incoming.length && byListOrder(incoming[i]!, c) < 0) next.push(incoming[i++]!);
+    next.push(c);
+  }
+  while (i < incoming.length) next.push(incoming[i++]!);
+  return next;
 }
 
 /** Case- and accent-insensitive name filter; an empty query keeps everything. */
