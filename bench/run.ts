@@ -4,9 +4,10 @@
  */
 import { formatTable, meets, type Benchmark, type Figure } from './report.js';
 import { coreBenchmarks } from './core.js';
+import { rendererBenchmarks } from './renderer.js';
 import { serverThroughput } from './server-throughput.js';
 
-const BENCHMARKS: Benchmark[] = [serverThroughput, coreBenchmarks];
+const BENCHMARKS: Benchmark[] = [serverThroughput, coreBenchmarks, rendererBenchmarks];
 
 const filter = process.argv.slice(2).join(' ').toLowerCase();
 const chosen = BENCHMARKS.filter((b) => !filter || b.name.toLowerCase().includes(filter));
