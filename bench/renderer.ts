@@ -68,18 +68,29 @@ function rendererJsGzipped(): { bytes: number; files: number } {
 }
 
 type App = { url: string; service: ChatService; snapshotBuildMs: number[]; close(): Promise<void> };
+type StartingApp = Omit<App, 'service'> & { opening: Promise<ChatService> };
 
 /**
  * The app as `startWebApp` builds it, but with a keychain in a file (outside the data folder), so a
  * second start finds the first one's sign-in the way it would in the OS keychain.
  */
 async function startApp(dataDir: string, keychainFile: string, log: (line: string) => void, demo?: DemoAccountSource): Promise<App> {
-  const vault = await Vault.open({ backend: new FileKeychain(keychainFile) });
-  const { store: settings } = openSettings(dataDir);
-  const service = await ChatService.open({ dataDir, vault, settings, log, ...(demo ? { demo } : {}) });
+  const app = await startAppOpening(dataDir, keychainFile, log, demo);
+  return { ...app, service: await app.opening };
+}
+
+/** As startWebApp does it: the host listens (and the page may load) while the core opens. */
+async function startAppOpening(dataDir: string, keychainFile: string, log: (line: string) => void, demo?: DemoAccountSource): Promise<StartingApp> {
+  const opening = (async () => {
+    const vault = await Vault.open({ backend: new FileKeychain(keychainFile) });
+    const { store: settings } = openSettings(dataDir);
+    return ChatService.open({ dataDir, vault, settings, log, ...(demo ? { demo } : {}) });
+  })();
   // The core's own share of a snapshot reply, apart from sending it and the page parsing it.
   const snapshotBuildMs: number[] = [];
-  const timed: HostedService = {
+  const timedService = async (): Promise<HostedService> => {
+    const service = await opening;
+    return {
     on: (listener) => service.on(listener),
     handlers: () => {
       const h = service.handlers();
@@ -94,12 +105,22 @@ async function startApp(dataDir: string, keychainFile: string, log: (line: strin
         },
       };
     },
+    };
   };
-  const host = await startBrowserHost({ service: timed, staticDir: STATIC_DIR, port: 0, log }).catch(async (err: unknown) => {
-    await service.close();
+  const host = await startBrowserHost({ service: timedService(), staticDir: STATIC_DIR, port: 0, log }).catch(async (err: unknown) => {
+    await opening.then((service) => service.close()).catch(() => {});
     throw err;
   });
-  return { url: host.url, service, snapshotBuildMs, close: () => host.close().catch(() => {}).then(() => service.close()) };
+  return {
+    url: host.url,
+    opening,
+    snapshotBuildMs,
+    close: () =>
+      host
+        .close()
+        .catch(() => {})
+        .then(() => opening.then((service) => service.close())),
+  };
 }
 
 async function openPage(browser: Browser, url: string, probe: string): Promise<{ context: BrowserContext; page: Page }> {
@@ -273,7 +294,7 @@ export const rendererBenchmarks: Benchmark = {
       app = undefined;
 
       // 6. Cold start on the same folder and keychain, the server still down.
-      type Cold = { total: number; core: number; toNavigation: number; pageToRequest: number; request: number; build: number; reply: number; paint: number };
+      type Cold = { total: number; core: number; host: number; toNavigation: number; pageToRequest: number; request: number; build: number; reply: number; paint: number };
       const colds: Cold[] = [];
       for (let i = 0; i < COLD_START_RUNS; i++) {
         // The window (a browser page) is ready first, as Electron can create it while the core opens;
@@ -282,16 +303,25 @@ export const rendererBenchmarks: Benchmark = {
         page = await context.newPage();
         await page.addInitScript({ content: probe });
         const t0 = performance.timeOrigin + performance.now();
-        app = await startApp(appDir, keychainFile, log);
-        const coreReady = performance.timeOrigin + performance.now();
-        await page.goto(app.url);
-        const fp = await firstPaint(page, 30_000).catch((err: unknown) => {
+        // The window loads while the core opens, as the app starts it (see startWebApp).
+        const starting = await startAppOpening(appDir, keychainFile, log);
+        const hostReady = performance.timeOrigin + performance.now();
+        let coreReady = Number.NaN;
+        const opened = starting.opening.then((service) => {
+          coreReady = performance.timeOrigin + performance.now();
+          return service;
+        });
+        await page.goto(starting.url);
+        const fp = await firstPaint(page, 30_000).catch(async (err: unknown) => {
+          await starting.close().catch(() => {});
           throw new Error(`the restarted app showed no list (signed out? ${String(err)})`);
         });
+        app = { ...starting, service: await opened };
         colds.push({
           total: fp.timeOrigin + fp.visibleAt - t0,
           core: coreReady - t0,
-          toNavigation: fp.timeOrigin - coreReady,
+          host: hostReady - t0,
+          toNavigation: fp.timeOrigin - hostReady,
           pageToRequest: fp.requestedAt,
           request: fp.snapshotAt - fp.requestedAt,
           build: app.snapshotBuildMs[0] ?? Number.NaN,
@@ -330,8 +360,9 @@ export const rendererBenchmarks: Benchmark = {
         { name: `  change event to the row in the DOM (median)`, value: median(favorites.map((f) => f.domAt - f.eventAt)), unit: 'ms', digits: 1 },
         { name: `  row in the DOM to frame produced (median)`, value: median(favorites.map((f) => f.paintedAt - f.domAt)), unit: 'ms', digits: 1 },
         { name: `cold start, cache and keychain, server down, to list visible (median of ${COLD_START_RUNS})`, value: coldMedian((c) => c.total), unit: 'ms', digits: 0, target: { op: '<=', value: 300 } },
-        { name: `  core: vault, ChatService.open (keys unwrapped), host`, value: coldMedian((c) => c.core), unit: 'ms', digits: 0 },
-        { name: `  core ready to navigation start (page.goto)`, value: coldMedian((c) => c.toNavigation), unit: 'ms', digits: 0 },
+        { name: `  host listening (the page can load from here)`, value: coldMedian((c) => c.host), unit: 'ms', digits: 0 },
+        { name: `  core opened meanwhile: vault, ChatService.open (keys from the cache)`, value: coldMedian((c) => c.core), unit: 'ms', digits: 0 },
+        { name: `  host listening to navigation start (page.goto)`, value: coldMedian((c) => c.toNavigation), unit: 'ms', digits: 0 },
         { name: `  navigation start to snapshot requested (HTML, JS, bridge)`, value: coldMedian((c) => c.pageToRequest), unit: 'ms', digits: 0 },
         { name: `  snapshot request to reply in the page`, value: coldMedian((c) => c.request), unit: 'ms', digits: 0 },
         { name: `    of which the core builds it (state:snapshot handler)`, value: coldMedian((c) => c.build), unit: 'ms', digits: 0 },

@@ -116,6 +116,10 @@ try {
     // "Try the demo" on the sign-in screen signs in as Alice; her secrets stay in this process.
     demo: () => ({ serverUrl: server.url, email: alice.email, apiKey: alice.apikey, password: alice.password }),
   });
+  await app.ready.catch(async (err: unknown) => {
+    await app.close();
+    throw err;
+  });
 } catch (err) {
   log(err instanceof Error ? err.message : String(err));
   await server.close();

@@ -31,6 +31,10 @@ const app = await startWebApp({
   port,
   log,
 }).catch((err: unknown) => fail(err instanceof Error ? err.message : String(err)));
+await app.ready.catch(async (err: unknown) => {
+  await app.close();
+  fail(err instanceof Error ? err.message : String(err));
+});
 
 process.stdout.write(`${PRODUCT} is running at ${app.url}\n`);
 

@@ -15,7 +15,8 @@ import { contentTypeOf, lookupStatic } from './static-files.js';
 export type { HostedService } from './ipc-socket.js';
 
 export type BrowserHostOptions = {
-  service: HostedService;
+  /** The core, or its opening: the page is served at once and its requests wait for it. */
+  service: HostedService | Promise<HostedService>;
   /** The built renderer: index.html and its assets. */
   staticDir: string;
   /** 0 (the default) picks a free port. */
@@ -32,6 +33,8 @@ export type BrowserHost = {
 
 export async function startBrowserHost(opts: BrowserHostOptions): Promise<BrowserHost> {
   const log = opts.log ?? (() => {});
+  // A core that fails to open is answered on the socket (see attachIpcSocket), not "unhandled".
+  Promise.resolve(opts.service).catch(() => {});
   const root = await realpath(opts.staticDir);
   const bridgeScript = await buildBridgeScript();
   const indexFile = join(root, 'index.html');

@@ -54,12 +54,35 @@ function refuse(socket: Duplex, status: 400 | 403 | 404): void {
   socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
 }
 
+/** What every request gets when the core could not be opened at all. */
+const CORE_UNAVAILABLE: Reply<Channel> = {
+  ok: false,
+  error: { code: 'internal', message: 'The app could not open its data. Close it and start it again; the terminal says why.' },
+};
+
+/**
+ * `service` may still be opening: the page loads meanwhile, and its first requests wait for it
+ * (answered in order), so the window does not wait for the core nor the core for the window.
+ */
 export function attachIpcSocket(
   server: Server,
-  opts: { service: HostedService; token: string; origin: string; log: (line: string) => void },
+  opts: { service: HostedService | Promise<HostedService>; token: string; origin: string; log: (line: string) => void },
 ): { close(): void } {
-  const { service, token, origin, log } = opts;
-  const dispatch = createDispatcher(service.handlers(), log);
+  const { token, origin, log } = opts;
+  let unsubscribe = () => {};
+  let closed = false;
+  const ready: Promise<ReturnType<typeof createDispatcher> | null> = Promise.resolve(opts.service).then(
+    (service) => {
+      if (closed) return null;
+      // One subscription for all tabs; each event is serialised once.
+      unsubscribe = service.on((event, payload) => {
+        const text = JSON.stringify({ event, payload });
+        for (const ws of wss.clients) send(ws, text);
+      });
+      return createDispatcher(service.handlers(), log);
+    },
+    () => null,
+  );
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -84,18 +107,15 @@ export function attachIpcSocket(
         const reply: Reply<Channel> = { ok: false, error: { code: 'invalid-argument', message: request.malformed } };
         return send(ws, JSON.stringify({ id: request.id, reply }));
       }
-      void dispatch(request.channel, request.args).then((reply) => send(ws, JSON.stringify({ id: request.id, reply })));
+      void ready
+        .then((dispatch) => (dispatch ? dispatch(request.channel, request.args) : CORE_UNAVAILABLE))
+        .then((reply) => send(ws, JSON.stringify({ id: request.id, reply })));
     });
-  });
-
-  // One subscription for all tabs; each event is serialised once.
-  const unsubscribe = service.on((event, payload) => {
-    const text = JSON.stringify({ event, payload });
-    for (const ws of wss.clients) send(ws, text);
   });
 
   return {
     close() {
+      closed = true;
       unsubscribe();
       server.off('upgrade', onUpgrade);
       for (const ws of wss.clients) ws.terminate();

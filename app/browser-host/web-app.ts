@@ -18,8 +18,17 @@ export function userDataDir(): string {
   return join(process.env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), PRODUCT);
 }
 
-export type WebApp = { url: string; close(): Promise<void> };
+export type WebApp = {
+  url: string;
+  /** Settles when the core has opened; rejects (and the page's requests say so) when it could not. */
+  ready: Promise<void>;
+  close(): Promise<void>;
+};
 
+/**
+ * Starts the host and opens the core side by side: the address is known, and the page can load,
+ * while the core is still opening its database; the page's first requests wait for it.
+ */
 export async function startWebApp(opts: {
   dataDir: string;
   staticDir: string;
@@ -27,20 +36,32 @@ export async function startWebApp(opts: {
   log: (line: string) => void;
   demo?: DemoAccountSource;
 }): Promise<WebApp> {
-  const vault = await Vault.open();
-  const { store: settings, notice } = openSettings(opts.dataDir);
-  if (notice) opts.log(notice);
-  const service = await ChatService.open({ dataDir: opts.dataDir, vault, settings, log: opts.log, ...(opts.demo ? { demo: opts.demo } : {}) });
-  const host = await startBrowserHost({ service, staticDir: opts.staticDir, port: opts.port, log: opts.log }).catch(async (err: unknown) => {
-    await service.close();
+  const opening = (async () => {
+    const vault = await Vault.open();
+    const { store: settings, notice } = openSettings(opts.dataDir);
+    if (notice) opts.log(notice);
+    return ChatService.open({ dataDir: opts.dataDir, vault, settings, log: opts.log, ...(opts.demo ? { demo: opts.demo } : {}) });
+  })();
+  // Reported through `ready`; this only keeps an early failure from being "unhandled".
+  opening.catch(() => {});
+  let host: Awaited<ReturnType<typeof startBrowserHost>>;
+  try {
+    host = await startBrowserHost({ service: opening, staticDir: opts.staticDir, port: opts.port, log: opts.log });
+  } catch (err) {
+    await opening.then((service) => service.close()).catch(() => {});
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') throw new Error(`Port ${opts.port} is in use; choose another with --port.`);
     if (code === 'ENOENT') throw new Error(`The renderer is not built: ${opts.staticDir} does not exist. Run npm run build:renderer.`);
     throw err;
-  });
+  }
   return {
     url: host.url,
+    ready: opening.then(() => undefined),
     // The host first, so no request reaches a closing service.
-    close: () => host.close().catch(() => {}).then(() => service.close()),
+    close: () =>
+      host
+        .close()
+        .catch(() => {})
+        .then(() => opening.then((service) => service.close()).catch(() => {})),
   };
 }

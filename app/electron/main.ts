@@ -46,7 +46,8 @@ async function run(): Promise<void> {
   const launch = parseLaunchOptions(process.argv);
   const root = app.getAppPath();
   const resourcesDir = join(root, 'resources');
-  let core: { service: ChatService; settings: SettingsStore } | null = null;
+  /** Known before the core has opened: the window is made from it meanwhile. */
+  let windowSettings: SettingsStore | null = null;
   let mainWindow: BrowserWindow | null = null;
   let quitting = false;
   // --hidden starts in the tray; the first showWindow() (tray, second launch) changes that.
@@ -72,8 +73,8 @@ async function run(): Promise<void> {
 
   function showWindow(): void {
     windowWanted = true;
-    if (!core) return; // still starting: the window is shown once it exists
-    const win = ensureWindow(core.settings);
+    if (!windowSettings) return; // still starting: the window is shown once it exists
+    const win = ensureWindow(windowSettings);
     if (win.isMinimized()) win.restore();
     win.show();
     win.focus();
@@ -126,27 +127,29 @@ async function run(): Promise<void> {
   });
   if (!sqlite.ok) return fail(nativeModuleAdvice(sqlite.error) ?? `The local database module could not be loaded: ${describe(sqlite.error)}`);
 
-  let service: ChatService;
-  let settings: SettingsStore;
-  try {
-    const dataDir = app.getPath('userData');
+  const dataDir = app.getPath('userData');
+  const opened = openSettings(dataDir);
+  if (opened.notice) log(opened.notice);
+  const settings = opened.store;
+  const opening = (async () => {
     const vault = await Vault.open();
     // The app runs on without the keychain, but a keytar built for Node deserves the exact fix.
     const keychainAdvice = vault.unavailableReason ? nativeModuleAdvice(vault.unavailableReason) : null;
     if (keychainAdvice) log(keychainAdvice);
-    const opened = openSettings(dataDir);
-    if (opened.notice) log(opened.notice);
-    settings = opened.store;
     // Only from `npm start` in a checkout: a packaged app never reads secrets from a path in its environment.
     const demo = app.isPackaged ? undefined : demoAccountFromEnv(process.env);
-    service = await ChatService.open({ dataDir, vault, settings, log, ...(demo ? { demo } : {}) });
+    return ChatService.open({ dataDir, vault, settings, log, ...(demo ? { demo } : {}) });
+  })();
+  // The window loads while the core opens its database; its first requests wait for the core.
+  const ipc = connectIpc({ service: opening, getWindow: () => mainWindow, log });
+  windowSettings = settings;
+  if (windowWanted) ensureWindow(settings);
+  let service: ChatService;
+  try {
+    service = await opening;
   } catch (err) {
     return fail(`${PRODUCT} could not open its data: ${describe(err)}`);
   }
-  core = { service, settings };
-
-  const ipc = connectIpc({ service, getWindow: () => mainWindow, log });
-  ensureWindow(settings);
   const desktop = startDesktopIntegration({
     service,
     settings,
