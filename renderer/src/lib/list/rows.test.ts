@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { conversation } from '../../../test/fake-bridge.js';
-import { buildRows, visibleRange } from './rows.js';
+import { buildRows, ListLayout, visibleRange } from './rows.js';
 
 describe('list rows', () => {
   it('puts a Favorites heading over the favourites and a Recent heading over the rest', () => {
@@ -12,6 +12,19 @@ describe('list rows', () => {
 
   it('has no headings without favourites', () => {
     expect(buildRows([conversation('b', 'B', 2)]).map((r) => r.kind)).toEqual(['conversation']);
+  });
+
+  it('finds the line of every option, with favourites only, without them, and with both', () => {
+    const fav = (id: string) => ({ ...conversation(id, id, 1), favorite: true });
+    const lists = [[fav('a'), fav('b')], [conversation('c', 'c', 1), conversation('d', 'd', 1)], [fav('a'), conversation('c', 'c', 1), conversation('d', 'd', 1)], []];
+    for (const list of lists) {
+      const layout = new ListLayout(list);
+      const rows = layout.rows(0, layout.count);
+      expect(rows).toEqual(buildRows(list));
+      list.forEach((c, option) => expect(rows[layout.rowOf(option)]).toMatchObject({ kind: 'conversation', option, key: c.id }));
+      expect(layout.rowAt(layout.count)).toBeUndefined();
+    }
+    expect(new ListLayout(lists[0]!).count).toBe(3); // no "Recent" heading over nothing
   });
 
   it('renders only the rows in view plus overscan', () => {
