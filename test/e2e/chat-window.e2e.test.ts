@@ -76,6 +76,27 @@ describe.skipIf(!haveChromium)('the chat window in Chromium (needs /usr/bin/chro
     expect(await axeSeriousFindings(page)).toEqual([]);
   });
 
+  it('shows the action menu, the colour picker and the hidden list with no serious or critical accessibility findings (axe-core)', async () => {
+    await conversationRow(page, 'Alice and Carol').hover();
+    await page.getByRole('button', { name: 'More actions for Alice and Carol', exact: true }).click();
+    const menu = page.getByRole('menu', { name: 'Actions for Alice and Carol' });
+    await menu.waitFor();
+    expect(await axeSeriousFindings(page)).toEqual([]);
+    await menu.getByRole('menuitem', { name: 'Change color', exact: true }).click();
+    const picker = page.getByRole('dialog', { name: 'Change color of Alice and Carol' });
+    await picker.waitFor();
+    expect(await axeSeriousFindings(page)).toEqual([]);
+    await page.keyboard.press('Escape');
+    await picker.waitFor({ state: 'hidden' });
+
+    await page.getByRole('button', { name: 'Hidden conversations' }).click();
+    const hidden = page.getByRole('dialog', { name: 'Hidden conversations' });
+    await hidden.waitFor();
+    expect(await axeSeriousFindings(page)).toEqual([]);
+    await hidden.getByRole('button', { name: 'Close' }).click();
+    await hidden.waitFor({ state: 'hidden' });
+  });
+
   it('favorites a conversation: it moves to Favorites, and the server has it', async () => {
     await chooseAction(page, 'Alice and Bob', 'Favorite');
     await page.getByRole('group', { name: 'Favorites' }).getByRole('option', { name: 'Alice and Bob', exact: true }).waitFor();
