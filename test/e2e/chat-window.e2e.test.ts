@@ -151,9 +151,16 @@ describe.skipIf(!haveChromium)('the chat window in Chromium (needs /usr/bin/chro
     await page.getByRole('log', { name: 'Messages' }).getByText(reply, { exact: true }).waitFor();
   });
 
-  it('shows an open conversation with no serious or critical accessibility findings (axe-core)', async () => {
+  it('shows the list and an open conversation with no serious or critical accessibility findings, light and dark (axe-core)', async () => {
     await page.getByRole('log', { name: 'Messages' }).waitFor();
-    expect(await axeSeriousFindings(page)).toEqual([]);
+    try {
+      for (const colorScheme of ['light', 'dark'] as const) {
+        await page.emulateMedia({ colorScheme });
+        expect({ colorScheme, findings: await axeSeriousFindings(page) }).toEqual({ colorScheme, findings: [] });
+      }
+    } finally {
+      await page.emulateMedia({ colorScheme: null });
+    }
   });
 
   it('works offline and syncs everything once the server is back', async () => {
