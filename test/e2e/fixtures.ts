@@ -177,3 +177,15 @@ export async function axeSeriousFindings(page: Page): Promise<string[]> {
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
 }
+
+/** axe-core's serious and critical findings with the system in light mode, then in dark mode. */
+export async function axeSeriousFindingsLightAndDark(page: Page): Promise<{ light: string[]; dark: string[] }> {
+  try {
+    await page.emulateMedia({ colorScheme: 'light' });
+    const light = await axeSeriousFindings(page);
+    await page.emulateMedia({ colorScheme: 'dark' });
+    return { light, dark: await axeSeriousFindings(page) };
+  } finally {
+    await page.emulateMedia({ colorScheme: null });
+  }
+}
