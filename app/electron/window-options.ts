@@ -30,8 +30,8 @@ export function mainWindowOptions(input: WindowOptionsInput): BrowserWindowConst
     ...(input.icon ? { icon: input.icon } : {}),
     // Shown on ready-to-show (or not at all with --hidden), so there is no white flash.
     show: false,
-    // Matches the renderer's first paint in either colour scheme while it loads.
-    backgroundColor: input.darkBackground ? '#1e1e1e' : '#ffffff',
+    // The renderer's --bg (renderer/src/app.css) in either colour scheme, while it loads.
+    backgroundColor: input.darkBackground ? '#16181c' : '#ffffff',
     webPreferences: {
       preload: input.preload,
       // The renderer is a web page that talks to the main process through window.ozeki only.
