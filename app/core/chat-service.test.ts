@@ -306,6 +306,31 @@ describe('offline', () => {
   });
 });
 
+describe('drafts', () => {
+  it('are kept across a restart, sealed on disk, and forgotten when emptied or on sign-out', async () => {
+    const sut = await openService();
+    opened.push(sut);
+    await signIn(sut, t.server.url, t.accounts[2]!);
+    await eventually(() => views(sut).length >= 2, 10_000, 'the first sync');
+    const [first, second] = views(sut) as [ConversationView, ConversationView];
+    const words = 'a thought I have not finished yet';
+    await h(sut)['drafts:set'](first.id, words);
+    await h(sut)['drafts:set'](second.id, 'another');
+    await h(sut)['drafts:set'](second.id, '  ');
+
+    const restarted = await sut.reopen();
+    opened.push(restarted);
+    expect(await h(restarted)['drafts:get']()).toEqual({ [first.id]: words });
+    const files = readdirSync(restarted.dataDir).map((f) => readFileSync(join(restarted.dataDir, f)));
+    expect(files.some((bytes) => bytes.includes(words))).toBe(false);
+    await expect(h(restarted)['drafts:set']('0'.repeat(32), 'nowhere')).rejects.toMatchObject({ code: 'not-found' });
+
+    await h(restarted)['session:sign-out']();
+    await signIn(restarted, t.server.url, t.accounts[2]!);
+    expect(await h(restarted)['drafts:get']()).toEqual({});
+  });
+});
+
 describe('secrets', () => {
   it('never appear in an event, a snapshot, or a file in the data folder', async () => {
     const account = t.accounts[0]!;

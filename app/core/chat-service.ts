@@ -173,6 +173,8 @@ export class ChatService {
       'messages:send': async (id, text) => this.sendMessage(id, text),
       'messages:mark-viewed': async (id, ids) => this.markViewed(id, ids),
       'presence:set': (availability) => this.setAvailability(availability),
+      'drafts:get': async () => this.drafts(),
+      'drafts:set': async (id, text) => this.keepDraft(id, text),
       'ui:conversation-opened': async (id) => {
         this.openConversationIdValue = id;
       },
@@ -495,6 +497,27 @@ export class ChatService {
   }
 
   // ---------------------------------------------------------------------------- messages
+
+  /** The drafts that still open; one that does not (its conversation gone or re-keyed) is dropped. */
+  private drafts(): Record<string, string> {
+    const session = this.requireSession();
+    const out: Record<string, string> = {};
+    for (const { conversationId, sealed } of this.store.drafts()) {
+      try {
+        out[conversationId] = session.keyring.openDraft(this.conversation(conversationId), sealed);
+      } catch {
+        this.store.putDraft(conversationId, null);
+      }
+    }
+    return out;
+  }
+
+  private keepDraft(conversationId: string, text: string): void {
+    const session = this.requireSession();
+    const conversation = this.conversation(conversationId);
+    if (text.trim() === '') return this.store.putDraft(conversationId, null);
+    this.store.putDraft(conversationId, session.keyring.sealDraft(conversation, text));
+  }
 
   private sendMessage(conversationId: string, text: string): MessageView {
     const session = this.requireSession();

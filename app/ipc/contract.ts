@@ -78,6 +78,10 @@ export const CHANNELS = {
   'presence:set': z.tuple([z.enum(['available', 'away', 'busy', 'offline'])]),
   /** The conversation the window shows now, or null: no notification for it while the window has focus. */
   'ui:conversation-opened': z.tuple([conversationId.nullable()]),
+  /** Unsent text by conversation id, kept across restarts. */
+  'drafts:get': none,
+  /** Keeps a conversation's unsent text; empty text forgets it. */
+  'drafts:set': z.tuple([conversationId, z.string().max(20_000, 'the draft is too long')]),
 } as const;
 
 export type Channel = keyof typeof CHANNELS;
@@ -110,6 +114,8 @@ export type ChannelResults = {
   'messages:mark-viewed': void;
   'presence:set': void;
   'ui:conversation-opened': void;
+  'drafts:get': Record<string, string>;
+  'drafts:set': void;
 };
 
 /** What a channel answers across the boundary: its value, or an error as `{ code, message }`. */

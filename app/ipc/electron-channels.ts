@@ -32,6 +32,8 @@ export const CHANNEL_NAMES = [
   'messages:mark-viewed',
   'presence:set',
   'ui:conversation-opened',
+  'drafts:get',
+  'drafts:set',
 ] as const satisfies readonly Channel[];
 
 export const EVENT_NAMES = [

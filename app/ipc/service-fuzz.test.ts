@@ -150,7 +150,7 @@ function nested(depth: number): unknown {
   return v;
 }
 
-type Slot = 'conversation' | 'open-conversation' | 'message' | 'messages' | 'user' | 'color' | 'text' | 'availability' | 'signIn';
+type Slot = 'conversation' | 'open-conversation' | 'message' | 'messages' | 'user' | 'color' | 'text' | 'draft' | 'availability' | 'signIn';
 const SIGNATURES: Record<Channel, Slot[]> = {
   'session:sign-in': ['signIn'],
   'session:sign-out': [],
@@ -174,6 +174,8 @@ const SIGNATURES: Record<Channel, Slot[]> = {
   'messages:mark-viewed': ['conversation', 'messages'],
   'presence:set': ['availability'],
   'ui:conversation-opened': ['open-conversation'],
+  'drafts:get': [],
+  'drafts:set': ['conversation', 'draft'],
 };
 
 /** A value for a slot: usually one that passes its schema, often one subtly wrong, sometimes anything at all. */
@@ -208,6 +210,9 @@ function plausible(g: Gen, slot: Slot, ids: { conversations: string[]; messages:
       );
     case 'text':
       return either(['hello ✓', g.unicode(300), g.unicode(3000), ' ', MAX_TEXT, '<img src=x onerror=alert(1)>'], ['', `${MAX_TEXT}z`, HUGE]);
+    case 'draft':
+      // Empty text is a valid draft: it forgets the conversation's draft.
+      return either(['', 'half a thought', g.unicode(300), MAX_TEXT, '<img src=x onerror=alert(1)>'], [`${MAX_TEXT}z`, HUGE, 42, null]);
     case 'availability':
       return either(['available', 'away', 'busy', 'offline'], ['AWAY', 'invisible', '', 'available ']);
     case 'signIn': {
@@ -338,6 +343,8 @@ const VALUE: Record<Channel, (v: unknown) => boolean> = {
   'messages:mark-viewed': (v) => v === undefined,
   'presence:set': (v) => v === undefined,
   'ui:conversation-opened': (v) => v === undefined,
+  'drafts:get': (v) => isObject(v) && Object.values(v).every((d) => typeof d === 'string'),
+  'drafts:set': (v) => v === undefined,
 };
 
 /** A message a person can read: one sentence, nothing from inside the app. */
@@ -678,6 +685,7 @@ function validFor(slot: Slot): unknown {
     case 'color':
       return '#a0b0c0';
     case 'text':
+    case 'draft':
       return 'hello';
     case 'availability':
       return 'away';

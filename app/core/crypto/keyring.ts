@@ -99,6 +99,19 @@ export class Keyring {
     }
   }
 
+  /** A draft, sealed with the conversation's key: as safe on disk as the messages themselves. */
+  sealDraft(conversation: Sealed, text: string): string {
+    return sealText(this.conversationKey(conversation), text);
+  }
+
+  openDraft(conversation: Sealed, sealed: string): string {
+    try {
+      return openText(this.conversationKey(conversation), sealed, 'a draft');
+    } catch (err) {
+      throw decryptionError('a draft', err);
+    }
+  }
+
   sealMessage(conversation: Sealed, text: string): string {
     return sealMessage(this.conversationKey(conversation), { from: this.userid, text });
   }

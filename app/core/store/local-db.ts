@@ -96,6 +96,14 @@ export const MIGRATIONS: readonly string[] = [
     favorite = EXISTS (SELECT 1 FROM json_each(conversations.json, '$.properties') AS p WHERE json_extract(p.value, '$.isfavorite') IN (1, 'true'));
   CREATE INDEX conversations_in_list_order ON conversations(favorite DESC, activity DESC, id);
   `,
+  // Unsent text per conversation, sealed with the conversation's key like a message.
+  `
+  CREATE TABLE drafts (
+    conversation_id TEXT PRIMARY KEY,
+    sealed TEXT NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+  `,
 ];
 
 export type OpenedLocalDb = {

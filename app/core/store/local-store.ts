@@ -266,7 +266,7 @@ export class LocalStore implements KeyCacheStorage {
     this.#guard('sign out', () => this.#db.pragma('secure_delete = ON'));
     try {
       this.transaction(() => {
-        for (const table of ['account', 'conversations', 'friends', 'messages', 'reports', 'outbox', 'meta', 'key_cache']) this.#db.exec(`DELETE FROM ${table}`);
+        for (const table of ['account', 'conversations', 'friends', 'messages', 'reports', 'outbox', 'meta', 'key_cache', 'drafts']) this.#db.exec(`DELETE FROM ${table}`);
       });
     } finally {
       this.#guard('sign out', () => this.#db.pragma('secure_delete = OFF'));
@@ -467,6 +467,28 @@ export class LocalStore implements KeyCacheStorage {
       if (r) out.push(r);
     }
     return out;
+  }
+
+  // ------------------------------------------------------------------------------- drafts
+
+  /** Unsent text per conversation, as sealed by the keyring. */
+  drafts(): { conversationId: string; sealed: string }[] {
+    return this.#guard('read drafts', () =>
+      this.#stmt('SELECT conversation_id AS conversationId, sealed FROM drafts ORDER BY updated_at').all() as { conversationId: string; sealed: string }[],
+    );
+  }
+
+  /** Keeps a sealed draft, or forgets it (null). */
+  putDraft(conversationId: string, sealed: string | null): void {
+    this.#guard('save a draft', () => {
+      if (sealed === null) this.#stmt('DELETE FROM drafts WHERE conversation_id = ?').run(conversationId);
+      else
+        this.#stmt('INSERT INTO drafts (conversation_id, sealed, updated_at) VALUES (?, ?, ?) ON CONFLICT (conversation_id) DO UPDATE SET sealed = excluded.sealed, updated_at = excluded.updated_at').run(
+          conversationId,
+          sealed,
+          this.#now(),
+        );
+    });
   }
 
   // ------------------------------------------------------------------------------- key cache

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { MessagePage, MessageView } from '../../../../app/ipc/views.js';
 import { conversation, deferred, installBridge, type Handlers } from '../../../test/fake-bridge.js';
 import ConversationPane from './ConversationPane.svelte';
-import { forgetDrafts } from './drafts.js';
+import { forgetDrafts, loadDrafts } from './drafts.js';
 import { DAY_MS, HOUR_MS, MINUTE_MS } from './time.js';
 
 const CONV = conversation('a', 'Bob Brown', 1);
@@ -363,5 +363,19 @@ describe('ConversationPane composer', () => {
     await rerender({ conversation: other });
     await rerender({ conversation: CONV });
     expect(screen.getByLabelText('Message')).toHaveValue('');
+  });
+
+  it('shows the draft the main process kept from last time, and hands it what is typed once typing stops', async () => {
+    const bridge = installBridge({
+      'messages:latest': () => ({ ok: true, value: page([]) }),
+      'drafts:get': () => ({ ok: true, value: { [CONV.id]: 'from last time' } }),
+      'drafts:set': () => ({ ok: true, value: undefined }),
+    });
+    await loadDrafts();
+    render(ConversationPane, { conversation: CONV });
+    const field = screen.getByLabelText('Message');
+    expect(field).toHaveValue('from last time');
+    await userEvent.setup().type(field, ', and more');
+    await expect.poll(() => bridge.calls.filter((c) => c.channel === 'drafts:set').map((c) => c.args)).toEqual([[CONV.id, 'from last time, and more']]);
   });
 });

@@ -1,9 +1,11 @@
 /**
- * Unsent text per conversation, kept while the window is open: switching to another conversation
- * and back gives the draft back. Kept in the window only; a draft is not a message the main
- * process has to keep safe, and it never leaves this page.
+ * Unsent text per conversation. The window keeps it as you type and switch conversations; the
+ * main process keeps it across restarts (`drafts:get` / `drafts:set`, sealed with the
+ * conversation's key like a message), written a moment after typing stops rather than per key.
  */
 const drafts = new Map<string, string>();
+const unsaved = new Map<string, ReturnType<typeof setTimeout>>();
+const SAVE_AFTER_MS = 400;
 
 export function draftFor(conversationId: string): string {
   return drafts.get(conversationId) ?? '';
@@ -12,9 +14,39 @@ export function draftFor(conversationId: string): string {
 export function keepDraft(conversationId: string, text: string): void {
   if (text.trim() === '') drafts.delete(conversationId);
   else drafts.set(conversationId, text);
+  clearTimeout(unsaved.get(conversationId));
+  unsaved.set(
+    conversationId,
+    setTimeout(() => save(conversationId), SAVE_AFTER_MS),
+  );
 }
 
-/** Signing out forgets every draft. */
+function save(conversationId: string): void {
+  unsaved.delete(conversationId);
+  // A draft that cannot be kept (the conversation is gone) is only lost from the next launch.
+  void window.ozeki.invoke('drafts:set', conversationId, drafts.get(conversationId) ?? '').catch(() => {});
+}
+
+/** Writes what is still waiting (the window is closing). */
+export function saveDraftsNow(): void {
+  for (const [conversationId, timer] of unsaved) {
+    clearTimeout(timer);
+    save(conversationId);
+  }
+}
+
+/** The drafts the main process kept from earlier; what was typed since stays. */
+export async function loadDrafts(): Promise<void> {
+  const reply = await window.ozeki.invoke('drafts:get').catch(() => null);
+  if (!reply?.ok) return;
+  for (const [conversationId, text] of Object.entries(reply.value)) {
+    if (!drafts.has(conversationId) && !unsaved.has(conversationId)) drafts.set(conversationId, text);
+  }
+}
+
+/** Signing out forgets every draft in the window (the main process forgets its copies). */
 export function forgetDrafts(): void {
+  for (const timer of unsaved.values()) clearTimeout(timer);
+  unsaved.clear();
   drafts.clear();
 }
