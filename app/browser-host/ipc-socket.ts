@@ -11,15 +11,14 @@ import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import type { Channel, Reply } from '../ipc/contract.js';
-import { createDispatcher } from '../ipc/dispatcher.js';
-import type { ChatService } from '../core/chat-service.js';
+import { serveContract, type ContractService } from '../ipc/dispatcher.js';
 import { tokenMatches } from './security.js';
 
 export const IPC_PATH = '/__ozeki/ipc';
 /** Nothing the renderer sends is near this (a message is at most 20,000 characters). */
 export const MAX_FRAME_BYTES = 1024 * 1024;
 
-export type HostedService = Pick<ChatService, 'handlers' | 'on'>;
+export type HostedService = ContractService;
 
 type Request = { id: number; channel: unknown; args: unknown[] };
 type Parsed = Request | { id: number; malformed: string } | null;
@@ -54,35 +53,20 @@ function refuse(socket: Duplex, status: 400 | 403 | 404): void {
   socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
 }
 
-/** What every request gets when the core could not be opened at all. */
-const CORE_UNAVAILABLE: Reply<Channel> = {
-  ok: false,
-  error: { code: 'internal', message: 'The app could not open its data. Close it and start it again; the terminal says why.' },
-};
-
-/**
- * `service` may still be opening: the page loads meanwhile, and its first requests wait for it
- * (answered in order), so the window does not wait for the core nor the core for the window.
- */
+/** `service` may still be opening: see serveContract. */
 export function attachIpcSocket(
   server: Server,
   opts: { service: HostedService | Promise<HostedService>; token: string; origin: string; log: (line: string) => void },
 ): { close(): void } {
   const { token, origin, log } = opts;
-  let unsubscribe = () => {};
-  let closed = false;
-  const ready: Promise<ReturnType<typeof createDispatcher> | null> = Promise.resolve(opts.service).then(
-    (service) => {
-      if (closed) return null;
-      // One subscription for all tabs; each event is serialised once.
-      unsubscribe = service.on((event, payload) => {
-        const text = JSON.stringify({ event, payload });
-        for (const ws of wss.clients) send(ws, text);
-      });
-      return createDispatcher(service.handlers(), log);
+  const contract = serveContract(opts.service, {
+    log,
+    // One subscription for all tabs; each event is serialised once.
+    onEvent: (event, payload) => {
+      const text = JSON.stringify({ event, payload });
+      for (const ws of wss.clients) send(ws, text);
     },
-    () => null,
-  );
+  });
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -107,16 +91,13 @@ export function attachIpcSocket(
         const reply: Reply<Channel> = { ok: false, error: { code: 'invalid-argument', message: request.malformed } };
         return send(ws, JSON.stringify({ id: request.id, reply }));
       }
-      void ready
-        .then((dispatch) => (dispatch ? dispatch(request.channel, request.args) : CORE_UNAVAILABLE))
-        .then((reply) => send(ws, JSON.stringify({ id: request.id, reply })));
+      void contract.dispatch(request.channel, request.args).then((reply) => send(ws, JSON.stringify({ id: request.id, reply })));
     });
   });
 
   return {
     close() {
-      closed = true;
-      unsubscribe();
+      contract.dispose();
       server.off('upgrade', onUpgrade);
       for (const ws of wss.clients) ws.terminate();
       wss.close();

@@ -135,17 +135,8 @@ export type Events = {
   'ui:open-conversation': { conversationId: string };
 };
 export type EventName = keyof Events;
-export const EVENT_NAMES: readonly EventName[] = [
-  'session:changed',
-  'connection:changed',
-  'conversations:changed',
-  'messages:changed',
-  'friends:changed',
-  'action:failed',
-  'notice',
-  'ui:open-conversation',
-];
-
+// The list of event names lives with the channel names, free of zod, for the preload to use too.
+export { EVENT_NAMES } from './electron-channels.js';
 /** The object the preload exposes as `window.ozeki`, and the browser host's bridge mirrors. */
 export type OzekiBridge = {
   invoke<C extends Channel>(channel: C, ...args: ChannelArgs<C>): Promise<Reply<C>>;

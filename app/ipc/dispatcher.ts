@@ -4,7 +4,8 @@
  * `{ code, message }`; nothing is thrown across the boundary and no internals leak.
  */
 import { CoreError, toErrorInfo } from '../core/errors.js';
-import { CHANNELS, type Channel, type ChannelArgs, type ChannelResults, type Reply } from './contract.js';
+import type { ChatService } from '../core/chat-service.js';
+import { CHANNELS, type Channel, type ChannelArgs, type ChannelResults, type EventName, type Events, type Reply } from './contract.js';
 
 export type Handlers = { [C in Channel]: (...args: ChannelArgs<C>) => Promise<ChannelResults[C]> };
 
@@ -39,5 +40,42 @@ export function createDispatcher(handlers: Handlers, log: (line: string) => void
       }
       return { ok: false, error: toErrorInfo(err) };
     }
+  };
+}
+
+/** What a host needs of the core: its handlers and its events (ChatService). */
+export type ContractService = Pick<ChatService, 'handlers' | 'on'>;
+
+/** What every request gets when the core could not be opened at all. */
+export const CORE_UNAVAILABLE: Reply<Channel> = {
+  ok: false,
+  error: { code: 'internal', message: 'The app could not open its data. Close it and start it again; its log says why.' },
+};
+
+/**
+ * The contract in front of a core that may still be opening, for both hosts (the browser host's
+ * socket and Electron's ipcMain): the window loads meanwhile, its first requests wait and are
+ * answered in order once the core is open, and every event goes to `onEvent` from then on.
+ */
+export function serveContract(
+  service: ContractService | Promise<ContractService>,
+  opts: { onEvent: <E extends EventName>(event: E, payload: Events[E]) => void; log?: (line: string) => void },
+): { dispatch(channel: unknown, args: unknown): Promise<Reply<Channel>>; dispose(): void } {
+  let disposed = false;
+  let unsubscribe = () => {};
+  const ready = Promise.resolve(service).then(
+    (opened) => {
+      if (disposed) return null;
+      unsubscribe = opened.on(opts.onEvent);
+      return createDispatcher(opened.handlers(), opts.log);
+    },
+    () => null,
+  );
+  return {
+    dispatch: (channel, args) => ready.then((dispatch) => (dispatch ? dispatch(channel, args) : CORE_UNAVAILABLE)),
+    dispose() {
+      disposed = true;
+      unsubscribe();
+    },
   };
 }

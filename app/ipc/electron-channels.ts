@@ -1,7 +1,7 @@
 /**
- * The contract as Electron carries it: the names the main process registers with `ipcMain.handle`
- * and the preload lets through, and the one channel events travel on. Shared by app/electron's
- * main process and preload only; the renderer sees none of this, just `window.ozeki`.
+ * The contract's names as plain lists: the channels the main process registers with
+ * `ipcMain.handle` and the preload lets through, the events (contract.ts re-exports that list), and
+ * the one Electron channel events travel on. The renderer sees none of this, just `window.ozeki`.
  *
  * Deliberately free of zod: the sandboxed preload is bundled on its own and has no use for the
  * schemas (the main process checks arguments). The lists are tied to contract.ts by the types
