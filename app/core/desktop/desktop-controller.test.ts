@@ -7,6 +7,7 @@ import type { EventName, Events } from '../../ipc/contract.js';
 import type { Availability, ConnectionState, ConversationView, MessageView, Snapshot } from '../../ipc/views.js';
 import type { ServiceSignal } from '../chat-service.js';
 import { memorySettings } from '../settings/settings.js';
+import { conversationId, conversationView } from '../testing/views.js';
 import {
   ARRIVAL_MAX_WAIT_MS,
   ARRIVAL_QUIET_MS,
@@ -26,11 +27,9 @@ import type { TrayMenuItem } from './tray-menu.js';
 const zone = ianaZone('Europe/Budapest');
 const START = fromWall(Date.UTC(2025, 5, 10, 14, 0), zone);
 const PROFILE = { userid: 'a'.repeat(32), email: 'alice@example.test', nick: 'Alice', fullname: 'Alice', serverUrl: 'http://127.0.0.1:1' };
-const cid = (n: number) => n.toString(16).padStart(32, 'c');
+const cid = conversationId;
 
-function conversation(n: number, over: Partial<ConversationView> = {}): ConversationView {
-  return { id: cid(n), name: `Conversation ${n}`, nameDecrypted: true, isGroup: false, participants: [], favorite: false, muted: false, hidden: false, color: '#ffffff', lastActivity: n, unread: 0, pending: false, ...over };
-}
+const conversation = conversationView;
 
 let seq = 0;
 function message(n: number, created: number, over: Partial<MessageView> = {}): MessageView {

@@ -1,29 +1,14 @@
 /** Which arriving messages make native notifications, and how a burst is coalesced. */
 import { describe, expect, it } from 'vitest';
 import type { ConversationView, MessageView } from '../../ipc/views.js';
+import { conversationId, conversationView } from '../testing/views.js';
 import { CLOCK_SLACK_MS, MAX_SEPARATE, planNotifications, verdict, type Arrival, type NotificationContext } from './notification-policy.js';
 
 const START = Date.UTC(2025, 5, 10, 9, 0);
 const NOW = START + 3_600_000;
-const cid = (n: number) => n.toString(16).padStart(32, 'c');
+const cid = conversationId;
 
-function conversation(n: number, over: Partial<ConversationView> = {}): ConversationView {
-  return {
-    id: cid(n),
-    name: `Conversation ${n}`,
-    nameDecrypted: true,
-    isGroup: false,
-    participants: [],
-    favorite: false,
-    muted: false,
-    hidden: false,
-    color: '#ffffff',
-    lastActivity: 0,
-    unread: 1,
-    pending: false,
-    ...over,
-  };
-}
+const conversation = (n: number, over: Partial<ConversationView> = {}): ConversationView => conversationView(n, { lastActivity: 0, unread: 1, ...over });
 
 let nextId = 0;
 function message(conversationN: number, over: Partial<MessageView> = {}): MessageView {

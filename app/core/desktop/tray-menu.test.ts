@@ -1,6 +1,7 @@
 /** The tray as data: menu, tooltip and icon for a given state. */
 import { describe, expect, it } from 'vitest';
 import type { ConversationView } from '../../ipc/views.js';
+import { conversationView } from '../testing/views.js';
 import { dndUntilFor } from './dnd.js';
 import { fromWall, ianaZone } from './local-time.js';
 import {
@@ -18,23 +19,8 @@ import {
 const zone = ianaZone('Europe/Budapest');
 const NOW = fromWall(Date.UTC(2025, 5, 10, 14, 20), zone);
 
-function conversation(n: number, over: Partial<ConversationView> = {}): ConversationView {
-  return {
-    id: n.toString(16).padStart(32, '0'),
-    name: `Conversation ${n}`,
-    nameDecrypted: true,
-    isGroup: false,
-    participants: [],
-    favorite: false,
-    muted: false,
-    hidden: false,
-    color: '#ffffff',
-    lastActivity: 1000 + n,
-    unread: 0,
-    pending: false,
-    ...over,
-  };
-}
+const conversation = (n: number, over: Partial<ConversationView> = {}): ConversationView =>
+  conversationView(n, { id: n.toString(16).padStart(32, '0'), lastActivity: 1000 + n, ...over });
 
 function state(over: Partial<TrayState> = {}): TrayState {
   return {
