@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { app, BrowserWindow, dialog, Menu, shell } from 'electron';
 import { ChatService } from '../core/chat-service.js';
+import { describeTightened, ensurePrivateFolder } from '../core/private-files.js';
 import { openSettings } from '../core/settings/conf-settings.js';
 import type { SettingsStore } from '../core/settings/settings.js';
 import { Vault } from '../core/vault/vault.js';
@@ -128,6 +129,12 @@ async function run(): Promise<void> {
   if (!sqlite.ok) return fail(nativeModuleAdvice(sqlite.error) ?? `The local database module could not be loaded: ${describe(sqlite.error)}`);
 
   const dataDir = app.getPath('userData');
+  try {
+    const tightened = describeTightened(ensurePrivateFolder(dataDir));
+    if (tightened) log(tightened);
+  } catch (err) {
+    log(`The data folder ${dataDir} could not be made private: ${describe(err)}`);
+  }
   const opened = openSettings(dataDir);
   if (opened.notice) log(opened.notice);
   const settings = opened.store;

@@ -11,10 +11,11 @@
  *   and `notice` says changes will not be kept.
  */
 import { isDeepStrictEqual } from 'node:util';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import Conf from 'conf';
 import { CoreError } from '../errors.js';
+import { ensurePrivateFolder } from '../private-files.js';
 import {
   applyPatch,
   defaultSettings,
@@ -65,7 +66,8 @@ export function openSettings(dir: string): { store: SettingsStore; notice: strin
   });
 
   try {
-    mkdirSync(dir, { recursive: true });
+    // 0700 before conf creates it with the umask's modes: the folder also holds the local database.
+    ensurePrivateFolder(dir);
   } catch (err) {
     return inMemory(`The settings folder could not be created (${errorCode(err)}).`);
   }

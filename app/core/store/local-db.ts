@@ -8,9 +8,10 @@
  * the set-aside file as far as they still read, and `notices` tells the user what happened.
  */
 import Database from 'better-sqlite3';
-import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { CoreError } from '../errors.js';
+import { createPrivateFile, ensurePrivateFolder } from '../private-files.js';
 import { decodeAction } from './decode.js';
 import { LocalStore, accountFromRow, storageError, type LocalStoreOptions, type Sqlite, type StoredAccount } from './local-store.js';
 
@@ -122,7 +123,7 @@ class NewerSchema extends Error {}
 /** Opens (creating, migrating or repairing as needed) `<dataDir>/local.db`. */
 export function openLocalDb(dataDir: string, options: LocalStoreOptions = {}): OpenedLocalDb {
   try {
-    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    ensurePrivateFolder(dataDir);
   } catch (err) {
     throw new CoreError('storage', `Could not create the app's data folder ${dataDir}.`, { cause: err });
   }
@@ -302,6 +303,8 @@ function openChecked(file: string): { ok: true; db: Sqlite } | { ok: false; dama
 function openFresh(file: string): Sqlite {
   let db: Sqlite | undefined;
   try {
+    // 0600 before SQLite creates it with the umask's 0644; its WAL and SHM take the same mode.
+    createPrivateFile(file);
     db = new Database(file);
     configure(db);
     migrate(db);
