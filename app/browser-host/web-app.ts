@@ -5,6 +5,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { ChatService, type DemoAccountSource } from '../core/chat-service.js';
+import { describeTightened, ensurePrivateFolder } from '../core/private-files.js';
 import { openSettings } from '../core/settings/conf-settings.js';
 import { Vault } from '../core/vault/vault.js';
 import { startBrowserHost } from './host.js';
@@ -37,6 +38,13 @@ export async function startWebApp(opts: {
   demo?: DemoAccountSource;
 }): Promise<WebApp> {
   const opening = (async () => {
+    try {
+      const tightened = describeTightened(ensurePrivateFolder(opts.dataDir));
+      if (tightened) opts.log(tightened);
+    } catch (err) {
+      // The local database says what is wrong with the folder, to the user; the log has the detail.
+      opts.log(`The data folder ${opts.dataDir} could not be made private: ${err instanceof Error ? err.message : String(err)}`);
+    }
     const vault = await Vault.open();
     const { store: settings, notice } = openSettings(opts.dataDir);
     if (notice) opts.log(notice);
