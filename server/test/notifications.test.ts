@@ -281,8 +281,11 @@ describe('the push socket', () => {
     const s = await rawSocket(alice.login.listeners.ws);
     s.ws.send(authFrame(alice));
     await waitFor(() => s.frames.length > 0);
-    await new Promise((r) => setTimeout(r, 100));
-    expect(s.frames).toEqual([{ type: 'ready' }]);
+    // A change Alice must hear about is the fence: whatever the server sent after ready came
+    // before it, so the frames are exactly ready and then that one changed.
+    await sendMessage(bob, alice, 'after ready');
+    await waitFor(() => s.frames.length > 1);
+    expect(s.frames).toEqual([{ type: 'ready' }, { type: 'changed' }]);
   });
 
   it('hands out the push URL at the profile path', () => {
@@ -415,8 +418,9 @@ describe('presence kept by a push socket', () => {
     expect(await availabilityOf(bob, carol)).toBe('offline');
 
     // Closing the socket counts as the last sign of life: offline only a timeout later.
+    // Wait for the server itself to let go of the socket, so the close happens before the clock moves.
     socket.close();
-    await new Promise((r) => setTimeout(r, 200));
+    await waitFor(() => t.server.push.connectionCount === 0);
     expect(await availabilityOf(bob, alice)).toBe('available');
     later((PRESENCE_TIMEOUT_SECONDS + 60) * 1000);
     expect(await availabilityOf(carol, alice)).toBe('offline');

@@ -241,6 +241,8 @@ describe('ConversationPane', () => {
   });
 
   it('reports others’ messages as viewed in one batch, each id once, never my own', async () => {
+    // The report timers run on a fake clock that also moves with real time, so waitFor still polls.
+    vi.useFakeTimers({ shouldAdvanceTime: true, toFake: ['setTimeout', 'clearTimeout'] });
     const t = noonDaysAgo(0);
     const { bridge } = setup([msg(1, t + 1), mine(2, t + 2), msg(3, t + 3, { text: null })]);
     const viewed = () => bridge.calls.filter((c) => c.channel === 'messages:mark-viewed');
@@ -251,13 +253,16 @@ describe('ConversationPane', () => {
     bridge.emit('messages:changed', { conversationId: CONV.id, upserted: [msg(1, t + 1, { text: 'edited' }), msg(4, t + 4), mine(5, t + 5)], removed: [], cleared: false });
     await waitFor(() => expect(viewed()).toHaveLength(2));
     expect(viewed()[1]?.args).toEqual([CONV.id, [uuid(4)]]);
-    await new Promise((r) => setTimeout(r, 300));
+    // Every report timer that could still be pending fires now, on the fake clock.
+    vi.advanceTimersByTime(10_000);
     expect(viewed()).toHaveLength(2);
   });
 });
 
 describe('ConversationPane with IntersectionObserver', () => {
   it('reports a message from others only once it comes into view', async () => {
+    // The report timers run on a fake clock that also moves with real time, so waitFor still polls.
+    vi.useFakeTimers({ shouldAdvanceTime: true, toFake: ['setTimeout', 'clearTimeout'] });
     vi.stubGlobal('IntersectionObserver', FakeObserver);
     const t = noonDaysAgo(0);
     const { bridge } = setup([msg(1, t + 1), msg(2, t + 2), mine(3, t + 3)]);
@@ -266,7 +271,8 @@ describe('ConversationPane with IntersectionObserver', () => {
     const observer = FakeObserver.last!;
     expect(observer.targets.size).toBe(2); // not my own
     const viewed = () => bridge.calls.filter((c) => c.channel === 'messages:mark-viewed');
-    await new Promise((r) => setTimeout(r, 300));
+    // Every report timer that could be pending fires now, on the fake clock: none was set.
+    vi.advanceTimersByTime(10_000);
     expect(viewed()).toHaveLength(0);
 
     observer.show([within(log).getByText('message 2').closest('li')!]);
