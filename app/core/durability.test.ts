@@ -234,15 +234,9 @@ describe('the core, killed with SIGKILL while it queues and sends', () => {
 });
 
 describe('the core, restarted after a kill with a change in flight', () => {
-  /*
-   * KNOWN BUG (app/core/sync/actions.ts `coalesce`): at start the engine marks entries a killed run
-   * left in flight as pending again (`resetInFlight`), and `coalesce` then treats them as never sent:
-   * an opposite toggle cancels both. But the killed run's request may have reached the server, so
-   * the server keeps the first change and the user's second one is lost. (The same happens after a
-   * timeout, which also leaves an entry that may have arrived looking unsent.) Fix: a toggle replaces
-   * the pending opposite instead of cancelling it (`{ remove: [last.seq], keep: true }`), which is
-   * right whatever reached the server. Remove `.fails` once fixed.
-   */
+  // A run killed mid-send leaves an entry marked in flight that may have reached the server; the
+  // opposite toggle queued after the restart must replace it, not cancel it, or the user's second
+  // change is lost.
   it('does not cancel a change the killed run may already have delivered', async () => {
     // Bob, so that this test's settings cannot be mistaken for Alice's kill rounds.
     const bob = t.accounts[1]!;

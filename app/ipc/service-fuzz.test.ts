@@ -26,6 +26,7 @@ const ERROR_CODES = [
   'unauthorized',
   'stale-instance',
   'invalid-response',
+  'insecure-connection',
   'wrong-password',
   'unreadable-key',
   'decryption',
@@ -559,14 +560,8 @@ describe('reading messages around a clear', () => {
 });
 
 describe('arguments that are not plain data', () => {
-  /*
-   * KNOWN BUG (app/ipc/dispatcher.ts): `CHANNELS[channel].safeParse(args)` runs outside the
-   * dispatcher's try, and zod reads the arguments' properties: a getter or a Proxy trap that throws
-   * comes out of dispatch as an exception (with its message, paths and all). Electron's structured
-   * clone never delivers such values, but the dispatcher promises a Reply whatever happens and a
-   * host that hands over live objects would break it. Fix: wrap the safeParse in try/catch and
-   * answer `invalid-argument`. Remove `.fails` once fixed.
-   */
+  // zod reads the arguments' properties: a getter or a Proxy trap that throws must still come back
+  // as a Reply. Electron's structured clone never delivers such values, but another host might.
   it('answers invalid-argument, and does not throw, when reading the arguments throws', async () => {
     const boom = () => {
       throw new Error('getter exploded at /work/main/app/secret.ts:1:1');
