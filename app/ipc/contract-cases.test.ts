@@ -1,0 +1,128 @@
+/**
+ * The contract's argument rules, written out by hand: for every channel, argument lists that must
+ * reach the handler and argument lists that must be refused. The oracle is this table, not the
+ * contract's own schemas, so a schema loosened or tightened by mistake fails here.
+ */
+import { describe, expect, it } from 'vitest';
+import { CHANNELS, type Channel } from './contract.js';
+import { createDispatcher, type Handlers } from './dispatcher.js';
+
+const CONV = '0123456789abcdef0123456789abcdef';
+const USER = 'fedcba9876543210fedcba9876543210';
+const MSG = '123e4567-e89b-42d3-a456-426614174000';
+const SIGN_IN = { serverUrl: 'https://chat.example.com/ozeki/index.php', email: 'alice@example.com', apiKey: 'k'.repeat(64), password: 'correct horse' };
+
+type Cases = { valid: unknown[][]; invalid: unknown[][] };
+
+const noArguments: Cases = { valid: [[]], invalid: [[CONV], [null], [{}]] };
+const oneConversation: Cases = {
+  valid: [[CONV]],
+  invalid: [[], [CONV.toUpperCase()], [CONV.slice(1)], [`${CONV}0`], [42], [CONV, CONV], [null]],
+};
+
+const CASES: Record<Channel, Cases> = {
+  'session:sign-in': {
+    valid: [[SIGN_IN], [{ ...SIGN_IN, serverUrl: 'http://127.0.0.1:9080/ozeki/index.php' }], [{ ...SIGN_IN, email: '  alice@example.com ' }]],
+    invalid: [
+      [],
+      [{ ...SIGN_IN, serverUrl: 'javascript:alert(1)' }],
+      [{ ...SIGN_IN, serverUrl: 'ftp://chat.example.com/' }],
+      [{ ...SIGN_IN, serverUrl: 'not a url' }],
+      [{ ...SIGN_IN, serverUrl: `https://example.com/${'a'.repeat(2100)}` }],
+      [{ ...SIGN_IN, email: 'alice' }],
+      [{ ...SIGN_IN, email: 'a b@example.com' }],
+      [{ ...SIGN_IN, apiKey: '   ' }],
+      [{ ...SIGN_IN, password: '' }],
+      [{ ...SIGN_IN, password: 'p'.repeat(1025) }],
+      [{ serverUrl: SIGN_IN.serverUrl, email: SIGN_IN.email, apiKey: SIGN_IN.apiKey }],
+      [SIGN_IN, SIGN_IN],
+    ],
+  },
+  'session:sign-out': noArguments,
+  'session:demo': noArguments,
+  'session:sign-in-demo': noArguments,
+  'state:snapshot': {
+    valid: [[], [undefined], [{ first: 1 }], [{ first: 100 }], [{ first: 100_000 }]],
+    invalid: [[{ first: 0 }], [{ first: 1.5 }], [{ first: 100_001 }], [{ first: '100' }], [{ first: 100, more: true }], [null]],
+  },
+  'sync:now': noArguments,
+  'conversation:favorite': oneConversation,
+  'conversation:unfavorite': oneConversation,
+  'conversation:mute': oneConversation,
+  'conversation:unmute': oneConversation,
+  'conversation:hide': oneConversation,
+  'conversation:unhide': oneConversation,
+  'conversation:set-color': {
+    valid: [[CONV, '#bae1ff'], [CONV, '#BAE1FF'], [CONV, '#000000']],
+    invalid: [[CONV], [CONV, 'bae1ff'], [CONV, '#bae1f'], [CONV, '#12345g'], [CONV, 'red'], [CONV, '#bae1ff00'], ['x', '#bae1ff']],
+  },
+  'conversation:clear': oneConversation,
+  'conversation:start': { valid: [[USER]], invalid: [[], [USER.toUpperCase()], ['alice@example.com'], [USER, USER]] },
+  'conversations:hidden': noArguments,
+  'messages:latest': oneConversation,
+  'messages:older': {
+    valid: [[CONV, MSG], [CONV, MSG.toUpperCase()]],
+    invalid: [[CONV], [CONV, 'not-a-uuid'], [CONV, MSG.replace(/-/g, '')], [MSG, CONV]],
+  },
+  'messages:send': {
+    valid: [[CONV, 'hello'], [CONV, 'x'.repeat(20_000)], [CONV, ' ']],
+    invalid: [[CONV, ''], [CONV, 'x'.repeat(20_001)], [CONV], [CONV, 42], ['x', 'hello']],
+  },
+  'messages:mark-viewed': {
+    valid: [[CONV, [MSG]], [CONV, Array.from({ length: 500 }, () => MSG)]],
+    invalid: [[CONV, []], [CONV, Array.from({ length: 501 }, () => MSG)], [CONV, MSG], [CONV, ['nope']]],
+  },
+  'presence:set': {
+    valid: [['available'], ['away'], ['busy'], ['offline']],
+    invalid: [[], ['sleeping'], ['Available'], [null]],
+  },
+  'ui:conversation-opened': { valid: [[CONV], [null]], invalid: [[], [undefined], ['nope'], [CONV, CONV]] },
+  'drafts:get': noArguments,
+  'drafts:set': {
+    valid: [[CONV, ''], [CONV, 'half a thought'], [CONV, 'x'.repeat(20_000)]],
+    invalid: [[CONV], [CONV, 'x'.repeat(20_001)], [CONV, null], ['nope', 'text']],
+  },
+};
+
+function recordingDispatcher() {
+  const calls: [string, unknown[]][] = [];
+  const handlers = Object.fromEntries(
+    Object.keys(CHANNELS).map((channel) => [
+      channel,
+      async (...args: unknown[]) => {
+        calls.push([channel, args]);
+        return undefined;
+      },
+    ]),
+  ) as unknown as Handlers;
+  return { dispatch: createDispatcher(handlers), calls };
+}
+
+describe('the contract, case by case', () => {
+  it('has written-out cases for every channel', () => {
+    expect(Object.keys(CASES).sort()).toEqual(Object.keys(CHANNELS).sort());
+  });
+
+  for (const [channel, { valid, invalid }] of Object.entries(CASES) as [Channel, Cases][]) {
+    it(`${channel}: lets the valid argument lists through and refuses the invalid ones`, async () => {
+      const { dispatch, calls } = recordingDispatcher();
+      for (const args of valid) {
+        const reply = await dispatch(channel, args);
+        expect([args, reply]).toEqual([args, { ok: true, value: undefined }]);
+      }
+      expect(calls.map(([name]) => name)).toEqual(valid.map(() => channel));
+      calls.length = 0;
+      for (const args of invalid) {
+        const reply = await dispatch(channel, args);
+        expect([args, reply]).toEqual([args, { ok: false, error: { code: 'invalid-argument', message: expect.stringMatching(/^Invalid request: /) } }]);
+      }
+      expect(calls).toEqual([]);
+    });
+  }
+
+  it('hands the handler the trimmed sign-in, as parsed', async () => {
+    const { dispatch, calls } = recordingDispatcher();
+    await dispatch('session:sign-in', [{ ...SIGN_IN, email: '  alice@example.com ', apiKey: ` ${SIGN_IN.apiKey} ` }]);
+    expect(calls[0]?.[1]?.[0]).toMatchObject({ email: 'alice@example.com', apiKey: SIGN_IN.apiKey });
+  });
+});
