@@ -58,6 +58,18 @@ describe('against the host', () => {
     await f.alice.service.settle();
   });
 
+  it.each([
+    ['without a token', () => ''],
+    ['with a wrong token', () => 'x'.repeat(43)],
+    ['with the token of an earlier run', () => f.host.token.replace(/^./, (c) => (c === 'A' ? 'B' : 'A'))],
+  ])('opened %s, says how to get a working address instead of "reload"', async (_, token) => {
+    const { bridge } = bridgeTo(`ws://127.0.0.1:${f.port}/__ozeki/ipc?token=${encodeURIComponent(token())}`, f.origin);
+    const reply = await bridge.invoke('state:snapshot');
+    expect(reply).toEqual(LOST_CONNECTION);
+    expect(!reply.ok && reply.error.message).toContain('Start the app again, or use the address it printed.');
+    expect(!reply.ok && reply.error.message).not.toMatch(/reload/i);
+  });
+
   it('is refused without the right origin, and then answers every request with the lost-connection error', async () => {
     const { bridge } = bridgeTo(`ws://127.0.0.1:${f.port}/__ozeki/ipc?token=${f.host.token}`, 'http://evil.example');
     expect(await bridge.invoke('state:snapshot')).toEqual(LOST_CONNECTION);

@@ -26,9 +26,18 @@ declare const history: { state: unknown; replaceState(state: unknown, unused: st
 declare const sessionStorage: { getItem(key: string): string | null; setItem(key: string, value: string): void };
 declare const WebSocket: new (url: string) => SocketLike;
 
+/**
+ * Every request's answer when the socket is down or refused. In a browser a refused handshake looks
+ * the same as a host that is gone, and both have one remedy: a page opened without its token, with
+ * a wrong one, or with one from an earlier run of the app (each run makes a new token) needs the
+ * address the running app printed; reloading would only repeat the refusal.
+ */
 export const LOST_CONNECTION: Reply<Channel> = {
   ok: false,
-  error: { code: 'network', message: 'The app lost its connection to its background process. Reload the page.' },
+  error: {
+    code: 'network',
+    message: 'This page is not connected to the app: its address is incomplete or out of date, or the app has stopped. Start the app again, or use the address it printed.',
+  },
 };
 
 export type BridgeOptions = {

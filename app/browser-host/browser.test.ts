@@ -72,6 +72,21 @@ describe.skipIf(!hasChromium)('in Chromium', () => {
     }
   });
 
+  it('says how to get a working address on a page opened without its token, and shows the icon', async () => {
+    const page = await launchChromium(CHROMIUM, CHROMIUM_ARGS); // a new profile: no token kept anywhere
+    try {
+      await page.navigate(`${f.origin}/`);
+      const reply = (await eventually(() => page.evaluate(`window.ozeki?.invoke('state:snapshot')`), 20_000, 'the page')) as any;
+      expect(reply).toMatchObject({ ok: false, error: { code: 'network' } });
+      expect(reply.error.message).toContain('Start the app again, or use the address it printed.');
+      // The icon the page links, as the browser fetches it (same origin, no token).
+      const icon = await page.evaluate(`fetch(document.querySelector('link[rel=icon]').href).then((r) => r.status + ' ' + r.headers.get('content-type'))`);
+      expect(icon).toBe('200 image/png');
+    } finally {
+      await page.close();
+    }
+  });
+
   // The reason for the skip: playwright-core is not installed (add it as a devDependency, 1.65.1).
   it.skipIf(!hasPlaywright)('drives the page with playwright-core: invoke, events, no overwrite, reload', async () => {
     // A computed specifier so the typecheck does not need the package before it is installed.

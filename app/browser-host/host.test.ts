@@ -2,11 +2,12 @@
  * The browser host against a real ChatService signed in to the reference server: what it serves,
  * what it refuses, and the IPC contract over its WebSocket.
  */
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { eventually } from '../core/testing/service-harness.js';
 import { MAX_FRAME_BYTES } from './ipc-socket.js';
-import { openSocket, rawGet, SECRET, startHostFixture, type HostFixture } from './testing/fixture.js';
+import { FAVICON_SOURCE, openSocket, rawGet, rawUpgrade, SECRET, startHostFixture, type HostFixture } from './testing/fixture.js';
 
 let f: HostFixture;
 const ipcUrl = (token: string | null) => `ws://127.0.0.1:${f.port}/__ozeki/ipc${token === null ? '' : `?token=${encodeURIComponent(token)}`}`;
@@ -101,7 +102,42 @@ describe('serving the renderer', () => {
   });
 });
 
+describe('the favicon', () => {
+  it('is the app icon, at the path the page links and at /favicon.ico, without the token', async () => {
+    const icon = readFileSync(FAVICON_SOURCE);
+    for (const path of ['/favicon.png', '/favicon.ico']) {
+      const res = await fetch(`${f.origin}${path}`);
+      expect(res.status, path).toBe(200);
+      expect(res.headers.get('content-type'), path).toBe('image/png');
+      expect(res.headers.get('x-content-type-options'), path).toBe('nosniff');
+      expect(Buffer.from(await res.arrayBuffer()).equals(icon), path).toBe(true);
+    }
+    expect((await fetch(`${f.origin}/favicon.ico`, { method: 'HEAD' })).status).toBe(200);
+  });
+
+  it('is linked by the real renderer page, and is the generated app icon (build/icons/64x64.png)', () => {
+    const html = readFileSync(new URL('../../renderer/index.html', import.meta.url), 'utf8');
+    // Vite copies renderer/public/ into the build and rewrites the link to ./favicon.png (base './').
+    expect(html).toContain('<link rel="icon" type="image/png" href="/favicon.png" />');
+    expect(readFileSync(FAVICON_SOURCE).equals(readFileSync(new URL('../../build/icons/64x64.png', import.meta.url)))).toBe(true);
+  });
+
+  it('is still refused to another Host name', async () => {
+    expect((await rawGet(f.port, '/favicon.ico', { Host: `attacker.example:${f.port}` })).status).toBe(400);
+  });
+});
+
 describe('the IPC socket', () => {
+  it('refuses a handshake addressed to another Host name with 403, even with the right token and Origin', async () => {
+    const path = `/__ozeki/ipc?token=${encodeURIComponent(f.host.token)}`;
+    const upgrade = (host: string, at = path) => rawUpgrade(f.port, at, { Host: host, Origin: f.origin });
+    expect(await upgrade(`127.0.0.1:${f.port}`)).toBe(101); // the same request, addressed rightly, opens
+    for (const host of ['evil.example:1234', `evil.example:${f.port}`, `localhost:${f.port}`, `127.0.0.1:${f.port + 1}`, '127.0.0.1']) {
+      expect(await upgrade(host), host).toBe(403);
+    }
+    expect(await upgrade('evil.example:1234', '/elsewhere')).toBe(403); // before the path says anything
+  });
+
   it('refuses a connection without the token, with a wrong one, or from another origin, before the upgrade', async () => {
     expect(await openSocket(ipcUrl(null), f.origin)).toEqual({ refused: 403 });
     expect(await openSocket(ipcUrl('x'.repeat(43)), f.origin)).toEqual({ refused: 403 });

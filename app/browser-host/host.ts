@@ -9,10 +9,14 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { BRIDGE_SCRIPT_PATH, buildBridgeScript, injectBridge } from './bridge-script.js';
 import { attachIpcSocket, type HostedService } from './ipc-socket.js';
-import { newToken, originFor, securityHeaders } from './security.js';
+import { hostMatches, newToken, originFor, securityHeaders } from './security.js';
 import { contentTypeOf, lookupStatic } from './static-files.js';
 
 export type { HostedService } from './ipc-socket.js';
+
+/** The app's icon in the built renderer, as renderer/index.html links it. */
+export const FAVICON_PATH = '/favicon.png';
+const FAVICON_ALIAS = '/favicon.ico';
 
 export type BrowserHostOptions = {
   /** The core, or its opening: the page is served at once and its requests wait for it. */
@@ -61,13 +65,17 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     // Another Host name pointing at 127.0.0.1 (DNS rebinding) must not get a page on our origin.
-    if (req.headers.host !== `127.0.0.1:${port}`) return fail(res, 400);
+    if (!hostMatches(req.headers.host, port)) return fail(res, 400);
     if (req.method !== 'GET' && req.method !== 'HEAD') return reply(res, 405, 'text/plain; charset=utf-8', '405\n', { Allow: 'GET, HEAD' });
     const pathname = (req.url ?? '/').split('?')[0] ?? '/';
     if (pathname === BRIDGE_SCRIPT_PATH) {
       return reply(res, 200, 'text/javascript; charset=utf-8', bridgeScript, { 'Cache-Control': 'no-store' });
     }
-    const found = await lookupStatic(root, pathname);
+    // The icon the page links (renderer/public/favicon.png, copied by vite), also under the name
+    // browsers and tools ask for unprompted. Like every static file it is served without the
+    // token: only the IPC socket holds anything private, the token is gone from the address bar
+    // after the first load, and a favicon request never carries it anyway.
+    const found = await lookupStatic(root, pathname === FAVICON_ALIAS ? FAVICON_PATH : pathname);
     if (!found.ok) return fail(res, found.status);
     const body = await readFile(found.file);
     if (found.file === indexFile) {
@@ -84,7 +92,7 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
       else res.destroy();
     });
   });
-  const ipc = attachIpcSocket(server, { service: opts.service, token, origin, log });
+  const ipc = attachIpcSocket(server, { service: opts.service, token, origin, port, log });
 
   return {
     url: `${origin}/?token=${token}`,

@@ -3,7 +3,8 @@
  * frames. Client to host `{ id, channel, args }`, host to client `{ id, reply }` (the dispatcher's
  * Reply) and `{ event, payload }` for every ChatService event, to every connected tab.
  *
- * The handshake is refused (HTTP 403, before the upgrade) unless it carries the token and comes
+ * The handshake is refused (HTTP 403, before the upgrade) unless it is addressed to the host by its
+ * own name (`Host: 127.0.0.1:<port>`, as the HTTP requests must be), carries the token and comes
  * from the host's own page origin: any web page the user visits could otherwise reach 127.0.0.1.
  */
 import type { IncomingMessage, Server } from 'node:http';
@@ -12,7 +13,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import type { Channel, Reply } from '../ipc/contract.js';
 import { serveContract, type ContractService } from '../ipc/dispatcher.js';
-import { tokenMatches } from './security.js';
+import { hostMatches, tokenMatches } from './security.js';
 
 export const IPC_PATH = '/__ozeki/ipc';
 /** Nothing the renderer sends is near this (a message is at most 20,000 characters). */
@@ -56,9 +57,9 @@ function refuse(socket: Duplex, status: 400 | 403 | 404): void {
 /** `service` may still be opening: see serveContract. */
 export function attachIpcSocket(
   server: Server,
-  opts: { service: HostedService | Promise<HostedService>; token: string; origin: string; log: (line: string) => void },
+  opts: { service: HostedService | Promise<HostedService>; token: string; origin: string; port: number; log: (line: string) => void },
 ): { close(): void } {
-  const { token, origin, log } = opts;
+  const { token, origin, port, log } = opts;
   const contract = serveContract(opts.service, {
     log,
     // One subscription for all tabs; each event is serialised once.
@@ -71,6 +72,11 @@ export function attachIpcSocket(
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => {}); // a client that resets mid-handshake is not our failure
+    // First, whatever the path: another name for 127.0.0.1 (DNS rebinding) gets nothing here.
+    if (!hostMatches(req.headers.host, port)) {
+      log('refused an IPC connection addressed to another host name');
+      return refuse(socket, 403);
+    }
     const url = new URL(req.url ?? '/', origin);
     if (url.pathname !== IPC_PATH) return refuse(socket, 404);
     if (!tokenMatches(token, url.searchParams.get('token')) || req.headers.origin !== origin) {

@@ -18,6 +18,15 @@ export function tokenMatches(expected: string, given: string | null | undefined)
 /** The origin the renderer's page has, and the only one allowed to open the IPC socket. */
 export const originFor = (port: number) => `http://127.0.0.1:${port}`;
 
+/**
+ * Whether a request's `Host` header names this host: `127.0.0.1:<port>` exactly. Any other name that
+ * resolves to 127.0.0.1 (DNS rebinding: `evil.example:<port>`), `localhost`, or another port is
+ * refused, for pages and for the IPC socket alike.
+ */
+export function hostMatches(given: string | undefined, port: number): boolean {
+  return given === `127.0.0.1:${port}`;
+}
+
 export function securityHeaders(port: number): Record<string, string> {
   return {
     // The page may only run our own scripts and talk to this host; inline styles are allowed

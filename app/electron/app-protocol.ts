@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { protocol } from 'electron';
 import { contentTypeOf } from '../browser-host/static-files.js';
-import { APP_SCHEME, resolveAppRequest, responseHeaders } from './app-scheme.js';
+import { APP_SCHEME, resolveAppFile, responseHeaders } from './app-scheme.js';
 
 /** Must run before the app is ready: privileges are fixed at startup. */
 export function registerAppScheme(): void {
@@ -27,16 +27,20 @@ export function serveAppScheme(rendererDir: string, log: (line: string) => void)
 
   protocol.handle(APP_SCHEME, async (request) => {
     if (request.method !== 'GET' && request.method !== 'HEAD') return answer(405, { Allow: 'GET, HEAD' });
-    const found = resolveAppRequest(request.url, rendererDir);
-    if (!found.ok) return answer(found.status);
+    let file: string;
     let body: Buffer;
     try {
-      body = await readFile(found.file);
+      // Symbolic links resolved: a link in the renderer folder cannot lead out of it.
+      const found = await resolveAppFile(request.url, rendererDir);
+      if (!found.ok) return answer(found.status);
+      file = found.file;
+      body = await readFile(file);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      if (code !== 'ENOENT' && code !== 'EISDIR' && code !== 'ENOTDIR') log(`app:// could not read ${found.file}: ${String(code)}`);
+      // Gone between the check and the read (a rebuild) is not worth a line; anything else is.
+      if (code !== 'ENOENT' && code !== 'EISDIR' && code !== 'ENOTDIR') log(`app:// could not read ${request.url}: ${String(code ?? err)}`);
       return answer(404);
     }
-    return answer(200, { 'Content-Type': contentTypeOf(found.file) }, request.method === 'HEAD' ? null : new Uint8Array(body));
+    return answer(200, { 'Content-Type': contentTypeOf(file) }, request.method === 'HEAD' ? null : new Uint8Array(body));
   });
 }

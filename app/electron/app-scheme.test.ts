@@ -1,6 +1,8 @@
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { APP_ORIGIN, contentSecurityPolicy, isAppUrl, resolveAppRequest, responseHeaders, START_URL } from './app-scheme.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { APP_ORIGIN, contentSecurityPolicy, isAppUrl, resolveAppFile, resolveAppRequest, responseHeaders, START_URL } from './app-scheme.js';
 
 const ROOT = resolve('/srv/ozeki/out/renderer');
 
@@ -60,6 +62,57 @@ describe('app:// requests', () => {
     for (const url of ['app://evil/index.html', 'app://chat.evil/index.html', 'file:///srv/ozeki/out/renderer/index.html', 'https://chat/index.html', 'app://user:pw@chat/index.html']) {
       expect(resolveAppRequest(url, ROOT), url).toEqual({ ok: false, status: 404 });
     }
+  });
+});
+
+// Windows lets only administrators (or developer mode) make symbolic links.
+describe.skipIf(process.platform === 'win32')('app:// requests on the disk (symbolic links resolved)', () => {
+  // A real renderer folder in a temporary one, with a secret beside it and links in it.
+  let base: string;
+  let root: string;
+  beforeAll(() => {
+    base = realpathSync(mkdtempSync(join(tmpdir(), 'ozeki-app-scheme-')));
+    root = join(base, 'renderer');
+    mkdirSync(join(root, 'assets'), { recursive: true });
+    writeFileSync(join(root, 'index.html'), '<!doctype html>');
+    writeFileSync(join(root, 'assets', 'app.js'), 'export {};');
+    writeFileSync(join(base, 'secret.txt'), 'outside the renderer folder');
+    mkdirSync(join(base, 'elsewhere'));
+    writeFileSync(join(base, 'elsewhere', 'x.js'), 'outside too');
+    symlinkSync(join(base, 'secret.txt'), join(root, 'leak.txt')); // a file link out
+    symlinkSync(join(base, 'elsewhere'), join(root, 'out-dir')); // a folder link out
+    symlinkSync('../secret.txt', join(root, 'assets', 'relative-leak.txt')); // relative, out
+    symlinkSync(join(root, 'assets', 'app.js'), join(root, 'alias.js')); // a link that stays in
+    symlinkSync('assets', join(root, 'linked-assets')); // a folder link that stays in
+    symlinkSync(root, join(base, 'renderer-link')); // the root itself reached through a link
+  });
+  afterAll(() => rmSync(base, { recursive: true, force: true }));
+
+  it('refuse a link that leads outside the renderer folder, as a plain 404', async () => {
+    for (const path of ['leak.txt', 'out-dir/x.js', 'assets/relative-leak.txt']) {
+      expect(await resolveAppFile(`${APP_ORIGIN}/${path}`, root), path).toEqual({ ok: false, status: 404 });
+    }
+  });
+
+  it('serve a link that stays inside, as the real file it names', async () => {
+    const real = join(root, 'assets', 'app.js');
+    expect(await resolveAppFile(`${APP_ORIGIN}/alias.js`, root)).toEqual({ ok: true, file: real });
+    expect(await resolveAppFile(`${APP_ORIGIN}/linked-assets/app.js`, root)).toEqual({ ok: true, file: real });
+    expect(await resolveAppFile(`${APP_ORIGIN}/assets/app.js`, root)).toEqual({ ok: true, file: real });
+  });
+
+  it('work when the renderer folder itself is reached through a link', async () => {
+    const linked = join(base, 'renderer-link');
+    expect(await resolveAppFile(START_URL, linked)).toEqual({ ok: true, file: join(root, 'index.html') });
+    expect(await resolveAppFile(`${APP_ORIGIN}/leak.txt`, linked)).toEqual({ ok: false, status: 404 });
+  });
+
+  it('answer 404 for a missing file or a folder, and keep the checks made before the disk', async () => {
+    expect(await resolveAppFile(`${APP_ORIGIN}/nothing.js`, root)).toEqual({ ok: false, status: 404 });
+    expect(await resolveAppFile(`${APP_ORIGIN}/assets`, root)).toEqual({ ok: false, status: 404 });
+    expect(await resolveAppFile(`${APP_ORIGIN}/assets/app.js/x`, root)).toEqual({ ok: false, status: 404 });
+    expect(await resolveAppFile(`${APP_ORIGIN}/..%5csecret.txt`, root)).toEqual({ ok: false, status: 404 });
+    expect(await resolveAppFile(`${APP_ORIGIN}/index.html%00.png`, root)).toEqual({ ok: false, status: 400 });
   });
 });
 

@@ -7,6 +7,7 @@
  * the disk, while app://chat is an origin of its own that the CSP, the IPC sender check and the
  * navigation policy can name.
  */
+import { realpath, stat } from 'node:fs/promises';
 import { isAbsolute, resolve, sep } from 'node:path';
 
 export const APP_SCHEME = 'app';
@@ -94,4 +95,28 @@ export function resolveAppRequest(raw: string, root: string): AppRequest {
   const file = resolve(root, relative);
   if (!inside(resolve(root), file)) return { ok: false, status: 404 };
   return { ok: true, file };
+}
+
+/** What the disk says when a name is simply not a file we have: answered 404, not logged. */
+const NOT_THERE = new Set(['ENOENT', 'ENOTDIR', 'ELOOP', 'ENAMETOOLONG', 'EISDIR']);
+
+/**
+ * resolveAppRequest, then the disk: the file must exist, be a regular file, and still lie under
+ * `root` once symbolic links are resolved (in the root's own path too), so a link inside the
+ * renderer folder cannot lead out of it; compare app/browser-host/static-files.ts. Gives the real
+ * path, so what is read is what was checked. Throws only for an unexpected disk error (EACCES,
+ * EIO, ...), which the caller logs.
+ */
+export async function resolveAppFile(raw: string, root: string): Promise<AppRequest> {
+  const found = resolveAppRequest(raw, root);
+  if (!found.ok) return found;
+  try {
+    const [realRoot, realFile] = await Promise.all([realpath(root), realpath(found.file)]);
+    if (!inside(realRoot, realFile)) return { ok: false, status: 404 };
+    if (!(await stat(realFile)).isFile()) return { ok: false, status: 404 };
+    return { ok: true, file: realFile };
+  } catch (err) {
+    if (NOT_THERE.has(String((err as NodeJS.ErrnoException).code))) return { ok: false, status: 404 };
+    throw err;
+  }
 }

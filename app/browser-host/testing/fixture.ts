@@ -3,7 +3,7 @@
  * Alice and synced, a small "built renderer" in a temporary folder (with a secret next to it, for
  * the path traversal tests to aim at), and the host serving both.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,9 +14,12 @@ import { startBrowserHost, type BrowserHost } from '../host.js';
 
 export const SECRET = 'this file is outside the static folder';
 
+/** The app's icon as the renderer build carries it (vite copies renderer/public/ as it is). */
+export const FAVICON_SOURCE = new URL('../../../renderer/public/favicon.png', import.meta.url);
+
 export const INDEX_HTML = `<!doctype html>
 <html lang="en">
-<head><meta charset="utf-8"><link rel="icon" href="data:,"><title>Ozeki test page</title><script type="module" src="/app.js"></script></head>
+<head><meta charset="utf-8"><link rel="icon" type="image/png" href="./favicon.png"><title>Ozeki test page</title><script type="module" src="/app.js"></script></head>
 <body><p id="status">loading</p></body>
 </html>
 `;
@@ -62,6 +65,7 @@ export async function startHostFixture(): Promise<HostFixture> {
   writeFileSync(join(staticDir, 'index.html'), INDEX_HTML);
   writeFileSync(join(staticDir, 'app.js'), APP_JS);
   writeFileSync(join(staticDir, 'assets', 'style.css'), 'body { color: black }');
+  copyFileSync(FAVICON_SOURCE, join(staticDir, 'favicon.png'));
   writeFileSync(join(tempDir, 'secret.txt'), SECRET);
 
   const host = await startBrowserHost({ service: alice.service, staticDir });
@@ -106,5 +110,30 @@ export function openSocket(url: string, origin?: string): Promise<WebSocket | { 
       ws.terminate();
     });
     ws.on('error', reject); // on, not once: terminate() may report a second error
+  });
+}
+
+/**
+ * A WebSocket handshake sent by hand, so any header can be set (the `ws` client insists on its own
+ * Host): the HTTP status it was answered with, 101 when the socket was opened.
+ */
+export function rawUpgrade(port: number, path: string, headers: Record<string, string>): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request({
+      host: '127.0.0.1',
+      port,
+      path,
+      headers: { Connection: 'Upgrade', Upgrade: 'websocket', 'Sec-WebSocket-Version': '13', 'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==', ...headers },
+    });
+    req.once('upgrade', (res, socket) => {
+      socket.destroy();
+      resolve(res.statusCode ?? 0);
+    });
+    req.once('response', (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', reject);
+    req.end();
   });
 }
