@@ -18,6 +18,7 @@
 //   resources/tray/trayUnreadTemplate(@2x).png   macOS template with a badge
 //   build/icon.png                        1024 electron-builder derives .icns / .ico from it
 //   build/icons/<n>x<n>.png               16..512  Linux icon set (linux.icon)
+//   renderer/public/favicon.png           64   the chat window's favicon (browser host and app://)
 //
 // At runtime the tray images live inside app.asar (files: resources/**);
 // nativeImage reads asar paths and picks up the @2x file next to the 1x one,
@@ -316,3 +317,4 @@ write('build/icon.png', 1024, appIcon);
 for (const size of [16, 32, 48, 64, 128, 256, 512]) {
   write(`build/icons/${size}x${size}.png`, size, appIcon);
 }
+write('renderer/public/favicon.png', 64, appIcon);
