@@ -104,7 +104,7 @@ describe('actions', () => {
     await h(alice)['conversation:set-color'](conversation.id, '#BAE1FF');
     await h(alice)['conversation:mute'](conversation.id);
     const now = views(alice).find((c) => c.id === conversation.id)!;
-    expect(now).toMatchObject({ favorite: true, color: '#bae1ff', muted: true });
+    expect(now).toMatchObject({ favorite: true, color: '#bae1ff', muted: true, pending: true });
     expect(views(alice)[0]!.id).toBe(conversation.id); // favourites first
 
     await alice.service.settle();

@@ -5,6 +5,8 @@
  */
 import {
   formatTimestamp,
+  loginAddressProblem,
+  pushListener,
   newMessageId,
   parseTimestamp,
   newNonce,
@@ -191,7 +193,7 @@ export class ChatService {
     const userid = userIdFromEmail(email);
     const ref: AccountRef = { serverUrl, userid };
     const station = this.opts.settings.stationFor(ref);
-    const login = await this.api.login(serverUrl, station, req.apiKey.trim());
+    const login = await this.api.login(serverUrl, station, req.apiKey.trim(), { allowInsecure: req.allowInsecure === true });
     if (login.userid !== userid) {
       // The login bound this station to the key's owner, so it can never sign this account in: let the next try mint another.
       const { [accountKey(ref)]: _bound, ...stations } = this.opts.settings.get().stations;
@@ -272,9 +274,11 @@ export class ChatService {
       log: this.log,
       ...this.opts.engine,
     });
-    const pushUrl = account.listeners.ws;
+    // The profile's pick (wss after an https sign-in), and only where the profile's rule allows it:
+    // accounts stored before that rule may name another host.
+    const pushUrl = pushListener(account.serverUrl, account.listeners)?.address ?? '';
     const push =
-      this.opts.push !== false && /^wss?:\/\//.test(pushUrl)
+      this.opts.push !== false && /^wss?:\/\//.test(pushUrl) && loginAddressProblem(account.serverUrl, pushUrl) === null
         ? new PushClient({
             url: pushUrl,
             authFrame: () => pushAuthFrame(station, account.userid, apikey, this.now()),

@@ -18,6 +18,11 @@ export type ErrorCode =
   | 'stale-instance'
   /** The server's answer is not what the protocol says. */
   | 'invalid-response'
+  /**
+   * Signing in would send the API key unencrypted (plain http to a host that is not loopback); the
+   * sign-in must be asked again with the user's explicit acceptance (`allowInsecure`).
+   */
+  | 'insecure-connection'
   /** The encryption password does not unlock the private key. */
   | 'wrong-password'
   /** The private key from the server is damaged or in a form we cannot read. */

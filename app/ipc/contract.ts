@@ -39,6 +39,12 @@ export const signInSchema = z.object({
   email: z.string().trim().min(3).max(320).regex(/^[^\s@]+@[^\s@]+$/, 'that is not an e-mail address'),
   apiKey: z.string().trim().min(1, 'the API key is empty').max(256),
   password: z.string().min(1, 'the encryption password is empty').max(1024),
+  /**
+   * The user chose "Sign in anyway" after being warned that a plain http:// address that is not
+   * loopback sends the API key unencrypted. Without it the core refuses such a sign-in with
+   * 'insecure-connection'.
+   */
+  allowInsecure: z.boolean().optional(),
 });
 export type SignInRequest = z.infer<typeof signInSchema>;
 export type SignInResult = { profile: ProfileView; keychain: KeychainStatus };

@@ -9,3 +9,4 @@ export * from './errors.js';
 export * from './limits.js';
 export * from './crypto.js';
 export * from './extensions.js';
+export * from './login-addresses.js';

@@ -15,6 +15,9 @@ import {
   encodeRequest,
   endpointUrl,
   HEADER,
+  loginAddressProblem,
+  needsInsecureConsent,
+  refusedLoginAddress,
   type CallName,
   type Credentials,
   type LoginResponse,
@@ -68,6 +71,14 @@ export type CallOptions = {
   signal?: AbortSignal;
 };
 
+export type LoginOptions = CallOptions & {
+  /**
+   * The user accepted sending the API key unencrypted (plain http to a host that is not loopback).
+   * Without it such a login is refused with 'insecure-connection' before anything is sent.
+   */
+  allowInsecure?: boolean;
+};
+
 export const DEFAULT_TIMEOUT_MS = 15_000;
 export const DEFAULT_CALL_RETRIES = 3;
 export const DEFAULT_LOGIN_RETRIES = 2;
@@ -98,9 +109,20 @@ export class ApiClient {
    * Login (`chatlogin`): binds `station` to the account whose key this is and returns the server's
    * validated answer (keys, `urls`, listeners). It does not start a session: store what you need,
    * then call `setSession`.
+   *
+   * Refused before anything is sent: plain http to a host that is not loopback, unless
+   * `opts.allowInsecure` ('insecure-connection'). Refused after the answer: a login response naming an
+   * address the profile's login-address rule does not accept ('invalid-response'); nothing is ever
+   * sent there.
    */
-  async login(baseUrl: string, station: string, apikey: string, opts: CallOptions = {}): Promise<LoginResponse> {
+  async login(baseUrl: string, station: string, apikey: string, opts: LoginOptions = {}): Promise<LoginResponse> {
     const base = requireHttpUrl(baseUrl, 'server address');
+    if (needsInsecureConsent(base) && opts.allowInsecure !== true) {
+      throw new CoreError(
+        'insecure-connection',
+        `The server address ${clip(base, 200)} starts with http://, so your API key would travel unencrypted to ${new URL(base).host}. Use https:// if the server offers it, or choose "Sign in anyway" if you trust this network.`,
+      );
+    }
     requireHeaderValue(station, 'station id');
     if (typeof apikey !== 'string' || apikey.trim() === '') {
       throw new CoreError('invalid-argument', 'Enter the API key your administrator gave you.');
@@ -110,7 +132,10 @@ export class ApiClient {
     }
     const spec = CALLS.login;
     const url = endpointUrl(base, spec.service, API[spec.urlKey]);
-    return this.run('login', { apikey }, { station }, url, [apikey], opts.retries ?? this.loginRetries, opts.signal);
+    const login = await this.run('login', { apikey }, { station }, url, [apikey], opts.retries ?? this.loginRetries, opts.signal);
+    const refused = refusedLoginAddress(base, login);
+    if (refused) throw scrubError(refusedAddressError(base, refused), [apikey]);
+    return login;
   }
 
   /** Starts signing calls as this account. */
@@ -122,7 +147,10 @@ export class ApiClient {
       throw new CoreError('invalid-argument', 'The session has no API key. Sign in again.');
     }
     const urls: Record<string, string> = {};
-    for (const [key, value] of Object.entries(session.urls ?? {})) if (typeof value === 'string') urls[key] = value;
+    for (const [key, value] of Object.entries(session.urls ?? {})) {
+      // An address the login-address rule refuses (kept from before the rule, say) is never used: the call goes to the base.
+      if (typeof value === 'string' && loginAddressProblem(session.baseUrl, value) === null) urls[key] = value;
+    }
     this.session = { baseUrl: session.baseUrl, station: session.station, userid: session.userid, apikey: session.apikey, urls };
   }
 
@@ -258,6 +286,24 @@ function requireHttpUrl(text: unknown, what: string): string {
     );
   }
   return url.toString();
+}
+
+/** The sign-in refusal for a login response that names an address the app will not follow; it names both addresses. */
+function refusedAddressError(base: string, refused: { where: string; address: string; problem: string }): CoreError {
+  const signIn = clip(base, 200);
+  const address = clip(refused.address, 200);
+  let why: string;
+  if (refused.problem === 'other-host') {
+    why = `which is not on ${new URL(base).hostname}, the host you signed in to`;
+  } else if (refused.problem === 'not-encrypted') {
+    why = 'which is not encrypted (only https:// and wss:// are followed after signing in over https)';
+  } else {
+    why = 'which is not an address the app can use';
+  }
+  return new CoreError(
+    'invalid-response',
+    `Not signed in: the server at ${signIn} told the app to send later requests to ${address} (${refused.where}), ${why}. The app sent nothing there. Ask the server's administrator to check the public address the server hands out.`,
+  );
 }
 
 function requireHeaderValue(text: unknown, what: string): void {

@@ -6,6 +6,7 @@ export {
   DEFAULT_TIMEOUT_MS,
   type ApiClientOptions,
   type CallOptions,
+  type LoginOptions,
   type RetrySettings,
   type Session,
   type SessionInfo,

@@ -129,6 +129,73 @@ describe('SignIn', () => {
     expect(screen.queryByRole('button', { name: 'Try the demo' })).not.toBeInTheDocument();
   });
 
+  describe('plain http to a server that is not loopback', () => {
+    const REMOTE: SignInRequest = { ...TYPED, serverUrl: 'http://chat.example.com/ozeki/index.php' };
+    const WARNING = 'The server address http://chat.example.com/ozeki/index.php starts with http://, so your API key would travel unencrypted to chat.example.com.';
+    /** What the core answers: refused until the request says the user accepted. */
+    const core = (req: SignInRequest): Reply<'session:sign-in'> =>
+      req.allowInsecure === true ? OK : { ok: false, error: { code: 'insecure-connection', message: WARNING } };
+
+    it('warns that the API key would travel unencrypted and offers "Sign in anyway", which signs in with the acceptance', async () => {
+      const bridge = installBridge({ 'session:sign-in': core });
+      const onsignedin = vi.fn();
+      const user = userEvent.setup();
+      render(SignIn, { onsignedin });
+      await fillIn(user, REMOTE);
+      await user.click(screen.getByRole('button', { name: 'Sign in' }));
+
+      const anyway = await screen.findByRole('button', { name: 'Sign in anyway' });
+      expect(screen.getByRole('alert')).toHaveTextContent(/unencrypted/);
+      expect(anyway).toHaveAccessibleDescription(WARNING);
+      expect(onsignedin).not.toHaveBeenCalled();
+      // The first request did not accept anything.
+      expect(signInCalls(bridge)).toEqual([{ channel: 'session:sign-in', args: [REMOTE] }]);
+
+      await user.click(anyway);
+      await waitFor(() => expect(onsignedin).toHaveBeenCalledWith(OK.ok ? OK.value : null));
+      expect(signInCalls(bridge)).toEqual([
+        { channel: 'session:sign-in', args: [REMOTE] },
+        { channel: 'session:sign-in', args: [{ ...REMOTE, allowInsecure: true }] },
+      ]);
+    });
+
+    it('takes the warning back when the server address is edited', async () => {
+      installBridge({ 'session:sign-in': core });
+      const user = userEvent.setup();
+      render(SignIn, { onsignedin: vi.fn() });
+      await fillIn(user, REMOTE);
+      await user.click(screen.getByRole('button', { name: 'Sign in' }));
+      await screen.findByRole('button', { name: 'Sign in anyway' });
+      await user.type(screen.getByLabelText('Server URL'), 'x');
+      expect(screen.queryByRole('button', { name: 'Sign in anyway' })).not.toBeInTheDocument();
+    });
+
+    it('signs in to loopback http directly, with no warning', async () => {
+      const LOCAL: SignInRequest = { ...TYPED, serverUrl: 'http://127.0.0.1:9080/ozeki/index.php' };
+      const bridge = installBridge({ 'session:sign-in': (req) => (req.serverUrl === LOCAL.serverUrl && req.allowInsecure === undefined ? OK : core(req)) });
+      const onsignedin = vi.fn();
+      const user = userEvent.setup();
+      render(SignIn, { onsignedin });
+      await fillIn(user, LOCAL);
+      await user.click(screen.getByRole('button', { name: 'Sign in' }));
+      await waitFor(() => expect(onsignedin).toHaveBeenCalledOnce());
+      expect(signInCalls(bridge)).toEqual([{ channel: 'session:sign-in', args: [LOCAL] }]);
+      expect(screen.queryByRole('button', { name: 'Sign in anyway' })).not.toBeInTheDocument();
+    });
+  });
+
+  it('shows a refused login address (naming both addresses) in the form', async () => {
+    const message =
+      'Not signed in: the server at http://127.0.0.1:9184/ozeki/index.php told the app to send later requests to http://127.0.0.2:9185/ozeki/index.php (urls.conversation), which is not on 127.0.0.1, the host you signed in to.';
+    installBridge({ 'session:sign-in': () => ({ ok: false, error: { code: 'invalid-response', message } }) });
+    const user = userEvent.setup();
+    render(SignIn, { onsignedin: vi.fn() });
+    await fillIn(user, { ...TYPED, serverUrl: 'http://127.0.0.1:9184/ozeki/index.php' });
+    await user.click(screen.getByRole('button', { name: 'Sign in' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent(message);
+    expect(screen.queryByRole('button', { name: 'Sign in anyway' })).not.toBeInTheDocument();
+  });
+
   it('disables the button and says "Signing in…" while the request is in flight', async () => {
     const reply = deferred<Reply<'session:sign-in'>>();
     const bridge = installBridge({ 'session:sign-in': () => reply.promise });
