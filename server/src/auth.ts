@@ -34,7 +34,7 @@ export function authenticate(
       return login(store, headers, body, nowMs);
     case 'signed': {
       const stationId = requireStation(headers);
-      const user = verifySigned(store, headers, rawBody, body, nowMs, { scope: stationId, timestampRequired: true });
+      const user = verifySigned(store, headers, rawBody, body, nowMs, { timestampRequired: true });
       requireBoundTo(store, stationId, user.id);
       return { user, stationId };
     }
@@ -43,13 +43,13 @@ export function authenticate(
       const owner = store.users.stationUser(stationId);
       if (!owner) throw unauthorized('This station is not signed in. Log in first.');
       if (headers.user !== undefined || headers.signature !== undefined) {
-        const user = verifySigned(store, headers, rawBody, body, nowMs, { scope: stationId, timestampRequired: true });
+        const user = verifySigned(store, headers, rawBody, body, nowMs, { timestampRequired: true });
         if (user.id !== owner) throw unauthorized('This station is signed in to another account.');
       }
       return { user: store.users.get(owner)!, stationId };
     }
     case 'user': {
-      const user = verifySigned(store, headers, rawBody, body, nowMs, { scope: `user:${headers.user}`, timestampRequired: false });
+      const user = verifySigned(store, headers, rawBody, body, nowMs, { timestampRequired: false });
       return { user, stationId: null };
     }
   }
@@ -86,7 +86,7 @@ function verifySigned(
   rawBody: Buffer | string,
   body: Record<string, unknown>,
   nowMs: number,
-  opts: { scope: string; timestampRequired: boolean },
+  opts: { timestampRequired: boolean },
 ): UserRow {
   if (!headers.user) throw unauthorized('The Ozeki-User header is missing.');
   if (!headers.signature) throw unauthorized('The Ozeki-Signature header is missing.');
@@ -105,7 +105,9 @@ function verifySigned(
     }
     expires = at + TIMESTAMP_WINDOW_SECONDS * 1000;
   }
-  if (!store.seenSignatures.remember(opts.scope, headers.signature, expires)) {
+  // Remembered per user, not per station: the body does not name its station, so a body refused
+  // on one station must be refused on every other station of the same user (and on the push socket).
+  if (!store.seenSignatures.remember(user.id, headers.signature, expires, nowMs)) {
     throw unauthorized('This request was already received once (replay refused). Send a new request with a fresh nonce.');
   }
   return user;

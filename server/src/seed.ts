@@ -4,11 +4,12 @@
  * `<data>/demo-accounts.json` with what a person needs to sign in as each of them.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { newMessageId } from '../../protocol/index.js';
 import { addConversation, addMessage, insertUser, makeFriends, prepareUser } from './admin.js';
 import type { Store } from './db/store.js';
+import { writePrivateFileAtomic } from './private-files.js';
 
 export const DEMO_ACCOUNTS_FILE = 'demo-accounts.json';
 
@@ -52,9 +53,8 @@ export async function seedDemo(store: Store, dataDir: string, opts: { conversati
     nick: person.nick,
     fullname: person.fullname,
   }));
-  const partial = `${file}.partial`;
-  writeFileSync(partial, `${JSON.stringify(accounts, null, 2)}\n`, { mode: 0o600 });
-  renameSync(partial, file);
+  // 0600 whatever the umask, also over a leftover .partial of an older version (private-files.ts).
+  writePrivateFileAtomic(file, `${JSON.stringify(accounts, null, 2)}\n`);
 
   const now = Date.now();
   store.transaction(() => {

@@ -1,12 +1,19 @@
 /** Opens the server's SQLite file in WAL mode and brings its schema up to date. */
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { createPrivateFile, ensurePrivateDir, tightenFile, type Log } from '../private-files.js';
 
 export type Db = Database.Database;
 
+/**
+ * A step of the schema: SQL run in one transaction, or (for what SQLite refuses inside one, such as
+ * VACUUM) a function run outside any; it must be safe to run again, since a crash can land between
+ * it and the version bump.
+ */
+type Migration = string | { outsideTransaction: (db: Db) => void };
+
 // Each entry moves the schema one version forward; never edit a shipped entry, append a new one.
-const MIGRATIONS: readonly string[] = [
+export const MIGRATIONS: readonly Migration[] = [
   `
   CREATE TABLE users (
     id TEXT PRIMARY KEY,
@@ -100,17 +107,76 @@ const MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX seen_signatures_by_expiry ON seen_signatures(expires);
   `,
+  // 2. Replays are remembered per user, across all of the user's stations (a body does not name its
+  // station, so a per-station memory let station B accept what station A had refused). What v1
+  // remembered is kept, under the user it was for.
+  `
+  CREATE TABLE replay_guard (
+    user_id TEXT NOT NULL,
+    signature TEXT NOT NULL,
+    expires INTEGER NOT NULL,
+    PRIMARY KEY (user_id, signature)
+  ) WITHOUT ROWID;
+  CREATE INDEX replay_guard_by_expiry ON replay_guard(expires);
+  INSERT OR IGNORE INTO replay_guard (user_id, signature, expires)
+    SELECT CASE WHEN g.scope LIKE 'user:%' THEN substr(g.scope, 6) ELSE s.user_id END, g.signature, g.expires
+    FROM seen_signatures g LEFT JOIN stations s ON s.id = g.scope
+    WHERE g.scope LIKE 'user:%' OR s.user_id IS NOT NULL;
+  DROP TABLE seen_signatures;
+  `,
+  // 3. The file gives space back: with auto_vacuum = INCREMENTAL, pages freed by purges are handed to
+  // the OS by \`PRAGMA incremental_vacuum\` (Store.reclaimSpace). Switching an existing file needs one
+  // VACUUM; a new file was created INCREMENTAL already (openDatabase) and skips it.
+  {
+    outsideTransaction(db) {
+      if (db.pragma('auto_vacuum', { simple: true }) === AUTO_VACUUM_INCREMENTAL) return;
+      db.pragma('auto_vacuum = INCREMENTAL');
+      db.exec('VACUUM');
+    },
+  },
 ];
 
-export function openDatabase(file: string): Db {
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+const AUTO_VACUUM_INCREMENTAL = 2;
+
+/** The WAL file is cut back to this after a checkpoint, so one burst of writes does not keep it big. */
+const JOURNAL_SIZE_LIMIT = 8 * 1024 * 1024;
+
+/**
+ * Opens (creating if needed) the database file. Its folder is made private first (0700, files in it
+ * 0600; see private-files.ts), and `log` says which paths had to be tightened.
+ *
+ * Modes of the files SQLite makes itself: SQLite creates a new database file with 0644 minus the
+ * umask, but it gives `-wal` and `-shm` the mode of the database file (fchmod, so the umask does not
+ * matter; os_unix.c, findCreateFileMode and unixOpenSharedMemory). So the database file is created
+ * here first, empty and 0600 (SQLite takes an empty file for a new database), and the two follow it.
+ * That needs no process.umask, which is process-wide and would leak into whatever else runs in the
+ * process (the tests, a host embedding the server). The -wal/-shm are checked once more after WAL
+ * is on, in case an SQLite build behaves otherwise.
+ */
+export function openDatabase(file: string, opts: { log?: Log } = {}): Db {
+  const log = opts.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  if (file !== ':memory:') {
+    ensurePrivateDir(dirname(file), log);
+    createPrivateFile(file);
+  }
   const db = new Database(file);
-  db.pragma('journal_mode = WAL');
-  // WAL + NORMAL: a committed transaction survives a process crash; only an OS crash can lose the last few.
-  db.pragma('synchronous = NORMAL');
-  db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 5000');
-  migrate(db);
+  try {
+    // Only possible before the first table exists; migration 3 converts older files.
+    if (db.pragma('user_version', { simple: true }) === 0) db.pragma('auto_vacuum = INCREMENTAL');
+    db.pragma('journal_mode = WAL');
+    // WAL + FULL: the WAL is fsynced at every commit, so an acknowledged change survives a power cut
+    // too, not just a process crash (NORMAL could lose the last commits). Group commit
+    // (commit-group.ts) pays that fsync once per batch of requests.
+    db.pragma('synchronous = FULL');
+    db.pragma(`journal_size_limit = ${JOURNAL_SIZE_LIMIT}`);
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    migrate(db);
+    if (file !== ':memory:') for (const suffix of ['-wal', '-shm']) tightenFile(`${file}${suffix}`, log);
+  } catch (err) {
+    db.close();
+    throw err;
+  }
   return db;
 }
 
@@ -120,9 +186,15 @@ function migrate(db: Db): void {
     throw new Error(`The database was written by a newer server (schema ${current}); this one knows up to ${MIGRATIONS.length}.`);
   }
   for (let v = current; v < MIGRATIONS.length; v++) {
-    db.transaction(() => {
-      db.exec(MIGRATIONS[v]!);
+    const step = MIGRATIONS[v]!;
+    if (typeof step === 'string') {
+      db.transaction(() => {
+        db.exec(step);
+        db.pragma(`user_version = ${v + 1}`);
+      })();
+    } else {
+      step.outsideTransaction(db);
       db.pragma(`user_version = ${v + 1}`);
-    })();
+    }
   }
 }

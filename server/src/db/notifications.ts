@@ -37,20 +37,35 @@ export class NotificationQueue {
   }
 }
 
+/**
+ * Signatures already accepted, per user across all of the user's stations, until the end of the
+ * timestamp window they were valid in. Bounded: expired rows are deleted by the server's upkeep
+ * timer and, so a burst cannot outgrow the timer, every PURGE_EVERY inserts as well.
+ */
 export class SeenSignatures {
+  static readonly PURGE_EVERY = 1000;
   private readonly insertStmt;
   private readonly purgeStmt;
+  private readonly countStmt;
+  private insertsSincePurge = 0;
 
   constructor(db: Db) {
-    this.insertStmt = db.prepare('INSERT OR IGNORE INTO seen_signatures (scope, signature, expires) VALUES (?, ?, ?)');
-    this.purgeStmt = db.prepare('DELETE FROM seen_signatures WHERE expires < ?');
+    this.insertStmt = db.prepare('INSERT OR IGNORE INTO replay_guard (user_id, signature, expires) VALUES (?, ?, ?)');
+    this.purgeStmt = db.prepare('DELETE FROM replay_guard WHERE expires < ?');
+    this.countStmt = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM replay_guard');
   }
 
-  /** Remembers a signature until `expiresMs`; false when it was already seen (a replay). */
-  remember(scope: string, signature: string, expiresMs: number): boolean {
-    return this.insertStmt.run(scope, signature, expiresMs).changes > 0;
+  /** Remembers a user's signature until `expiresMs`; false when it was already seen (a replay). */
+  remember(userId: string, signature: string, expiresMs: number, nowMs: number): boolean {
+    if (++this.insertsSincePurge >= SeenSignatures.PURGE_EVERY) this.purge(nowMs);
+    return this.insertStmt.run(userId, signature, expiresMs).changes > 0;
   }
+  /** Forgets every signature whose window ended before `nowMs`. */
   purge(nowMs: number): number {
+    this.insertsSincePurge = 0;
     return this.purgeStmt.run(nowMs).changes;
+  }
+  count(): number {
+    return this.countStmt.get()!.n;
   }
 }

@@ -1,5 +1,6 @@
 /** The server's storage: one SQLite file and the repositories over it. */
 import { join } from 'node:path';
+import type { Log } from '../private-files.js';
 import { openDatabase, type Db } from './database.js';
 import { Conversations } from './conversations.js';
 import { Messages } from './messages.js';
@@ -18,8 +19,9 @@ export class Store {
   // better-sqlite3 builds a wrapper for each db.transaction(fn); one generic runner serves every call.
   private readonly runInTransaction: (work: () => unknown) => unknown;
 
-  constructor(dataDir: string) {
-    this.db = openDatabase(join(dataDir, DATABASE_FILE));
+  /** `log` gets a line for each path of the data folder whose modes had to be tightened (default: stderr). */
+  constructor(dataDir: string, opts: { log?: Log } = {}) {
+    this.db = openDatabase(join(dataDir, DATABASE_FILE), opts);
     this.users = new Users(this.db);
     this.conversations = new Conversations(this.db);
     this.messages = new Messages(this.db);
@@ -39,6 +41,18 @@ export class Store {
    */
   savepoint<T>(work: () => T): T {
     return this.runInTransaction(work) as T;
+  }
+
+  /**
+   * Gives the pages that purges freed back to the file system (auto_vacuum = INCREMENTAL), so the
+   * file shrinks again after a burst. Run after the purges, outside a request's transaction. In WAL
+   * mode the main file is cut at the next checkpoint, which the automatic checkpoint does soon.
+   * Returns how many pages were free.
+   */
+  reclaimSpace(): number {
+    const free = this.db.pragma('freelist_count', { simple: true }) as number;
+    if (free > 0) this.db.pragma('incremental_vacuum');
+    return free;
   }
 
   close(): void {
