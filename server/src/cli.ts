@@ -1,7 +1,7 @@
 /**
  * The reference server's command line.
  *
- *   npm run server -- [--port 9080] [--data <dir>] [--host 127.0.0.1] [--public-url <url>] [--seed demo] [--conversations <n>]
+ *   npm run server -- [--port 9080] [--data <dir>] [--host 127.0.0.1] [--public-url <url>] [--trust-proxy] [--seed demo] [--conversations <n>]
  *   npm run server -- add-user --data <dir> --email <e-mail> --nick <nick> [--fullname <name>] --password <encryption password>
  *   npm run server -- add-friends --data <dir> --email <a> --email <b>
  *   npm run server -- add-conversation --data <dir> --email <a> --email <b> [--email <c> ...] [--name <title>] [--group]
@@ -18,13 +18,18 @@ const USAGE = `Ozeki Chat reference server
 
 Serve:
   npm run server -- [--port 9080] [--data <dir>] [--host 127.0.0.1] [--public-url <url>]
-                    [--seed demo] [--conversations <n>]
+                    [--trust-proxy] [--seed demo] [--conversations <n>]
 Administer (works while the server runs):
   npm run server -- add-user --data <dir> --email <e-mail> --nick <nick> [--fullname <name>] --password <encryption password>
   npm run server -- add-friends --data <dir> --email <a> --email <b>
   npm run server -- add-conversation --data <dir> --email <a> --email <b> [--email <c> ...] [--name <title>] [--group]
 
---data defaults to ${defaultDataDir()}.`;
+--data defaults to ${defaultDataDir()}.
+--public-url fixes the base URL handed out in the login urls and listeners; by default they are
+  built from the Host header the client used.
+--trust-proxy builds them from X-Forwarded-Proto and X-Forwarded-Host instead, when a request
+  carries them. Use it only behind a proxy that sets (and overwrites) those headers; without it
+  they are ignored.`;
 
 function defaultDataDir(): string {
   const base =
@@ -47,6 +52,7 @@ function parse(argv: string[]) {
       host: { type: 'string' },
       data: { type: 'string' },
       'public-url': { type: 'string' },
+      'trust-proxy': { type: 'boolean' },
       seed: { type: 'string' },
       conversations: { type: 'string' },
       email: { type: 'string', multiple: true },
@@ -89,7 +95,13 @@ async function serve(values: ReturnType<typeof parse>['values']): Promise<void> 
     }
   }
 
-  const server = await startServer({ dataDir, port, host: values.host ?? '127.0.0.1', publicUrl: values['public-url'] ?? null });
+  const server = await startServer({
+    dataDir,
+    port,
+    host: values.host ?? '127.0.0.1',
+    publicUrl: values['public-url'] ?? null,
+    trustProxy: values['trust-proxy'] ?? false,
+  });
   console.log(`Ozeki Chat reference server listening on ${server.url}`);
   console.log(`Data folder: ${dataDir}`);
 

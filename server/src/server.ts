@@ -18,6 +18,8 @@ export type ServerOptions = {
   host?: string;
   /** Base URL handed to clients in `urls`; by default the Host they used. */
   publicUrl?: string | null;
+  /** Build `urls` and `listeners` from X-Forwarded-Proto / X-Forwarded-Host (behind a proxy that sets them). */
+  trustProxy?: boolean;
   log?: (line: string) => void;
 };
 
@@ -37,7 +39,8 @@ const SHUTDOWN_GRACE_MS = 10_000;
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const host = options.host ?? '127.0.0.1';
-  const store = new Store(options.dataDir);
+  // Creates the data folder private to this user (0700, files 0600), tightening an older one.
+  const store = new Store(options.dataDir, { log });
   const presence = new Presence();
   const push = new PushHub(store, presence, log);
   let closing: Promise<void> | null = null;
@@ -57,6 +60,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       poke: push.poke,
       serverVersion: SERVER_VERSION,
       publicUrl: options.publicUrl ?? null,
+      trustProxy: options.trustProxy ?? false,
       localPort: () => (http.address() as AddressInfo).port,
       isClosing: () => closing !== null,
       log,
@@ -94,6 +98,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         for (const userId of presence.sweep(now)) feed.availabilityOf(userId);
       });
       feed.flush(push.poke);
+      // The purged rows' pages go back to the file system, so the file does not stay at its peak size.
+      store.reclaimSpace();
     } catch (err) {
       log(`upkeep failed: ${err instanceof Error ? err.message : String(err)}`);
     }

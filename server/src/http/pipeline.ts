@@ -31,6 +31,11 @@ export type PipelineDeps = {
   serverVersion: string;
   /** Fixed public base URL, or null to answer with the Host the client used. */
   publicUrl: string | null;
+  /**
+   * Build the login addresses from `X-Forwarded-Proto` / `X-Forwarded-Host` when a request carries
+   * them (`--trust-proxy`: only behind a proxy that sets them). Otherwise those headers are ignored.
+   */
+  trustProxy?: boolean;
   localPort: () => number;
   isClosing: () => boolean;
   log: (line: string) => void;
@@ -40,6 +45,26 @@ const API_PATHS = new Set([API_PATH, '/']);
 const KNOWN_APIS = new Set<string>(Object.values(API));
 const HOST_HEADER = /^[A-Za-z0-9.\-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/;
 
+/** The first value of a header a proxy may have repeated or listed (`a, b`), or undefined. */
+function firstValue(value: string | string[] | undefined): string | undefined {
+  const text = Array.isArray(value) ? value[0] : value;
+  const first = text?.split(',')[0]?.trim();
+  return first ? first : undefined;
+}
+
+/**
+ * `X-Forwarded-Proto` / `X-Forwarded-Host` as the first proxy set them; each one that is missing or
+ * not valid (a scheme other than http/https, a host that is not a host) is left out.
+ */
+function forwardedOrigin(req: IncomingMessage): { proto?: 'http' | 'https'; host?: string } {
+  const out: { proto?: 'http' | 'https'; host?: string } = {};
+  const proto = firstValue(req.headers['x-forwarded-proto'])?.toLowerCase();
+  if (proto === 'http' || proto === 'https') out.proto = proto;
+  const host = firstValue(req.headers['x-forwarded-host']);
+  if (host && HOST_HEADER.test(host)) out.host = host;
+  return out;
+}
+
 export function createPipeline(deps: PipelineDeps) {
   const { store, presence } = deps;
   const commits = new CommitGroup(store);
@@ -48,8 +73,11 @@ export function createPipeline(deps: PipelineDeps) {
     let api = deps.publicUrl;
     if (!api) {
       // The Host header is the client's; one that does not make a URL (e.g. port 99999) is ignored.
-      const host = req.headers.host;
-      const fromHost = host && HOST_HEADER.test(host) ? `http://${host}${API_PATH}` : null;
+      // Behind a trusted proxy, the address the client used is the one the proxy forwards.
+      const forwarded = deps.trustProxy ? forwardedOrigin(req) : null;
+      const host = forwarded?.host ?? req.headers.host;
+      const scheme = forwarded?.proto ?? 'http';
+      const fromHost = host && HOST_HEADER.test(host) ? `${scheme}://${host}${API_PATH}` : null;
       api = fromHost && URL.canParse(fromHost) ? fromHost : `http://127.0.0.1:${deps.localPort()}${API_PATH}`;
     }
     const push = new URL(api);
