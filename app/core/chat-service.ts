@@ -732,11 +732,6 @@ export class ChatService {
 const viewedKey = (conversationId: string) => `viewed:${conversationId}`;
 const AVAILABILITY_KEY = 'availability';
 
-/** Whether a failed fetch may fall back to what is cached: anything but being signed out or refused entry. */
-function canShowCache(err: unknown): boolean {
-  return err instanceof CoreError && err.code !== 'not-signed-in' && err.code !== 'unauthorized';
-}
-
 function pushAuthFrame(station: string, user: string, apikey: string, nowMs: number): PushAuthFrame {
   const body = JSON.stringify({ action: 'subscribe', clientversioncode: CLIENT_VERSION_CODE, timestamp: formatTimestamp(nowMs), nonce: newNonce() });
   return { type: 'auth', station, user, signature: signBody(body, apikey), body };

@@ -49,8 +49,8 @@ export const EVENT_NAMES = [
 
 // A channel or event added to the contract but not here is a compile error, not a silent refusal.
 type Exhaustive<Listed, All> = [All] extends [Listed] ? true : { missing: Exclude<All, Listed> };
-const channelsComplete: Exhaustive<(typeof CHANNEL_NAMES)[number], Channel> = true;
-const eventsComplete: Exhaustive<(typeof EVENT_NAMES)[number], EventName> = true;
+export const channelsComplete: Exhaustive<(typeof CHANNEL_NAMES)[number], Channel> = true;
+export const eventsComplete: Exhaustive<(typeof EVENT_NAMES)[number], EventName> = true;
 
 /** Main to renderer: `(eventName, payload)` for every ChatService event. */
 export const EVENT_CHANNEL = 'ozeki:event';

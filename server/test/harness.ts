@@ -236,7 +236,7 @@ export async function signInAll(t: TestServer): Promise<TestClient[]> {
 
 /** Builds a profile `create` request as a client would: a new key wrapped for every participant. */
 export function createPayload(
-  creator: TestClient,
+  _creator: TestClient,
   participants: { userid: string; publickey: string }[],
   name: string,
   isgroup: boolean,
