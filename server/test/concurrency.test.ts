@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatTimestamp, newMessageId, openMessage, sealMessage, type OutgoingMessage } from '../../protocol/index.js';
 import { createPayload, signInAll, startTestServer, TestClient, type Reply, type TestServer } from './harness.js';
+import { expectRefused } from './refused.js';
 
 let t: TestServer;
 let alice: TestClient;
@@ -217,8 +218,7 @@ describe('concurrent sends', () => {
         expect(r.http, r.text).toBe(200);
         expect(r.json.message.ID).toBe(id);
       } else {
-        expect(r.http, r.text).toBe(409);
-        expect(r.json.status).toBe('ERROR');
+        expectRefused(r, 409);
       }
     }
   });

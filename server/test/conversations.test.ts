@@ -18,6 +18,7 @@ import {
 import { addUser, makeFriends } from '../src/admin.js';
 import type { DemoAccount } from '../src/seed.js';
 import { createPayload, signInAll, startTestServer, TestClient, type Reply, type TestServer } from './harness.js';
+import { expectRefused } from './refused.js';
 
 let t: TestServer;
 let alice: TestClient;
@@ -73,12 +74,6 @@ function expectOkConversation(reply: Reply, name: 'favorite' | 'unfavorite' | 'm
   expect(reply.http, reply.text).toBe(200);
   expect(decodeResponse(name, reply.json).ok).toBe(true);
   return reply.json.conversation;
-}
-
-function expectRefused(reply: Reply, http: number): void {
-  expect(reply.http, reply.text).toBe(http);
-  expect(reply.json.status).toBe('ERROR');
-  expect(reply.json.errormessage).toMatch(/\w{3,}/);
 }
 
 async function blocked(client: TestClient): Promise<string[]> {

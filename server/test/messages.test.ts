@@ -19,6 +19,7 @@ import {
 } from '../../protocol/index.js';
 import { addMessage } from '../src/admin.js';
 import { createPayload, signInAll, startTestServer, type Reply, type TestClient, type TestServer } from './harness.js';
+import { expectRefused } from './refused.js';
 
 let t: TestServer;
 let alice: TestClient;
@@ -133,12 +134,6 @@ async function listed(client: TestClient, id: string): Promise<any> {
   return found;
 }
 
-function expectRefused(reply: Reply, http: number, message?: RegExp): void {
-  expect(reply.http, reply.text).toBe(http);
-  expect(reply.json.status).toBe('ERROR');
-  if (message) expect(reply.json.errormessage).toMatch(message);
-}
-
 /** Inserts messages directly (as the admin tools do), `minutesApart` apart, ending a minute ago. */
 function insertHistory(conv: Conv, from: TestClient, count: number, minutesApart = 1): string[] {
   const ids: string[] = [];
@@ -233,9 +228,7 @@ describe('add', () => {
     ];
     for (const [what, message, text] of cases) {
       const reply = await add(alice, conv, typeof message === 'string' ? message : JSON.stringify(message));
-      expect(reply.http, `${what}: ${reply.text}`).toBe(400);
-      expect(reply.json.status, what).toBe('ERROR');
-      expect(reply.json.errormessage, what).toMatch(text);
+      expectRefused(reply, 400, text, what);
     }
     expect(await messagesOf(bob, conv)).toEqual([]);
     expect((await listed(alice, conv.id)).lastmessageid).toBe('');

@@ -19,6 +19,7 @@ import {
   signBody,
 } from '../../protocol/index.js';
 import { createPayload, rawPost, signInAll, startTestServer, TestClient, type TestServer } from './harness.js';
+import { expectRefused } from './refused.js';
 
 type Queues = { friendavailabilitesof: string[]; conversationchangedof: string[]; conversationlistchangedof: string[] };
 const EMPTY: Queues = { friendavailabilitesof: [], conversationchangedof: [], conversationlistchangedof: [] };
@@ -186,8 +187,7 @@ describe('the Notification queues', () => {
   it('refuses a station-only Notification from a station that never logged in', async () => {
     const body = JSON.stringify({ action: 'download', clientversioncode: CLIENT_VERSION_CODE, timestamp: formatTimestamp(Date.now()) });
     const reply = await rawPost(bob.urlFor('notification'), body, { 'Ozeki-Station': newStationId() });
-    expect(reply.http).toBe(401);
-    expect(reply.json.status).toBe('ERROR');
+    expectRefused(reply, 401);
   });
 
   it("refuses a Notification whose Ozeki-User is not the station's account", async () => {
@@ -197,7 +197,7 @@ describe('the Notification queues', () => {
       'Ozeki-User': alice.userid,
       'Ozeki-Signature': signBody(body, alice.account.apikey),
     });
-    expect(reply.http).toBe(401);
+    expectRefused(reply, 401);
   });
 });
 
@@ -260,7 +260,7 @@ describe('availability as friends see it', () => {
     t = await startTestServer();
     const [alice] = (await signInAll(t)) as [TestClient];
     const reply = await alice.signed('setAvailability', { action: 'setavailability', availability: 'sleeping', ...TestClient.common() });
-    expect(reply.http).toBe(400);
+    expectRefused(reply, 400);
   });
 });
 

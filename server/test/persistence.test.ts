@@ -15,6 +15,7 @@ import { DATABASE_FILE } from '../src/db/store.js';
 import { DEMO_ACCOUNTS_FILE, type DemoAccount } from '../src/seed.js';
 import { startServer, type RunningServer } from '../src/server.js';
 import { rawPost, signInAll, startTestServer, tempDataDir, TestClient, type TestServer } from './harness.js';
+import { expectRefused } from './refused.js';
 
 /** The same station (and unlocked login data) talking to another server process on the same folder. */
 function sameStationOn(old: TestClient, baseUrl: string): TestClient {
@@ -144,8 +145,7 @@ describe('a restart on the same data folder', () => {
     const url = new URL(replay.url);
     url.port = String(second.server.port);
     const reply = await rawPost(url.toString(), replay.body, replay.headers);
-    expect(reply.http).toBe(401);
-    expect(reply.json.errormessage).toMatch(/replay|already/i);
+    expectRefused(reply, 401, /replay|already/i);
   });
 });
 

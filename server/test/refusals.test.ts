@@ -23,6 +23,7 @@ import {
   type PayloadOf,
 } from '../../protocol/index.js';
 import { TestClient, createPayload, signInAll, startTestServer, type TestServer } from './harness.js';
+import { expectErrorBody, expectNoInternals, expectRefused } from './refused.js';
 
 // ---------------------------------------------------------------------------------------------
 // Plumbing
@@ -52,33 +53,6 @@ async function send(
   return { http: res.status, json, text, contentType: res.headers.get('content-type') ?? '', allow: res.headers.get('allow') };
 }
 
-/** No stack frames, no file paths, no Node internals in anything the server says. */
-function expectNoInternals(text: string): void {
-  expect(text, 'no stack frames').not.toMatch(/\bat\s+(?:async\s+)?[\w$.<>[\]]+\s+\(|\n\s+at\s|\bat\s+\S+:\d+:\d+/);
-  expect(text, 'no file paths').not.toMatch(/(?:file:\/\/|\/(?:work|home|tmp|usr|var|root|opt|srv|app)\/|[A-Za-z]:\\|node_modules|node:internal)/);
-  expect(text, 'no source locations').not.toMatch(/\.[cm]?[jt]s:\d+/);
-  expect(text, 'no error class names').not.toMatch(/\b(?:TypeError|RangeError|SyntaxError|ReferenceError|SqliteError|ZodError)\b/);
-}
-
-/** The profile's error body: exactly status "ERROR" and a sentence a person can act on. */
-function expectErrorBody(text: string, json: unknown, where = 'refusal'): void {
-  expect(typeof json === 'object' && json !== null && !Array.isArray(json), `${where}: JSON object body, got ${text.slice(0, 200)}`).toBe(true);
-  const body = json as Record<string, unknown>;
-  expect(Object.keys(body).sort(), `${where}: keys`).toEqual(['errormessage', 'status']);
-  expect(body.status, where).toBe('ERROR');
-  expect(typeof body.errormessage, where).toBe('string');
-  const message = body.errormessage as string;
-  expect(message.trim().length, `${where}: non-empty errormessage`).toBeGreaterThan(10);
-  expect(message, `${where}: errormessage is a sentence`).toMatch(/^[A-Z][\s\S]*[.!?]$/);
-  expectNoInternals(text);
-}
-
-function expectRefused(answer: Answer, httpStatus: number, mentions?: RegExp): void {
-  expect(answer.http, answer.text.slice(0, 300)).toBe(httpStatus);
-  expect(answer.contentType).toMatch(/^application\/json/);
-  expectErrorBody(answer.text, answer.json, `HTTP ${httpStatus}`);
-  if (mentions) expect(answer.json.errormessage).toMatch(mentions);
-}
 
 /** Any answer to hostile input: never 5xx; a success is the OK shape, anything else the error shape. */
 function expectSane(answer: { http: number; json: any; text: string }, where: string): void {
