@@ -11,7 +11,7 @@ const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 export function electronBinary(repo: string = REPO, env: NodeJS.ProcessEnv = process.env): string | null {
   const moduleDir = join(repo, 'node_modules', 'electron');
-  let executable = '';
+  let executable: string;
   try {
     executable = readFileSync(join(moduleDir, 'path.txt'), 'utf8').trim();
   } catch {

@@ -58,8 +58,8 @@ export async function startWebApp(opts: {
   } catch (err) {
     await opening.then((service) => service.close()).catch(() => {});
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE') throw new Error(`Port ${opts.port} is in use; choose another with --port.`);
-    if (code === 'ENOENT') throw new Error(`The renderer is not built: ${opts.staticDir} does not exist. Run npm run build:renderer.`);
+    if (code === 'EADDRINUSE') throw new Error(`Port ${opts.port} is in use; choose another with --port.`, { cause: err });
+    if (code === 'ENOENT') throw new Error(`The renderer is not built: ${opts.staticDir} does not exist. Run npm run build:renderer.`, { cause: err });
     throw err;
   }
   return {

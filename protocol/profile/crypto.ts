@@ -105,7 +105,7 @@ export function unlockPrivateKey(rsakey: string, encryptionPassword: string): Ke
   // CFB has no integrity check either: a damaged key can decode yet be unusable. Prove it works now
   // rather than failing later on every conversation key.
   const probe = Buffer.from('ozeki-chat key self-test');
-  let works = false;
+  let works: boolean;
   try {
     works = verify('sha256', probe, createPublicKey(key), sign('sha256', probe, key));
   } catch {

@@ -334,7 +334,7 @@ const isTransientStatus = (status: number): boolean => status === 408 || status 
 function interpret<N extends CallName>(name: N, res: TransportResponse, host: string, secrets: string[]): ResponseOf<N> {
   const { status } = res;
   let json: unknown;
-  let isJson = false;
+  let isJson: boolean;
   try {
     json = JSON.parse(res.text);
     isJson = true;
@@ -460,7 +460,7 @@ function scrubError(err: unknown, secrets: readonly string[]): unknown {
     return new CoreError('internal', 'Something went wrong inside the app while talking to the server. Try again; if it keeps happening, restart the app.');
   }
   let text = err.message;
-  let causeText = '';
+  let causeText: string;
   try {
     causeText = err.cause === undefined ? '' : describe(err.cause);
   } catch {

@@ -94,6 +94,8 @@ export function trayFavorites(conversations: readonly ConversationView[]): Conve
  */
 export function displayText(text: string, max = MAX_LABEL_CHARS): string {
   const clean = text
+    // Control characters (and bidirectional overrides) would garble or spoof a menu label.
+    // eslint-disable-next-line no-control-regex
     .replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, ' ')
     .replace(/\s+/g, ' ')
     .trim();

@@ -416,7 +416,7 @@ export function recoverInto(asideFile: string, fresh: Sqlite): Recovery {
   }
   const rows = new Map<number, Record<string, unknown>>();
   const known = new Set<number>();
-  let complete = false;
+  let complete: boolean;
   let accountRow: Record<string, unknown> | undefined;
   try {
     try {

@@ -43,7 +43,7 @@ export type PipelineDeps = {
 
 const API_PATHS = new Set([API_PATH, '/']);
 const KNOWN_APIS = new Set<string>(Object.values(API));
-const HOST_HEADER = /^[A-Za-z0-9.\-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/;
+const HOST_HEADER = /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/;
 
 /** The first value of a header a proxy may have repeated or listed (`a, b`), or undefined. */
 function firstValue(value: string | string[] | undefined): string | undefined {
