@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ChatService } from '../app/core/chat-service.js';
 import { openSettings } from '../app/core/settings/conf-settings.js';
-import { TestKeychain } from '../app/core/testing/service-harness.js';
+import { TestKeychain } from '../test/support/core/service-harness.js';
 import { Vault } from '../app/core/vault/vault.js';
 import { decodeResponse, encodeRequest, newStationId } from '../protocol/index.js';
 import type { DemoAccount } from '../server/src/seed.js';

@@ -25,7 +25,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { startBrowserHost, type HostedService } from '../app/browser-host/host.js';
 import { ChatService, type DemoAccountSource } from '../app/core/chat-service.js';
 import { openSettings } from '../app/core/settings/conf-settings.js';
-import { FileKeychain } from '../app/core/testing/file-keychain.js';
+import { FileKeychain } from '../test/support/core/file-keychain.js';
 import { Vault } from '../app/core/vault/vault.js';
 import type { DemoAccount } from '../server/src/seed.js';
 import { startChild, type Child } from './child.js';

@@ -214,6 +214,21 @@ function runtimePackageImports(entry: string, which: (ref: ImportRef, file: stri
   return found;
 }
 
+/** A test file: `*.test.ts` (and its .js/.tsx/… spellings). */
+const TEST_FILE = /\.test\.[cm]?[jt]sx?$/;
+
+/**
+ * Test code: a test file, or anything in a `test/` folder (test/support/, server/test/,
+ * renderer/test/, protocol/test/, …). Everything else under the production folders is production code.
+ */
+const isTestCode = (repoPath: string): boolean => TEST_FILE.test(repoPath) || repoPath.split('/').includes('test');
+
+/** A production file that imports test code. */
+const productionImportsTestCode: Forbidden = (ref, file) =>
+  !isTestCode(toRepoPath(file)) && importTargets(ref.specifier, file).some(isTestCode);
+
+const PRODUCTION_DIRS = ['app', 'protocol', 'server/src', 'renderer/src'];
+
 const report = (rule: string, found: string[]): string =>
   `${rule} (see app/README.md), but:\n  ${found.join('\n  ')}`;
 
@@ -279,6 +294,15 @@ describe('layering', () => {
     // A sandboxed preload can require only electron and a few built-ins, and runs in every page load.
     const found = runtimePackageImports(join(ROOT, 'app/electron/preload.ts'), (ref) => ref.specifier !== 'electron');
     expect(found, report('the preload is one small CommonJS bundle for the sandbox', found)).toEqual([]);
+  });
+
+  it('production code never imports test code, and test support code lives in test folders', () => {
+    const found = violations(PRODUCTION_DIRS, productionImportsTestCode);
+    expect(found, report('test helpers, fixtures and harnesses live in test/support/ (or another test/ folder), never beside production code', found)).toEqual([]);
+    const misplaced = PRODUCTION_DIRS.flatMap(sourceFiles)
+      .map(toRepoPath)
+      .filter((file) => !isTestCode(file) && /\/(testing|test-support|__tests__|__mocks__)\//.test(`/${file}`));
+    expect(misplaced, report('a production folder holds no test-only code', misplaced)).toEqual([]);
   });
 
   it('actually looks at source files (protocol/ is not empty)', () => {
@@ -352,6 +376,24 @@ describe('the import finder behind the layering rules', () => {
       [2, 'electron'],
       [6, 'svelte'],
     ]);
+  });
+
+  it('tells test code from production code', () => {
+    const ref = (specifier: string): ImportRef => ({ specifier, line: 1, kind: 'static import' });
+    const core = join(ROOT, 'app/core/chat-service.ts');
+    expect(productionImportsTestCode(ref('../../test/support/core/service-harness.js'), core)).toBe(true);
+    expect(productionImportsTestCode(ref('../../server/test/harness.js'), core)).toBe(true);
+    expect(productionImportsTestCode(ref('./chat-service.test.js'), core)).toBe(true);
+    expect(productionImportsTestCode(ref('../../protocol/test/fixtures/ozeki-examples.js'), core)).toBe(true);
+    expect(productionImportsTestCode(ref('./session.js'), core)).toBe(false);
+    expect(productionImportsTestCode(ref('../../server/src/seed.js'), core)).toBe(false);
+    expect(productionImportsTestCode(ref('./attest/x.js'), core)).toBe(false);
+    expect(productionImportsTestCode(ref('vitest'), core)).toBe(false);
+    // Tests and test support may import each other.
+    const aTest = join(ROOT, 'app/core/chat-service.test.ts');
+    expect(productionImportsTestCode(ref('../../test/support/core/service-harness.js'), aTest)).toBe(false);
+    const support = join(ROOT, 'test/support/browser-host/fixture.ts');
+    expect(productionImportsTestCode(ref('../../../server/test/harness.js'), support)).toBe(false);
   });
 
   it('resolves relative imports to the folder they reach into', () => {

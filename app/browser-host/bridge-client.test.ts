@@ -6,9 +6,9 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
 import type { Events } from '../ipc/contract.js';
-import { eventually } from '../core/testing/service-harness.js';
+import { eventually } from '../../test/support/core/service-harness.js';
 import { createBridge, LOST_CONNECTION, type SocketLike } from './bridge-client.js';
-import { startHostFixture, type HostFixture } from './testing/fixture.js';
+import { startHostFixture, type HostFixture } from '../../test/support/browser-host/fixture.js';
 
 let f: HostFixture;
 const stops: (() => void)[] = [];

@@ -8,9 +8,9 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually } from '../core/testing/service-harness.js';
-import { launchChromium } from './testing/cdp.js';
-import { startHostFixture, type HostFixture } from './testing/fixture.js';
+import { eventually } from '../../test/support/core/service-harness.js';
+import { launchChromium } from '../../test/support/browser-host/cdp.js';
+import { startHostFixture, type HostFixture } from '../../test/support/browser-host/fixture.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
@@ -109,10 +109,14 @@ describe.skipIf(!hasChromium)('in Chromium', () => {
         const original = window.ozeki;
         try {
           window.ozeki = { invoke: () => 'forged' };
-        } catch {}
+        } catch {
+          // A frozen property throws here: that is the point.
+        }
         try {
           delete window.ozeki;
-        } catch {}
+        } catch {
+          // Likewise for a property that cannot be deleted.
+        }
         let redefine = 'allowed';
         try {
           Object.defineProperty(original, 'invoke', { value: null });

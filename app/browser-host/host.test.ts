@@ -5,9 +5,9 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { eventually } from '../core/testing/service-harness.js';
+import { eventually } from '../../test/support/core/service-harness.js';
 import { MAX_FRAME_BYTES } from './ipc-socket.js';
-import { FAVICON_SOURCE, openSocket, rawGet, rawUpgrade, SECRET, startHostFixture, type HostFixture } from './testing/fixture.js';
+import { FAVICON_SOURCE, openSocket, rawGet, rawUpgrade, SECRET, startHostFixture, type HostFixture } from '../../test/support/browser-host/fixture.js';
 
 let f: HostFixture;
 const ipcUrl = (token: string | null) => `ws://127.0.0.1:${f.port}/__ozeki/ipc${token === null ? '' : `?token=${encodeURIComponent(token)}`}`;

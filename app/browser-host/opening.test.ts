@@ -7,9 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { eventually, openService, type ServiceUnderTest } from '../core/testing/service-harness.js';
+import { eventually, openService, type ServiceUnderTest } from '../../test/support/core/service-harness.js';
 import { startBrowserHost, type BrowserHost, type HostedService } from './host.js';
-import { openSocket } from './testing/fixture.js';
+import { openSocket } from '../../test/support/browser-host/fixture.js';
 
 let host: BrowserHost | undefined;
 let sut: ServiceUnderTest | undefined;

@@ -11,8 +11,8 @@ import { formatTimestamp, newMessageId, openMessage, sealMessage } from '../../p
 import { startTestServer, TestClient, type TestServer } from '../../server/test/harness.js';
 import type { ConnectionState, ConversationView } from '../ipc/views.js';
 import { ApiClient } from './api/client.js';
-import { call, startHostileProxy, type HostileProxy } from './testing/hostile-proxy.js';
-import { eventually, openService, signIn, type RecordedEvent, type ServiceUnderTest } from './testing/service-harness.js';
+import { call, startHostileProxy, type HostileProxy } from '../../test/support/core/hostile-proxy.js';
+import { eventually, openService, signIn, type RecordedEvent, type ServiceUnderTest } from '../../test/support/core/service-harness.js';
 
 let t: TestServer;
 let proxy: HostileProxy;

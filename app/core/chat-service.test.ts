@@ -9,7 +9,7 @@ import { addUser, makeFriends } from '../../server/src/admin.js';
 import { startServer, type RunningServer } from '../../server/src/server.js';
 import { startTestServer, TestClient, type TestServer } from '../../server/test/harness.js';
 import type { ConversationView } from '../ipc/views.js';
-import { eventually, openService, signIn, type ServiceUnderTest } from './testing/service-harness.js';
+import { eventually, openService, signIn, type ServiceUnderTest } from '../../test/support/core/service-harness.js';
 
 let t: TestServer;
 let alice: ServiceUnderTest;

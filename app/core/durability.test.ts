@@ -1,5 +1,5 @@
 /**
- * The core under SIGKILL: a ChatService runs in a child process (app/core/testing/durability-child.ts)
+ * The core under SIGKILL: a ChatService runs in a child process (test/support/core/durability-child.ts)
  * against a real reference server, performs a scripted series of user actions through the IPC
  * dispatcher while its engine sends them in the background, and is killed (the whole process group,
  * SIGKILL) at a different point each round. A new child on the same folder then only resumes and
@@ -21,13 +21,13 @@ import { isHiddenAt, openMessage } from '../../protocol/index.js';
 import { startTestServer, TestClient, type TestServer } from '../../server/test/harness.js';
 import { createDispatcher } from '../ipc/dispatcher.js';
 import { openLocalDb } from './store/local-db.js';
-import { eventually, openService, signIn, TestKeychain } from './testing/service-harness.js';
-import { applySteps, makeScript, seeded, type ChildConfig, type DrainReport, type States, type Step } from './testing/durability-script.js';
+import { eventually, openService, signIn, TestKeychain } from '../../test/support/core/service-harness.js';
+import { applySteps, makeScript, seeded, type ChildConfig, type DrainReport, type States, type Step } from '../../test/support/core/durability-script.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, '../..');
 const TSX = join(ROOT, 'node_modules/.bin/tsx');
-const CHILD = join(HERE, 'testing/durability-child.ts');
+const CHILD = join(ROOT, 'test/support/core/durability-child.ts');
 const SEED = 20_261_121;
 
 let t: TestServer;

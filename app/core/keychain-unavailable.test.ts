@@ -12,7 +12,7 @@ import type { SignInResult } from '../ipc/contract.js';
 import type { Notice } from '../ipc/views.js';
 import { ChatService } from './chat-service.js';
 import { openSettings } from './settings/conf-settings.js';
-import { eventually, TestKeychain, type RecordedEvent } from './testing/service-harness.js';
+import { eventually, TestKeychain, type RecordedEvent } from '../../test/support/core/service-harness.js';
 import { Vault } from './vault/vault.js';
 
 let t: TestServer;

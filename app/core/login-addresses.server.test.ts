@@ -16,8 +16,8 @@ import { startTestServer, type TestServer } from '../../server/test/harness.js';
 import { createDispatcher } from '../ipc/dispatcher.js';
 import { ApiClient } from './api/client.js';
 import { isCoreError } from './errors.js';
-import { startHostileProxy, type HostileProxy } from './testing/hostile-proxy.js';
-import { openService, signIn, type ServiceUnderTest } from './testing/service-harness.js';
+import { startHostileProxy, type HostileProxy } from '../../test/support/core/hostile-proxy.js';
+import { openService, signIn, type ServiceUnderTest } from '../../test/support/core/service-harness.js';
 
 type Capture = { host: string; port: number; connections: number; close(): Promise<void> };
 

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openMessage } from '../../protocol/index.js';
 import { startTestServer, TestClient, type TestServer } from '../../server/test/harness.js';
 import type { ErrorCode } from '../core/errors.js';
-import { eventually, openService, signIn, type ServiceUnderTest } from '../core/testing/service-harness.js';
+import { eventually, openService, signIn, type ServiceUnderTest } from '../../test/support/core/service-harness.js';
 import { CHANNELS, type Channel, type Reply } from './contract.js';
 import { createDispatcher } from './dispatcher.js';
 
@@ -442,7 +442,7 @@ describe('the IPC dispatcher in front of a signed-in ChatService', () => {
       try {
         reply = await dispatch(channel, args);
       } catch (err) {
-        throw new Error(`${where}: dispatch threw: ${String(err)}`);
+        throw new Error(`${where}: dispatch threw: ${String(err)}`, { cause: err });
       }
       const r = expectWellFormed(reply, channel, where);
       expect(r.ok ? null : r.error.code, `${where}: internal error; log:\n${logged.join('\n')}`).not.toBe('internal');

@@ -7,7 +7,7 @@ import type { EventName, Events } from '../../ipc/contract.js';
 import type { Availability, ConnectionState, ConversationView, MessageView, Snapshot } from '../../ipc/views.js';
 import type { ServiceSignal } from '../chat-service.js';
 import { memorySettings } from '../settings/settings.js';
-import { conversationId, conversationView } from '../testing/views.js';
+import { conversationId, conversationView } from '../../../test/support/core/views.js';
 import {
   ARRIVAL_MAX_WAIT_MS,
   ARRIVAL_QUIET_MS,

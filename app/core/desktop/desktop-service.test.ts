@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../../../server/test/harness.js';
 import { createDispatcher } from '../../ipc/dispatcher.js';
 import type { ServiceSignal } from '../chat-service.js';
-import { eventually, openService, signIn, type ServiceUnderTest } from '../testing/service-harness.js';
+import { eventually, openService, signIn, type ServiceUnderTest } from '../../../test/support/core/service-harness.js';
 import { DesktopController, type DesktopHost, type Timers, type TrayView } from './desktop-controller.js';
 import type { PlannedNotification } from './notification-policy.js';
 

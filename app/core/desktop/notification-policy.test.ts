@@ -1,7 +1,7 @@
 /** Which arriving messages make native notifications, and how a burst is coalesced. */
 import { describe, expect, it } from 'vitest';
 import type { ConversationView, MessageView } from '../../ipc/views.js';
-import { conversationId, conversationView } from '../testing/views.js';
+import { conversationId, conversationView } from '../../../test/support/core/views.js';
 import { CLOCK_SLACK_MS, MAX_SEPARATE, planNotifications, verdict, type Arrival, type NotificationContext } from './notification-policy.js';
 
 const START = Date.UTC(2025, 5, 10, 9, 0);

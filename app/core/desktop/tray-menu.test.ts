@@ -1,7 +1,7 @@
 /** The tray as data: menu, tooltip and icon for a given state. */
 import { describe, expect, it } from 'vitest';
 import type { ConversationView } from '../../ipc/views.js';
-import { conversationView } from '../testing/views.js';
+import { conversationView } from '../../../test/support/core/views.js';
 import { dndUntilFor } from './dnd.js';
 import { fromWall, ianaZone } from './local-time.js';
 import {

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Action } from '../sync/actions.js';
 import { LOCAL_DB_FILE, MIGRATIONS, openLocalDb } from './local-db.js';
 import { accountFromLogin, type StoredAccount } from './local-store.js';
-import { ME, cid, conversation, send, tempDir } from './testing/fixtures.js';
+import { ME, cid, conversation, send, tempDir } from '../../../test/support/core/store/fixtures.js';
 
 let tmp: ReturnType<typeof tempDir>;
 let file: string;

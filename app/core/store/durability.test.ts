@@ -3,12 +3,12 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openLocalDb } from './local-db.js';
-import { SHARED, tempDir } from './testing/fixtures.js';
+import { SHARED, tempDir } from '../../../test/support/core/store/fixtures.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, '../../..');
 const TSX = join(ROOT, 'node_modules/.bin/tsx');
-const CHILD = join(HERE, 'testing/enqueue-loop.ts');
+const CHILD = join(ROOT, 'test/support/core/store/enqueue-loop.ts');
 
 const tmp = tempDir('ozeki-durability-');
 afterAll(() => tmp.remove());

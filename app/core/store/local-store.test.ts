@@ -6,7 +6,7 @@ import { isCoreError } from '../errors.js';
 import type { Action } from '../sync/actions.js';
 import { LOCAL_DB_FILE, MIGRATIONS, openLocalDb } from './local-db.js';
 import { accountFromLogin, type LocalStore, type SkippedRow } from './local-store.js';
-import { ME, OTHER, cid, conversation, friend, message, report, send, tempDir } from './testing/fixtures.js';
+import { ME, OTHER, cid, conversation, friend, message, report, send, tempDir } from '../../../test/support/core/store/fixtures.js';
 
 const C1 = cid(1);
 const C2 = cid(2);

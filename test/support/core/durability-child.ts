@@ -16,10 +16,10 @@
  * read is an action that returned before the kill.
  */
 import { readFileSync } from 'node:fs';
-import { ChatService } from '../chat-service.js';
-import { createDispatcher } from '../../ipc/dispatcher.js';
-import { openSettings } from '../settings/conf-settings.js';
-import { Vault } from '../vault/vault.js';
+import { ChatService } from '../../../app/core/chat-service.js';
+import { createDispatcher } from '../../../app/ipc/dispatcher.js';
+import { openSettings } from '../../../app/core/settings/conf-settings.js';
+import { Vault } from '../../../app/core/vault/vault.js';
 import type { ChildConfig, DrainReport, States } from './durability-script.js';
 import { FileKeychain } from './file-keychain.js';
 

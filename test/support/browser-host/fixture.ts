@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import { startTestServer, type TestServer } from '../../../server/test/harness.js';
-import { eventually, openService, signIn, type ServiceUnderTest } from '../../core/testing/service-harness.js';
-import { startBrowserHost, type BrowserHost } from '../host.js';
+import { eventually, openService, signIn, type ServiceUnderTest } from '../core/service-harness.js';
+import { startBrowserHost, type BrowserHost } from '../../../app/browser-host/host.js';
 
 export const SECRET = 'this file is outside the static folder';
 

@@ -6,12 +6,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DemoAccount } from '../../../server/src/seed.js';
-import type { EventName, Events } from '../../ipc/contract.js';
-import { ChatService, type ChatServiceOptions } from '../chat-service.js';
-import { openSettings } from '../settings/conf-settings.js';
-import type { SettingsStore } from '../settings/settings.js';
-import type { SecretBackend } from '../vault/secret-backend.js';
-import { Vault } from '../vault/vault.js';
+import type { EventName, Events } from '../../../app/ipc/contract.js';
+import { ChatService, type ChatServiceOptions } from '../../../app/core/chat-service.js';
+import { openSettings } from '../../../app/core/settings/conf-settings.js';
+import type { SettingsStore } from '../../../app/core/settings/settings.js';
+import type { SecretBackend } from '../../../app/core/vault/secret-backend.js';
+import { Vault } from '../../../app/core/vault/vault.js';
 
 /**
  * Stands in for the OS keychain across app restarts inside one test process (the real keychain is

@@ -2,7 +2,7 @@
  * A conversation as the window sees it, numbered for readability, for tests of what is built on
  * the views (tray, notifications). Each test overrides what matters to it.
  */
-import type { ConversationView } from '../../ipc/views.js';
+import type { ConversationView } from '../../../app/ipc/views.js';
 
 export const conversationId = (n: number): string => n.toString(16).padStart(32, 'c');
 

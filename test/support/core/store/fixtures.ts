@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AvailabilityEntry, Conversation, Message, OutgoingMessage, Report } from '../../../../protocol/index.js';
-import type { Action } from '../../sync/actions.js';
+import type { Action } from '../../../../app/core/sync/actions.js';
 
 export const ME = 'a'.repeat(32);
 export const OTHER = 'b'.repeat(32);

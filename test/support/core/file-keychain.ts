@@ -7,7 +7,7 @@
  * Writes go to a temporary file that is renamed over the old one, so a kill never leaves half a file.
  */
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import type { SecretBackend } from '../vault/secret-backend.js';
+import type { SecretBackend } from '../../../app/core/vault/secret-backend.js';
 
 export class FileKeychain implements SecretBackend {
   readonly name = 'test keychain in a file (tests only)';

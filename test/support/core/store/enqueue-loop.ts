@@ -4,7 +4,7 @@
  * Sends go to fresh conversations (never coalesced); every third action is a colour on one shared
  * conversation, which removes the previous colour entry in the same transaction.
  */
-import { openLocalDb } from '../local-db.js';
+import { openLocalDb } from '../../../../app/core/store/local-db.js';
 import { SHARED, cid, send } from './fixtures.js';
 
 const dir = process.argv[2];
