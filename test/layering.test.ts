@@ -8,7 +8,7 @@
 // `import x = require()` and `typeof import()` in types. For .svelte files the
 // <script> blocks are parsed.
 
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, extname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
@@ -229,6 +229,105 @@ const productionImportsTestCode: Forbidden = (ref, file) =>
 
 const PRODUCTION_DIRS = ['app', 'protocol', 'server/src', 'renderer/src'];
 
+// ---------------------------------------------------------------- import cycles
+
+/** A test file or test support (by absolute path): they may import whatever they exercise. */
+const isTestFile = (file: string): boolean => isTestCode(toRepoPath(file));
+
+/** The source file an import target (a repository path, as written: `./x.js`, `./dir`) is. */
+function sourceFileOf(target: string): string | undefined {
+  const base = join(ROOT, target);
+  const candidates = [base, base.replace(/\.(m|c)?js$/, '.$1ts'), base.replace(/\.jsx$/, '.tsx'), `${base}.ts`, `${base}.svelte`, join(base, 'index.ts')];
+  return candidates.find((candidate) => existsSync(candidate) && statSync(candidate).isFile());
+}
+
+/** Which file imports which (every kind of import counts, `import type` too), as absolute paths. */
+function importGraph(files: readonly string[]): Map<string, { to: string; line: number }[]> {
+  const graph = new Map<string, { to: string; line: number }[]>();
+  for (const file of files) {
+    const edges: { to: string; line: number }[] = [];
+    for (const ref of findImports(readFileSync(file, 'utf8'), file)) {
+      for (const target of importTargets(ref.specifier, file)) {
+        const to = sourceFileOf(target);
+        if (to) edges.push({ to, line: ref.line });
+      }
+    }
+    graph.set(file, edges);
+  }
+  return graph;
+}
+
+/**
+ * Every import cycle in the graph, one per strongly connected component, as
+ * "a.ts:3 -> b.ts:7 -> a.ts" (each file with the line of the import that leads on). Only edges
+ * between files of the graph count.
+ */
+function importCycles(graph: ReadonlyMap<string, readonly { to: string; line: number }[]>, name: (file: string) => string = toRepoPath): string[] {
+  // Tarjan's strongly connected components.
+  let counter = 0;
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const components: string[][] = [];
+  const edgesOf = (file: string) => (graph.get(file) ?? []).filter((edge) => graph.has(edge.to));
+  const connect = (file: string): void => {
+    index.set(file, counter);
+    low.set(file, counter);
+    counter++;
+    stack.push(file);
+    onStack.add(file);
+    for (const { to } of edgesOf(file)) {
+      if (!index.has(to)) {
+        connect(to);
+        low.set(file, Math.min(low.get(file)!, low.get(to)!));
+      } else if (onStack.has(to)) {
+        low.set(file, Math.min(low.get(file)!, index.get(to)!));
+      }
+    }
+    if (low.get(file) !== index.get(file)) return;
+    const component: string[] = [];
+    let member: string;
+    do {
+      member = stack.pop()!;
+      onStack.delete(member);
+      component.push(member);
+    } while (member !== file);
+    if (component.length > 1 || edgesOf(file).some((edge) => edge.to === file)) components.push(component);
+  };
+  for (const file of [...graph.keys()].sort()) if (!index.has(file)) connect(file);
+
+  // One concrete cycle per component: the shortest way from its first file back to it (breadth first).
+  return components.map((component) => {
+    const members = new Set(component);
+    const start = [...component].sort()[0]!;
+    const cameFrom = new Map<string, { from: string; line: number }>();
+    const queue = [start];
+    let closing: { from: string; line: number } | undefined;
+    while (queue.length && !closing) {
+      const file = queue.shift()!;
+      for (const { to, line } of edgesOf(file)) {
+        if (!members.has(to)) continue;
+        if (to === start) {
+          closing = { from: file, line };
+          break;
+        }
+        if (!cameFrom.has(to)) {
+          cameFrom.set(to, { from: file, line });
+          queue.push(to);
+        }
+      }
+    }
+    const steps: { file: string; line: number }[] = [{ file: closing!.from, line: closing!.line }];
+    for (let at = closing!.from; at !== start; ) {
+      const { from, line } = cameFrom.get(at)!;
+      steps.unshift({ file: from, line });
+      at = from;
+    }
+    return [...steps.map(({ file, line }) => `${name(file)}:${line}`), name(start)].join(' -> ');
+  });
+}
+
 const report = (rule: string, found: string[]): string =>
   `${rule} (see app/README.md), but:\n  ${found.join('\n  ')}`;
 
@@ -249,6 +348,18 @@ describe('layering', () => {
     const mainSide = reachesInto(['app/core', 'app/browser-host', 'app/electron', 'app/ipc/electron-channels.ts', 'protocol', 'server']);
     const found = violations(['renderer/src'], (ref, file) => importsElectron(ref, file) || ref.specifier.startsWith('node:') || mainSide(ref, file));
     expect(found, report('the renderer talks to the main process only through window.ozeki', found)).toEqual([]);
+  });
+
+  it('renderer/ takes from app/ only the types of app/ipc, and app/shared', () => {
+    const typeOnly = (ref: ImportRef): boolean => ref.kind === 'type import' || ref.kind === 'import() type';
+    const found = violations(['renderer'], (ref, file) =>
+      importTargets(ref.specifier, file).some((target) => {
+        if (target.startsWith('app/shared/')) return false;
+        if (target.startsWith('app/ipc/')) return !typeOnly(ref);
+        return target === 'app' || target.startsWith('app/');
+      }),
+    );
+    expect(found, report('the renderer bundles no main-process code: only the pure rules of app/shared', found)).toEqual([]);
   });
 
   it('protocol/ never imports electron', () => {
@@ -303,6 +414,33 @@ describe('layering', () => {
       .map(toRepoPath)
       .filter((file) => !isTestCode(file) && /\/(testing|test-support|__tests__|__mocks__)\//.test(`/${file}`));
     expect(misplaced, report('a production folder holds no test-only code', misplaced)).toEqual([]);
+  });
+
+  it('app/shared imports nothing outside itself', () => {
+    // The rules both sides need (list order, opposite actions, "no colour", error codes) run in Node,
+    // in Electron and in the browser: no package, no built-in, nothing of ours but app/shared.
+    const found = violations(['app/shared'], (ref, file) => {
+      if (isTestFile(file)) return false;
+      const targets = importTargets(ref.specifier, file);
+      return targets.length === 0 || targets.some((target) => !target.startsWith('app/shared/'));
+    });
+    expect(sourceFiles('app/shared').length).toBeGreaterThan(0);
+    expect(found, report('app/shared runs everywhere, so it is plain TypeScript that imports nothing', found)).toEqual([]);
+  });
+
+  it('app/ipc never imports app/core', () => {
+    // The core implements the contract; the contract knows nothing of the core. (Tests that drive a
+    // real core through it get one from test/support/.)
+    const found = violations(['app/ipc'], reachesInto(['app/core']));
+    expect(found, report('app/ipc is the contract the core implements: it imports app/shared and nothing of the core', found)).toEqual([]);
+  });
+
+  it('no production file takes part in an import cycle', () => {
+    // `import type` counts too: a cycle of types is still two modules that cannot be understood apart.
+    const files = PRODUCTION_DIRS.flatMap(sourceFiles).filter((file) => !isTestFile(file));
+    expect(files.length).toBeGreaterThan(100);
+    const cycles = importCycles(importGraph(files));
+    expect(cycles, report('imports go one way (app/shared <- app/ipc <- app/core; nothing imports back)', cycles)).toEqual([]);
   });
 
   it('actually looks at source files (protocol/ is not empty)', () => {
@@ -394,6 +532,21 @@ describe('the import finder behind the layering rules', () => {
     expect(productionImportsTestCode(ref('../../test/support/core/service-harness.js'), aTest)).toBe(false);
     const support = join(ROOT, 'test/support/browser-host/fixture.ts');
     expect(productionImportsTestCode(ref('../../../server/test/harness.js'), support)).toBe(false);
+  });
+
+  it('finds import cycles and names each one by its files and lines', () => {
+    const graph = new Map([
+      ['a', [{ to: 'b', line: 1 }, { to: 'zod', line: 2 }]],
+      ['b', [{ to: 'c', line: 3 }]],
+      ['c', [{ to: 'a', line: 4 }, { to: 'd', line: 5 }]],
+      ['d', [{ to: 'e', line: 6 }]],
+      ['e', []],
+      ['f', [{ to: 'f', line: 7 }]],
+    ]);
+    expect(importCycles(graph, (file) => file)).toEqual(['a:1 -> b:3 -> c:4 -> a', 'f:7 -> f']);
+    graph.set('c', [{ to: 'd', line: 5 }]);
+    graph.set('f', []);
+    expect(importCycles(graph, (file) => file)).toEqual([]);
   });
 
   it('resolves relative imports to the folder they reach into', () => {

@@ -20,7 +20,7 @@ import {
   type PushAuthFrame,
 } from '../../protocol/index.js';
 import type { Channel, EventName, Events, SignInRequest, SignInResult } from '../ipc/contract.js';
-import type { Handlers } from '../ipc/dispatcher.js';
+import type { ContractService, Handlers } from '../ipc/dispatcher.js';
 import type {
   Availability,
   ConnectionState,
@@ -33,6 +33,7 @@ import type {
   ProfileView,
   Snapshot,
 } from '../ipc/views.js';
+import { compareForList } from '../shared/rules.js';
 import { ApiClient } from './api/client.js';
 import { ConversationKeyCache } from './crypto/key-cache.js';
 import { Keyring } from './crypto/keyring.js';
@@ -45,7 +46,7 @@ import { SyncEngine, type EngineEvent, type EngineOptions } from './sync/engine.
 import { PushClient } from './sync/push-client.js';
 import { accountKey, normalizeServerUrl, type AccountRef } from './vault/account.js';
 import type { Vault } from './vault/vault.js';
-import { compareForList, conversationView, overlay, type PendingEntry } from './views/conversation-views.js';
+import { conversationView, overlay, type PendingEntry } from './views/conversation-views.js';
 import { messageView, receiptStates } from './views/message-views.js';
 
 /** A message lives this long unless the user chooses otherwise (the server allows up to 366 days). */
@@ -90,7 +91,7 @@ export type ServiceSignal =
   | { type: 'availability-changed'; availability: Availability };
 type SignalListener = (signal: ServiceSignal) => void;
 
-export class ChatService {
+export class ChatService implements ContractService {
   private readonly api: ApiClient;
   private readonly now: () => number;
   private readonly log: (line: string) => void;

@@ -2,9 +2,13 @@
  * THE IPC contract: every channel the renderer may invoke, with the schema its arguments must pass
  * (checked at runtime in the main process) and the type of its result, and every event the main
  * process sends. Nothing else crosses. The renderer imports only types from here.
+ *
+ * The names of the channels and events are listed, free of zod, in electron-channels.ts; the
+ * types at the end of this file fail to compile when the two disagree.
  */
 import { z } from 'zod';
-import type { ErrorInfo } from '../core/errors.js';
+import type { ErrorInfo } from '../shared/errors.js';
+import type { CHANNEL_NAMES, EVENT_NAMES } from './electron-channels.js';
 import type {
   ActionFailure,
   Availability,
@@ -143,6 +147,17 @@ export type Events = {
 export type EventName = keyof Events;
 // The list of event names lives with the channel names, free of zod, for the preload to use too.
 export { EVENT_NAMES } from './electron-channels.js';
+
+// A channel or event in the contract but not in electron-channels.ts (which the main process registers
+// and the preload lets through), or listed there but not here, is a compile error, not a silent refusal.
+type Same<Listed, Contract> = [Contract] extends [Listed]
+  ? [Listed] extends [Contract]
+    ? true
+    : { notInContract: Exclude<Listed, Contract> }
+  : { notListed: Exclude<Contract, Listed> };
+type Assert<T extends true> = T;
+export type ChannelNamesMatch = Assert<Same<(typeof CHANNEL_NAMES)[number], Channel>>;
+export type EventNamesMatch = Assert<Same<(typeof EVENT_NAMES)[number], EventName>>;
 /** The object the preload exposes as `window.ozeki`, and the browser host's bridge mirrors. */
 export type OzekiBridge = {
   invoke<C extends Channel>(channel: C, ...args: ChannelArgs<C>): Promise<Reply<C>>;
@@ -150,5 +165,5 @@ export type OzekiBridge = {
 };
 
 export type { Availability };
-/** Error shapes cross the boundary too; the renderer gets them from here, never from the core. */
-export type { ErrorCode, ErrorInfo } from '../core/errors.js';
+/** Error shapes cross the boundary too (app/shared/errors.ts); the renderer may get them from here. */
+export type { ErrorCode, ErrorInfo } from '../shared/errors.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CoreError } from '../core/errors.js';
+import { CoreError } from '../shared/errors.js';
 import { CHANNELS, type Channel } from './contract.js';
 import { createDispatcher, type Handlers } from './dispatcher.js';
 

@@ -3,8 +3,7 @@
  * pass the schema, then calls the handler. Whatever happens, the answer is a Reply: a value, or
  * `{ code, message }`; nothing is thrown across the boundary and no internals leak.
  */
-import { CoreError, toErrorInfo } from '../core/errors.js';
-import type { ChatService } from '../core/chat-service.js';
+import { CoreError, toErrorInfo } from '../shared/errors.js';
 import { CHANNELS, type Channel, type ChannelArgs, type ChannelResults, type EventName, type Events, type Reply } from './contract.js';
 
 export type Handlers = { [C in Channel]: (...args: ChannelArgs<C>) => Promise<ChannelResults[C]> };
@@ -43,8 +42,12 @@ export function createDispatcher(handlers: Handlers, log: (line: string) => void
   };
 }
 
-/** What a host needs of the core: its handlers and its events (ChatService). */
-export type ContractService = Pick<ChatService, 'handlers' | 'on'>;
+/** What a host needs of the core: its handlers and its events. The core's ChatService implements it. */
+export type ContractService = {
+  handlers(): Handlers;
+  /** Calls `listener` with every event from now on; returns what stops that. */
+  on(listener: <E extends EventName>(event: E, payload: Events[E]) => void): () => void;
+};
 
 /** What every request gets when the core could not be opened at all. */
 export const CORE_UNAVAILABLE: Reply<Channel> = {

@@ -4,10 +4,10 @@
  * the one Electron channel events travel on. The renderer sees none of this, just `window.ozeki`.
  *
  * Deliberately free of zod: the sandboxed preload is bundled on its own and has no use for the
- * schemas (the main process checks arguments). The lists are tied to contract.ts by the types
- * below, which fail to compile when a name is missing or unknown, and by electron-channels.test.ts.
+ * schemas (the main process checks arguments). It imports nothing: contract.ts imports these lists
+ * and its types fail to compile when a name is missing here or unknown there (electron-channels.test.ts
+ * checks the same at run time).
  */
-import type { Channel, EventName } from './contract.js';
 
 export const CHANNEL_NAMES = [
   'session:sign-in',
@@ -34,7 +34,10 @@ export const CHANNEL_NAMES = [
   'ui:conversation-opened',
   'drafts:get',
   'drafts:set',
-] as const satisfies readonly Channel[];
+] as const;
+
+/** A contract channel (contract.ts's Channel is the same union). */
+export type ChannelName = (typeof CHANNEL_NAMES)[number];
 
 export const EVENT_NAMES = [
   'session:changed',
@@ -45,12 +48,10 @@ export const EVENT_NAMES = [
   'action:failed',
   'notice',
   'ui:open-conversation',
-] as const satisfies readonly EventName[];
+] as const;
 
-// A channel or event added to the contract but not here is a compile error, not a silent refusal.
-type Exhaustive<Listed, All> = [All] extends [Listed] ? true : { missing: Exclude<All, Listed> };
-export const channelsComplete: Exhaustive<(typeof CHANNEL_NAMES)[number], Channel> = true;
-export const eventsComplete: Exhaustive<(typeof EVENT_NAMES)[number], EventName> = true;
+/** A contract event (contract.ts's EventName is the same union). */
+export type EventName = (typeof EVENT_NAMES)[number];
 
 /** Main to renderer: `(eventName, payload)` for every ChatService event. */
 export const EVENT_CHANNEL = 'ozeki:event';
@@ -58,5 +59,5 @@ export const EVENT_CHANNEL = 'ozeki:event';
 const channelSet: ReadonlySet<string> = new Set(CHANNEL_NAMES);
 const eventSet: ReadonlySet<string> = new Set(EVENT_NAMES);
 
-export const isChannelName = (name: unknown): name is Channel => typeof name === 'string' && channelSet.has(name);
+export const isChannelName = (name: unknown): name is ChannelName => typeof name === 'string' && channelSet.has(name);
 export const isEventName = (name: unknown): name is EventName => typeof name === 'string' && eventSet.has(name);

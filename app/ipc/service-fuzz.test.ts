@@ -12,7 +12,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openMessage } from '../../protocol/index.js';
 import { startTestServer, TestClient, type TestServer } from '../../server/test/harness.js';
-import type { ErrorCode } from '../core/errors.js';
+import type { ErrorCode } from '../shared/errors.js';
 import { eventually, openService, signIn, type ServiceUnderTest } from '../../test/support/core/service-harness.js';
 import { CHANNELS, type Channel, type Reply } from './contract.js';
 import { createDispatcher } from './dispatcher.js';

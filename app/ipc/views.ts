@@ -2,7 +2,7 @@
  * What the renderer sees: plain, decrypted, display-ready data. No key, password, API key or
  * ciphertext is ever part of these shapes.
  */
-import type { ErrorInfo } from '../core/errors.js';
+import type { ErrorInfo } from '../shared/errors.js';
 
 export type ConnectionState =
   /** Nobody is signed in. */
@@ -71,7 +71,7 @@ export type Snapshot = {
   keychain: KeychainStatus;
   connection: ConnectionState;
   pendingCount: number;
-  /** In list order (favourites, then latest activity, then id). */
+  /** In list order (favourites, then latest activity, then id: compareForList in app/shared/rules.ts). */
   conversations: ConversationView[];
   /** False when `conversations` is only the first part (see `state:snapshot`'s `first`). */
   complete: boolean;

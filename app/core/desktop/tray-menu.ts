@@ -7,6 +7,7 @@
  * in the list, so a badge would point at nothing the user can find.
  */
 import type { Availability, ConnectionState, ConversationView } from '../../ipc/views.js';
+import { compareListPosition } from '../../shared/rules.js';
 import { dndMode, formatMorning, formatUntil, isDndActive, type DndChoice } from './dnd.js';
 import type { Zone } from './local-time.js';
 
@@ -72,18 +73,19 @@ export function unreadTotal(conversations: readonly ConversationView[]): number 
   return total;
 }
 
-/** The list's order: favourites first, newest activity first, then by name (as the window's list). */
-export function byListOrder(a: ConversationView, b: ConversationView): number {
-  if (a.favorite !== b.favorite) return a.favorite ? -1 : 1;
-  if (a.lastActivity !== b.lastActivity) return b.lastActivity - a.lastActivity;
-  return a.name.localeCompare(b.name) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+/**
+ * The tray's order: the list's (favourites first, newest activity first: compareListPosition in
+ * app/shared/rules.ts), but ties go by name before id, for a menu read by name.
+ */
+export function byTrayOrder(a: ConversationView, b: ConversationView): number {
+  return compareListPosition(a, b) || a.name.localeCompare(b.name) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 
 /** The favourites the tray offers: not hidden (they could not be opened), in list order, at most 10. */
 export function trayFavorites(conversations: readonly ConversationView[]): ConversationView[] {
   return conversations
     .filter((c) => c.favorite && !c.hidden)
-    .sort(byListOrder)
+    .sort(byTrayOrder)
     .slice(0, MAX_TRAY_FAVORITES);
 }
 

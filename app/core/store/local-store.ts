@@ -12,6 +12,7 @@ import Database from 'better-sqlite3';
 import { loginResponseSchema, parseTimestamp, type AvailabilityEntry, type Conversation, type LoginResponse, type Message, type Report } from '../../../protocol/index.js';
 import type { KeyCacheStorage } from '../crypto/key-cache.js';
 import { CoreError } from '../errors.js';
+import { compareForList, type ListOrderKey } from '../../shared/rules.js';
 import { coalesce, type Action } from '../sync/actions.js';
 import { decodeAction, decodeConversation, decodeFriend, decodeMessage, decodeReport, decodeStringRecord, isAction, parseJson, type Decoded } from './decode.js';
 
@@ -90,17 +91,17 @@ const UPSERT_CONVERSATION =
   'ON CONFLICT (id) DO UPDATE SET json = excluded.json, received_at = excluded.received_at, favorite = excluded.favorite, activity = excluded.activity';
 
 /**
- * The list-order columns of a conversation. The server sends each user only their own properties,
- * so any favourite flag in them is this user's.
+ * What the list order (compareForList in app/shared/rules.ts) looks at in a stored conversation. The
+ * server sends each user only their own properties, so any favourite flag in them is this user's.
  */
-function listOrderOf(c: Conversation): [favorite: number, activity: number] {
-  return [c.properties.some((p) => p.isfavorite) ? 1 : 0, c.lastaccess];
+function listOrderKey(c: Conversation): ListOrderKey {
+  return { favorite: c.properties.some((p) => p.isfavorite), lastActivity: c.lastaccess, id: c.id };
 }
 
-function compareListOrder(a: Conversation, b: Conversation): number {
-  const [fa, la] = listOrderOf(a);
-  const [fb, lb] = listOrderOf(b);
-  return fb - fa || lb - la || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+/** The list-order columns of a conversation, which the SQL orders by as compareForList does. */
+function listOrderOf(c: Conversation): [favorite: number, activity: number] {
+  const key = listOrderKey(c);
+  return [key.favorite ? 1 : 0, key.lastActivity];
 }
 
 /** Turns a better-sqlite3 failure into the core's storage error; anything else passes through. */
@@ -329,7 +330,15 @@ export class LocalStore implements KeyCacheStorage {
    * what the first screen needs, without reading the rest.
    */
   firstConversations(limit: number): Conversation[] {
-    if (this.#conversations) return [...this.#conversations.values()].sort(compareListOrder).slice(0, limit);
+    if (this.#conversations) {
+      return [...this.#conversations.values()]
+        .map((c) => ({ c, key: listOrderKey(c) }))
+        .sort((a, b) => compareForList(a.key, b.key))
+        .slice(0, limit)
+        .map(({ c }) => c);
+    }
+    // The shared list order (compareForList in app/shared/rules.ts) as SQL, on the columns listOrderOf
+    // fills, so the index conversations_in_list_order serves it; list-order.test.ts keeps the two equal.
     const rows = this.#guard('read conversations', () =>
       this.#stmt('SELECT id, json FROM conversations ORDER BY favorite DESC, activity DESC, id LIMIT ?').all(limit) as { id: string; json: unknown }[],
     );

@@ -4,9 +4,10 @@
  * Everything here is pure, so the rules are tested without a server.
  */
 import { hideIdFor, type CallName, type Conversation, type OutgoingMessage, type PayloadOf } from '../../../protocol/index.js';
+import { NO_COLOR, oppositeAction, type ToggleAction } from '../../shared/rules.js';
 
 export type Action =
-  | { kind: 'favorite' | 'unfavorite' | 'mute' | 'unmute' | 'hide' | 'unhide'; conversationId: string }
+  | { kind: ToggleAction; conversationId: string }
   | { kind: 'color'; conversationId: string; color: string }
   /** Clears the instance the user was looking at. */
   | { kind: 'clear'; conversationId: string; instance: string }
@@ -25,16 +26,6 @@ export type Action =
     };
 
 export type ActionKind = Action['kind'];
-
-/** Actions that cancel each other when neither has reached the server yet. */
-const OPPOSITE: Partial<Record<ActionKind, ActionKind>> = {
-  favorite: 'unfavorite',
-  unfavorite: 'favorite',
-  mute: 'unmute',
-  unmute: 'mute',
-  hide: 'unhide',
-  unhide: 'hide',
-};
 
 /** A pending outbox entry, as the coalescing rules see it. */
 export type PendingAction = { seq: number; action: Action; inFlight: boolean };
@@ -56,7 +47,8 @@ export type Coalesced = {
  */
 export function coalesce(pending: readonly PendingAction[], next: Action): Coalesced {
   const sameConversation = pending.filter((p) => p.action.conversationId === next.conversationId);
-  const opposite = OPPOSITE[next.kind];
+  // A toggle and its opposite (app/shared/rules.ts) cancel each other when neither has reached the server yet.
+  const opposite = oppositeAction(next.kind);
   if (opposite) {
     // Only the most recent toggle of this property decides; anything older was already folded.
     const last = [...sameConversation].reverse().find((p) => p.action.kind === next.kind || p.action.kind === opposite);
@@ -77,7 +69,7 @@ export function applyAction(conversation: Conversation, action: Action, me: stri
     ismuted: false,
     isfavorite: false,
     hideid: '',
-    listitembackgroundcolor: '#ffffff',
+    listitembackgroundcolor: NO_COLOR,
   };
   const withProps = (change: Partial<typeof mine>, extra: Partial<Conversation> = {}): Conversation => ({
     ...conversation,
@@ -128,7 +120,7 @@ export function conversationFromCreate(action: Extract<Action, { kind: 'create' 
     mutedby: [],
     favoriteby: [],
     hiddenby: [],
-    properties: [{ userid: me, ismuted: false, isfavorite: false, hideid: '', listitembackgroundcolor: '#ffffff' }],
+    properties: [{ userid: me, ismuted: false, isfavorite: false, hideid: '', listitembackgroundcolor: NO_COLOR }],
   };
 }
 

@@ -6,6 +6,7 @@
  */
 import { isHiddenAt, type Conversation } from '../../../protocol/index.js';
 import type { ConversationView } from '../../ipc/views.js';
+import { NO_COLOR } from '../../shared/rules.js';
 import type { Keyring } from '../crypto/keyring.js';
 import { applyAction, conversationFromCreate, type Action } from '../sync/actions.js';
 
@@ -53,16 +54,9 @@ export function conversationView(
     muted: mine?.ismuted ?? false,
     // A conversation that has not reached the server yet (no instance) cannot be hidden.
     hidden: conversation.instance !== '' && isHiddenAt(mine?.hideid ?? '', conversation.instance),
-    color: mine?.listitembackgroundcolor ?? '#ffffff',
+    color: mine?.listitembackgroundcolor ?? NO_COLOR,
     lastActivity: conversation.lastaccess,
     unread: opts.unread,
     pending: opts.pending,
   };
-}
-
-/** Favorites first, then by last activity, newest first (ties by id, so the order is stable). */
-export function compareForList(a: ConversationView, b: ConversationView): number {
-  if (a.favorite !== b.favorite) return a.favorite ? -1 : 1;
-  if (a.lastActivity !== b.lastActivity) return b.lastActivity - a.lastActivity;
-  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }

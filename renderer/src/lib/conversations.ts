@@ -1,24 +1,16 @@
 import type { Events } from '../../../app/ipc/contract.js';
 import type { ConversationView } from '../../../app/ipc/views.js';
-
-/**
- * The order of the list: favourites first, then the most recent activity first, then by id (the
- * main process sends the snapshot in this same order, so it arrives sorted).
- */
-export function byListOrder(a: ConversationView, b: ConversationView): number {
-  if (a.favorite !== b.favorite) return a.favorite ? -1 : 1;
-  if (a.lastActivity !== b.lastActivity) return b.lastActivity - a.lastActivity;
-  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
-}
+// The list order is the main process's own (favourites, latest activity, id): the snapshot arrives sorted.
+import { compareForList } from '../../../app/shared/rules.js';
 
 function inListOrder(list: readonly ConversationView[]): boolean {
-  for (let i = 1; i < list.length; i++) if (byListOrder(list[i - 1]!, list[i]!) > 0) return false;
+  for (let i = 1; i < list.length; i++) if (compareForList(list[i - 1]!, list[i]!) > 0) return false;
   return true;
 }
 
 /** `list` in list order: as it is when it already is (the usual case, checked in one pass), else a sorted copy. */
 export function sortForList(list: readonly ConversationView[]): ConversationView[] {
-  return inListOrder(list) ? [...list] : [...list].sort(byListOrder);
+  return inListOrder(list) ? [...list] : [...list].sort(compareForList);
 }
 
 /** The conversations the list shows (not hidden ones), in list order. */
@@ -38,12 +30,12 @@ export function applyConversationsChanged(
   const removed = new Set(change.removed);
   const upserted = new Map<string, ConversationView>();
   for (const c of change.upserted) if (!removed.has(c.id)) upserted.set(c.id, c);
-  const incoming = [...upserted.values()].sort(byListOrder);
+  const incoming = [...upserted.values()].sort(compareForList);
   const next: ConversationView[] = [];
   let i = 0;
   for (const c of current) {
     if (removed.has(c.id) || upserted.has(c.id)) continue;
-    while (i < incoming.length && byListOrder(incoming[i]!, c) < 0) next.push(incoming[i++]!);
+    while (i < incoming.length && compareForList(incoming[i]!, c) < 0) next.push(incoming[i++]!);
     next.push(c);
   }
   while (i < incoming.length) next.push(incoming[i++]!);

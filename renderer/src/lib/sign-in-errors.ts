@@ -1,4 +1,4 @@
-import type { ErrorInfo } from '../../../app/ipc/contract.js';
+import type { ErrorInfo } from '../../../app/shared/errors.js';
 
 /** Where a sign-in error is shown: under one field, or above the button for the whole form. */
 export type SignInErrorField = 'apiKey' | 'password' | 'form';

@@ -1,26 +1,17 @@
 import type { Channel } from '../../../../app/ipc/contract.js';
 import type { ConversationView } from '../../../../app/ipc/views.js';
+import { NO_COLOR, oppositeAction, type ToggleAction } from '../../../../app/shared/rules.js';
 
 export type MenuItem = { label: string; run: () => void; shortcut?: string };
 
-/** The one-argument conversation channels a row can invoke. */
-export type RowChannel =
-  | 'conversation:favorite'
-  | 'conversation:unfavorite'
-  | 'conversation:mute'
-  | 'conversation:unmute'
-  | 'conversation:hide'
-  | 'conversation:unhide'
-  | 'conversation:clear';
+/** The one-argument conversation channels a row can invoke: the toggles, and clearing. */
+export type RowChannel = `conversation:${ToggleAction}` | 'conversation:clear';
 
-/** What undoes a channel, for the ones that can be undone. */
-export const UNDO: Partial<Record<RowChannel, RowChannel>> = {
-  'conversation:favorite': 'conversation:unfavorite',
-  'conversation:unfavorite': 'conversation:favorite',
-  'conversation:mute': 'conversation:unmute',
-  'conversation:unmute': 'conversation:mute',
-  'conversation:hide': 'conversation:unhide',
-};
+/** The channel that undoes `channel` (the opposite action, app/shared/rules.ts), if one does. */
+export function undoChannel(channel: RowChannel): RowChannel | undefined {
+  const opposite = oppositeAction(channel.slice('conversation:'.length));
+  return opposite && `conversation:${opposite}`;
+}
 
 /** What the toast says after a channel went through. */
 export function doneMessage(channel: RowChannel, name: string): string {
@@ -44,7 +35,7 @@ export const SHORTCUTS = { favorite: 'F', mute: 'M', hide: 'H', clear: 'Delete',
 
 /** Preset list colours, with the names screen readers say. */
 export const PALETTE: readonly { name: string; color: string }[] = [
-  { name: 'White', color: '#ffffff' },
+  { name: 'White', color: NO_COLOR },
   { name: 'Light gray', color: '#e5e7eb' },
   { name: 'Light blue', color: '#cfe2ff' },
   { name: 'Light green', color: '#d1f0d8' },
