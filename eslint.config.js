@@ -15,7 +15,10 @@ export default ts.config(
     languageOptions: { globals: { ...globals.node } },
     rules: {
       // Unused names are already compile errors (noUnusedLocals, noUnusedParameters); `_name` marks one on purpose.
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_', ignoreRestSiblings: true }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_', ignoreRestSiblings: true },
+      ],
     },
   },
   {

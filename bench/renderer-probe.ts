@@ -123,7 +123,7 @@ function nameOf(el: El): string {
           return ref ? visibleText(ref) : '';
         })
         .join(' ')
-    : el.getAttribute('aria-label') ?? visibleText(el);
+    : (el.getAttribute('aria-label') ?? visibleText(el));
   return text.replace(/\s+/g, ' ').trim();
 }
 

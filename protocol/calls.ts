@@ -7,11 +7,7 @@ import type { z } from 'zod';
 import { API, CLIENT_VERSION_CODE, HEADER, SERVICE, type UrlKey } from './ozeki/endpoints.js';
 import * as s from './ozeki/schemas.js';
 import { formatTimestamp } from './ozeki/timestamp.js';
-import {
-  createConversationRequestSchema,
-  createConversationResponseSchema,
-  setAvailabilityRequestSchema,
-} from './profile/extensions.js';
+import { createConversationRequestSchema, createConversationResponseSchema, setAvailabilityRequestSchema } from './profile/extensions.js';
 import { newNonce } from './profile/identity.js';
 import { signBody } from './profile/signing.js';
 
@@ -82,7 +78,12 @@ export const CALLS = {
   }),
   // PROFILE extensions.
   create: call('create', { origin: 'profile', urlKey: 'conversation', request: createConversationRequestSchema, response: createConversationResponseSchema }),
-  setAvailability: call('setAvailability', { origin: 'profile', urlKey: 'availability', request: setAvailabilityRequestSchema, response: s.plainOkResponseSchema }),
+  setAvailability: call('setAvailability', {
+    origin: 'profile',
+    urlKey: 'availability',
+    request: setAvailabilityRequestSchema,
+    response: s.plainOkResponseSchema,
+  }),
 } as const;
 
 export type CallName = keyof typeof CALLS;
@@ -138,10 +139,7 @@ export function encodeRequest<N extends CallName>(
   return { body, headers };
 }
 
-export type DecodedResponse<T> =
-  | { ok: true; value: T }
-  | { ok: false; kind: 'refused'; message: string }
-  | { ok: false; kind: 'invalid'; message: string };
+export type DecodedResponse<T> = { ok: true; value: T } | { ok: false; kind: 'refused'; message: string } | { ok: false; kind: 'invalid'; message: string };
 
 /**
  * Reads a parsed JSON response: any `status` but "OK" is a refusal; a missing `status` is accepted

@@ -75,7 +75,10 @@ function circle(cx, cy, r) {
   return (x, y) => (x - cx) * (x - cx) + (y - cy) * (y - cy) <= r * r;
 }
 
-const union = (...shapes) => (x, y) => shapes.some((s) => s(x, y));
+const union =
+  (...shapes) =>
+  (x, y) =>
+    shapes.some((s) => s(x, y));
 const never = () => false;
 
 /**
@@ -85,11 +88,7 @@ const never = () => false;
  */
 function logo({ body, radius, tail, dotY, dotSpacing, dotRadius, badge }) {
   const bubble = union(roundedRect(...body, radius), triangle(...tail));
-  const dots = union(
-    circle(0.5 - dotSpacing, dotY, dotRadius),
-    circle(0.5, dotY, dotRadius),
-    circle(0.5 + dotSpacing, dotY, dotRadius),
-  );
+  const dots = union(circle(0.5 - dotSpacing, dotY, dotRadius), circle(0.5, dotY, dotRadius), circle(0.5 + dotSpacing, dotY, dotRadius));
   const badgeDot = badge ? circle(badge.x, badge.y, badge.r) : never;
   // A transparent ring around the badge so it reads as separate from the bubble.
   const badgeGap = badge ? circle(badge.x, badge.y, badge.r + badge.gap) : never;

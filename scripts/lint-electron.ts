@@ -72,7 +72,9 @@ for (const input of inputs) {
   const findings = issues.filter((issue) => issue.severity.value > INFORMATIONAL);
   for (const issue of findings) {
     failed = true;
-    console.log(`${issue.id} (${issue.severity.name}, ${issue.confidence.name}) ${where}/${issue.file}:${issue.location.line}:${issue.location.column}\n  ${issue.description}\n  ${(issue.sample ?? '').trim()}`);
+    console.log(
+      `${issue.id} (${issue.severity.name}, ${issue.confidence.name}) ${where}/${issue.file}:${issue.location.line}:${issue.location.column}\n  ${issue.description}\n  ${(issue.sample ?? '').trim()}`,
+    );
   }
   console.log(`electronegativity ${where}: ${findings.length} finding(s) above informational, ${info.length} informational (Electron ${electronVersion})`);
   for (const issue of info) console.log(`  info: ${issue.id} ${where}/${issue.file}:${issue.location.line}`);

@@ -144,6 +144,9 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
     if (stopping) process.exit(1);
     stopping = true;
-    void app.close().then(() => server.close()).then(() => process.exit(0));
+    void app
+      .close()
+      .then(() => server.close())
+      .then(() => process.exit(0));
   });
 }

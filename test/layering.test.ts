@@ -187,10 +187,7 @@ function violations(repoDirs: readonly string[], forbidden: Forbidden): string[]
 const importsElectron: Forbidden = (ref) => ref.specifier === 'electron' || ref.specifier.startsWith('electron/');
 
 function reachesInto(repoDirs: readonly string[]): Forbidden {
-  return (ref, file) =>
-    importTargets(ref.specifier, file).some((target) =>
-      repoDirs.some((dir) => target === dir || target.startsWith(`${dir}/`)),
-    );
+  return (ref, file) => importTargets(ref.specifier, file).some((target) => repoDirs.some((dir) => target === dir || target.startsWith(`${dir}/`)));
 }
 
 /**
@@ -224,8 +221,7 @@ const TEST_FILE = /\.test\.[cm]?[jt]sx?$/;
 const isTestCode = (repoPath: string): boolean => TEST_FILE.test(repoPath) || repoPath.split('/').includes('test');
 
 /** A production file that imports test code. */
-const productionImportsTestCode: Forbidden = (ref, file) =>
-  !isTestCode(toRepoPath(file)) && importTargets(ref.specifier, file).some(isTestCode);
+const productionImportsTestCode: Forbidden = (ref, file) => !isTestCode(toRepoPath(file)) && importTargets(ref.specifier, file).some(isTestCode);
 
 const PRODUCTION_DIRS = ['app', 'protocol', 'server/src', 'renderer/src'];
 
@@ -319,7 +315,7 @@ function importCycles(graph: ReadonlyMap<string, readonly { to: string; line: nu
       }
     }
     const steps: { file: string; line: number }[] = [{ file: closing!.from, line: closing!.line }];
-    for (let at = closing!.from; at !== start; ) {
+    for (let at = closing!.from; at !== start;) {
       const { from, line } = cameFrom.get(at)!;
       steps.unshift({ file: from, line });
       at = from;
@@ -328,8 +324,7 @@ function importCycles(graph: ReadonlyMap<string, readonly { to: string; line: nu
   });
 }
 
-const report = (rule: string, found: string[]): string =>
-  `${rule} (see app/README.md), but:\n  ${found.join('\n  ')}`;
+const report = (rule: string, found: string[]): string => `${rule} (see app/README.md), but:\n  ${found.join('\n  ')}`;
 
 // ---------------------------------------------------------------- the rules
 
@@ -409,7 +404,9 @@ describe('layering', () => {
 
   it('production code never imports test code, and test support code lives in test folders', () => {
     const found = violations(PRODUCTION_DIRS, productionImportsTestCode);
-    expect(found, report('test helpers, fixtures and harnesses live in test/support/ (or another test/ folder), never beside production code', found)).toEqual([]);
+    expect(found, report('test helpers, fixtures and harnesses live in test/support/ (or another test/ folder), never beside production code', found)).toEqual(
+      [],
+    );
     const misplaced = PRODUCTION_DIRS.flatMap(sourceFiles)
       .map(toRepoPath)
       .filter((file) => !isTestCode(file) && /\/(testing|test-support|__tests__|__mocks__)\//.test(`/${file}`));
@@ -488,8 +485,8 @@ describe('the import finder behind the layering rules', () => {
     const code = [
       "// import { app } from 'electron';",
       "/* const e = require('electron'); */",
-      "const text = \"import x from 'electron'\";",
-      "const quote = /['\"]electron['\"]/;",
+      'const text = "import x from \'electron\'";',
+      'const quote = /[\'"]electron[\'"]/;',
       "import Store from 'electron-store';",
       "import { notarize } from '@electron/notarize';",
     ].join('\n');
@@ -536,9 +533,21 @@ describe('the import finder behind the layering rules', () => {
 
   it('finds import cycles and names each one by its files and lines', () => {
     const graph = new Map([
-      ['a', [{ to: 'b', line: 1 }, { to: 'zod', line: 2 }]],
+      [
+        'a',
+        [
+          { to: 'b', line: 1 },
+          { to: 'zod', line: 2 },
+        ],
+      ],
       ['b', [{ to: 'c', line: 3 }]],
-      ['c', [{ to: 'a', line: 4 }, { to: 'd', line: 5 }]],
+      [
+        'c',
+        [
+          { to: 'a', line: 4 },
+          { to: 'd', line: 5 },
+        ],
+      ],
       ['d', [{ to: 'e', line: 6 }]],
       ['e', []],
       ['f', [{ to: 'f', line: 7 }]],

@@ -36,7 +36,8 @@ export const LOST_CONNECTION: Reply<Channel> = {
   ok: false,
   error: {
     code: 'network',
-    message: 'This page is not connected to the app: its address is incomplete or out of date, or the app has stopped. Start the app again, or use the address it printed.',
+    message:
+      'This page is not connected to the app: its address is incomplete or out of date, or the app has stopped. Start the app again, or use the address it printed.',
   },
 };
 

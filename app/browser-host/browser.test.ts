@@ -13,7 +13,15 @@ import { launchChromium } from '../../test/support/browser-host/cdp.js';
 import { startHostFixture, type HostFixture } from '../../test/support/browser-host/fixture.js';
 
 const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-dev-shm-usage',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 const hasChromium = existsSync(CHROMIUM);
 const hasPlaywright = (() => {
   try {
@@ -130,7 +138,8 @@ describe.skipIf(!hasChromium)('in Chromium', () => {
       // An event reaches the page.
       const conversation = f.alice.service.snapshot().conversations[0]!;
       const changed = page.evaluate(
-        (id: string) => new Promise((resolve) => window.ozeki.on('conversations:changed', (p: any) => p.upserted.some((c: any) => c.id === id) && resolve(true))),
+        (id: string) =>
+          new Promise((resolve) => window.ozeki.on('conversations:changed', (p: any) => p.upserted.some((c: any) => c.id === id) && resolve(true))),
         conversation.id,
       );
       expect(await page.evaluate((id: string) => window.ozeki.invoke('conversation:set-color', id, '#123456'), conversation.id)).toEqual({ ok: true });

@@ -43,6 +43,9 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
     if (stopping) process.exit(1); // a second Ctrl+C: do not wait
     stopping = true;
-    void app.close().then(() => process.exit(0), (err: unknown) => fail(`Closing failed: ${String(err)}`));
+    void app.close().then(
+      () => process.exit(0),
+      (err: unknown) => fail(`Closing failed: ${String(err)}`),
+    );
   });
 }

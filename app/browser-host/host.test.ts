@@ -177,14 +177,18 @@ describe('the IPC socket', () => {
     tab.ws.send(JSON.stringify({ id: 901, args: [] }));
     for (const id of [900, 901]) {
       const frame = await eventually(() => tab.frames.find((fr) => fr.id === id));
-      expect(frame.reply).toEqual({ ok: false, error: { code: 'invalid-argument', message: 'Invalid request: it needs a channel name and a list of arguments.' } });
+      expect(frame.reply).toEqual({
+        ok: false,
+        error: { code: 'invalid-argument', message: 'Invalid request: it needs a channel name and a list of arguments.' },
+      });
     }
     tab.ws.close();
   });
 
   it('survives frames that are not requests at all, and refuses frames over 1 MiB', async () => {
     const tab = await Tab.open();
-    for (const junk of ['', 'not json', '[1,2]', 'null', '{"id":"7"}', '{"id":-1,"channel":"x","args":[]}', '{"channel":"state:snapshot","args":[]}']) tab.ws.send(junk);
+    for (const junk of ['', 'not json', '[1,2]', 'null', '{"id":"7"}', '{"id":-1,"channel":"x","args":[]}', '{"channel":"state:snapshot","args":[]}'])
+      tab.ws.send(junk);
     tab.ws.send(Buffer.from([1, 2, 3]), { binary: true });
     expect((await tab.invoke('state:snapshot')).ok).toBe(true); // the same socket still works
     expect(tab.frames.filter((fr) => 'id' in fr)).toHaveLength(1); // nothing answered the junk

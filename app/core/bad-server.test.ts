@@ -110,8 +110,7 @@ async function messagesOnServer(id: string): Promise<{ id: string; text: string 
 const drained = (what = 'the outbox to drain') =>
   eventually(() => sut.service.snapshot().pendingCount === 0 && sut.service.connection === 'online', 15_000, what);
 
-const states = (events: RecordedEvent[]): ConnectionState[] =>
-  events.flatMap((e) => (e.event === 'connection:changed' ? [e.payload.state] : []));
+const states = (events: RecordedEvent[]): ConnectionState[] => events.flatMap((e) => (e.event === 'connection:changed' ? [e.payload.state] : []));
 
 /** The connection went offline, and later came back online. */
 function wentOfflineAndBack(events: RecordedEvent[]): boolean {
@@ -271,9 +270,7 @@ describe('refusals and wrong answers', () => {
 
     await drained();
     expect(view(ab.id)).toMatchObject({ favorite: false, color: '#baffc9', pending: false });
-    expect(failures(sut.events.slice(before))).toEqual([
-      { conversationId: ab.id, action: 'favorite', error: { code: 'refused', message: sentence } },
-    ]);
+    expect(failures(sut.events.slice(before))).toEqual([{ conversationId: ab.id, action: 'favorite', error: { code: 'refused', message: sentence } }]);
     expect(await onServer(ab.id)).toMatchObject({ isfavorite: false, listitembackgroundcolor: '#baffc9' });
   });
 
@@ -286,10 +283,14 @@ describe('refusals and wrong answers', () => {
     await h()['conversation:set-color'](ac.id, '#ffdfba');
     expect(view(ac.id)).toMatchObject({ color: '#ffdfba', pending: true });
 
-    const [failure] = await eventually(() => {
-      const found = failures(sut.events.slice(before));
-      return found.length ? found : undefined;
-    }, 15_000, 'the change to be given up');
+    const [failure] = await eventually(
+      () => {
+        const found = failures(sut.events.slice(before));
+        return found.length ? found : undefined;
+      },
+      15_000,
+      'the change to be given up',
+    );
     // The harness allows 3 attempts.
     expect(rule.hits).toBe(3);
     expect(failure).toMatchObject({ conversationId: ac.id, action: 'color', error: { code: 'invalid-response' } });
@@ -316,10 +317,14 @@ describe('fetches that go wrong never corrupt the cache', () => {
 
     const rounds = [
       // Valid JSON, wrong types; one conversation dropped so a partial accept would show.
-      proxy.fail(call('conversationList'), {
-        kind: 'edit',
-        edit: (json) => ({ ...json, conversations: [{ ...json.conversations[0], properties: 'oops' }] }),
-      }, { times: 2 }),
+      proxy.fail(
+        call('conversationList'),
+        {
+          kind: 'edit',
+          edit: (json) => ({ ...json, conversations: [{ ...json.conversations[0], properties: 'oops' }] }),
+        },
+        { times: 2 },
+      ),
       proxy.fail(call('conversationList'), { kind: 'html502' }, { times: 2 }),
       proxy.fail(call('friendsList'), { kind: 'edit', edit: (json) => ({ ...json, availabilities: { bob: 'here' } }) }, { times: 2 }),
       proxy.fail(call('friendsList'), { kind: 'html200' }, { times: 2 }),
@@ -328,7 +333,8 @@ describe('fetches that go wrong never corrupt the cache', () => {
     ];
     for (let i = 0; i < 8 && rounds.some((r) => r.remaining > 0); i++) {
       // "Sync now" says when it failed, with a sentence; the cache is untouched either way.
-      await h()['sync:now']().catch((err: { code?: string; message?: string }) => {
+      const syncNow = h()['sync:now'];
+      await syncNow().catch((err: { code?: string; message?: string }) => {
         expect(['invalid-response', 'http-status', 'network', 'timeout']).toContain(err.code);
         expect(err.message).toMatch(/^[A-Z].+\.$/);
       });
@@ -357,7 +363,6 @@ describe('fetches that go wrong never corrupt the cache', () => {
     const page = await h()['messages:latest'](ab.id);
     expect(page.messages.map((m) => m.id)).toEqual(cached.messages.map((m) => m.id));
   });
-
 });
 
 describe('notification answers lost on the way', () => {
@@ -385,10 +390,7 @@ describe('notification answers lost on the way', () => {
 
     // Without opening the conversation: the list and the message events must catch up on their own.
     await eventually(
-      () =>
-        sut.events.some(
-          (e) => e.event === 'messages:changed' && e.payload.conversationId === ab.id && e.payload.upserted.some((m) => m.id === message.ID),
-        ),
+      () => sut.events.some((e) => e.event === 'messages:changed' && e.payload.conversationId === ab.id && e.payload.upserted.some((m) => m.id === message.ID)),
       10_000,
       'the message to arrive',
     );

@@ -68,9 +68,15 @@ describe('signing in', () => {
     const other = await openService();
     opened.push(other);
     const account = t.accounts[2]!;
-    await expect(h(other)['session:sign-in']({ serverUrl: t.server.url, email: account.email, apiKey: account.apikey, password: 'not the password' })).rejects.toMatchObject({ code: 'wrong-password' });
-    await expect(h(other)['session:sign-in']({ serverUrl: t.server.url, email: account.email, apiKey: 'f'.repeat(64), password: account.password })).rejects.toMatchObject({ code: 'unauthorized' });
-    await expect(h(other)['session:sign-in']({ serverUrl: t.server.url, email: 'someone@else.example', apiKey: account.apikey, password: account.password })).rejects.toMatchObject({ code: 'refused' });
+    await expect(
+      h(other)['session:sign-in']({ serverUrl: t.server.url, email: account.email, apiKey: account.apikey, password: 'not the password' }),
+    ).rejects.toMatchObject({ code: 'wrong-password' });
+    await expect(
+      h(other)['session:sign-in']({ serverUrl: t.server.url, email: account.email, apiKey: 'f'.repeat(64), password: account.password }),
+    ).rejects.toMatchObject({ code: 'unauthorized' });
+    await expect(
+      h(other)['session:sign-in']({ serverUrl: t.server.url, email: 'someone@else.example', apiKey: account.apikey, password: account.password }),
+    ).rejects.toMatchObject({ code: 'refused' });
     expect(other.service.snapshot().profile).toBeNull();
   });
 });
@@ -156,25 +162,37 @@ describe('messages', () => {
     expect(sent).toMatchObject({ state: 'pending', mine: true, text: 'Hello Bob, from the core test ✓', fromName: 'Alice' });
     await alice.service.settle();
 
-    const page = await eventually(async () => {
-      const p = await h(bob)['messages:latest'](forAlice.id);
-      return p.messages.some((m) => m.id === sent.id) ? p : undefined;
-    }, 10_000, 'Bob to receive the message');
+    const page = await eventually(
+      async () => {
+        const p = await h(bob)['messages:latest'](forAlice.id);
+        return p.messages.some((m) => m.id === sent.id) ? p : undefined;
+      },
+      10_000,
+      'Bob to receive the message',
+    );
     const received = page.messages.find((m) => m.id === sent.id)!;
     expect(received).toMatchObject({ text: 'Hello Bob, from the core test ✓', mine: false, fromName: 'Alice', state: 'sent' });
     expect(page.messages.filter((m) => m.text?.startsWith('Hi! Have you tried')).length).toBe(1);
 
     await h(bob)['messages:mark-viewed'](forAlice.id, [sent.id]);
     await bob.service.settle();
-    const seen = await eventually(async () => {
-      const p = await h(alice)['messages:latest'](forAlice.id);
-      return p.messages.find((m) => m.id === sent.id && m.state === 'viewed');
-    }, 10_000, 'the viewed tick');
+    const seen = await eventually(
+      async () => {
+        const p = await h(alice)['messages:latest'](forAlice.id);
+        return p.messages.find((m) => m.id === sent.id && m.state === 'viewed');
+      },
+      10_000,
+      'the viewed tick',
+    );
     expect(seen.state).toBe('viewed');
 
     const reply = await h(bob)['messages:send'](forAlice.id, 'Got it.');
     await bob.service.settle();
-    await eventually(async () => (await h(alice)['messages:latest'](forAlice.id)).messages.find((m) => m.id === reply.id && m.text === 'Got it.'), 10_000, 'the reply');
+    await eventually(
+      async () => (await h(alice)['messages:latest'](forAlice.id)).messages.find((m) => m.id === reply.id && m.text === 'Got it.'),
+      10_000,
+      'the reply',
+    );
   });
 
   it('re-sends into the new instance when the conversation was cleared meanwhile (409)', async () => {
@@ -184,10 +202,14 @@ describe('messages', () => {
     await bob.service.settle();
     const sent = await h(alice)['messages:send'](conversation.id, 'after the clear');
     await alice.service.settle();
-    const page = await eventually(async () => {
-      const p = await h(bob)['messages:latest'](conversation.id);
-      return p.messages.some((m) => m.id === sent.id) ? p : undefined;
-    }, 10_000, 'the re-based message');
+    const page = await eventually(
+      async () => {
+        const p = await h(bob)['messages:latest'](conversation.id);
+        return p.messages.some((m) => m.id === sent.id) ? p : undefined;
+      },
+      10_000,
+      'the re-based message',
+    );
     expect(page.messages.map((m) => m.text)).toEqual(['after the clear']);
   });
 
@@ -208,10 +230,24 @@ describe('messages', () => {
     // Starting it again finds the same conversation.
     expect((await h(alice)['conversation:start'](dave.userid)).id).toBe(started.id);
 
-    const daveClient = await new TestClient(t.server.url, { email: 'dave@demo.ozeki.chat', userid: dave.userid, apikey: dave.apikey, password: 'dave password', nick: 'Dave', fullname: 'Dave Davis' }).signIn();
+    const daveClient = await new TestClient(t.server.url, {
+      email: 'dave@demo.ozeki.chat',
+      userid: dave.userid,
+      apikey: dave.apikey,
+      password: 'dave password',
+      nick: 'Dave',
+      fullname: 'Dave Davis',
+    }).signIn();
     const conversation = (await daveClient.conversations()).find((c) => c.id === started.id);
     const key = daveClient.conversationKey(conversation);
-    const download = await daveClient.call('download', { conversationid: started.id, instance: conversation.instance, firstmessagedate: '', firstmessageid: '', firstreportdate: '', firstreportid: '' });
+    const download = await daveClient.call('download', {
+      conversationid: started.id,
+      instance: conversation.instance,
+      firstmessagedate: '',
+      firstmessageid: '',
+      firstreportdate: '',
+      firstreportid: '',
+    });
     expect(download.json.messages.map((m: { Data: string }) => openMessage(key, m.Data).text)).toEqual(['Welcome, Dave!']);
   });
 });
@@ -233,7 +269,7 @@ describe('offline', () => {
     const palette = ['#ffd1dc', '#bae1ff', '#baffc9', '#ffffba', '#ffdfba'];
     const texts: string[] = [];
     let seed = 7;
-    const rand = () => ((seed = (seed * 48271) % 2147483647) / 2147483647);
+    const rand = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
     for (let i = 0; i < 200; i++) {
       const c = rand() < 0.5 ? c1 : c2;
       const state = intended.get(c.id)!;
@@ -264,10 +300,14 @@ describe('offline', () => {
     server = await startServer({ dataDir: t.dataDir, port, log: () => {} });
     try {
       await h(sut)['sync:now']();
-      await eventually(async () => {
-        await sut.service.settle();
-        return sut.service.snapshot().pendingCount === 0;
-      }, 20_000, 'the outbox to drain');
+      await eventually(
+        async () => {
+          await sut.service.settle();
+          return sut.service.snapshot().pendingCount === 0;
+        },
+        20_000,
+        'the outbox to drain',
+      );
       const carolOnServer = await new TestClient(server.url, t.accounts[2]!).signIn();
       const list = await carolOnServer.conversations();
       for (const [id, state] of intended) {
@@ -278,7 +318,14 @@ describe('offline', () => {
       const all: string[] = [];
       for (const c of [c1, c2]) {
         const key = carolOnServer.conversationKey(list.find((x) => x.id === c.id));
-        const res = await carolOnServer.call('download', { conversationid: c.id, instance: list.find((x) => x.id === c.id).instance, firstmessagedate: '', firstmessageid: '', firstreportdate: '', firstreportid: '' });
+        const res = await carolOnServer.call('download', {
+          conversationid: c.id,
+          instance: list.find((x) => x.id === c.id).instance,
+          firstmessagedate: '',
+          firstmessageid: '',
+          firstreportdate: '',
+          firstreportid: '',
+        });
         for (const m of res.json.messages) all.push(openMessage(key, m.Data).text);
       }
       for (const text of texts) expect(all.filter((x) => x === text)).toHaveLength(1);
@@ -294,14 +341,20 @@ describe('offline', () => {
     const server = await startServer({ dataDir: t.dataDir, port: 0, log: () => {} });
     await signIn(sut, server.url, t.accounts[1]!);
     await eventually(() => views(sut).length >= 2, 10_000, 'the first sync');
-    const names = views(sut).map((c) => c.name).sort();
+    const names = views(sut)
+      .map((c) => c.name)
+      .sort();
     await server.close();
 
     const restarted = await sut.reopen();
     opened.push(restarted);
     // Shown at once, before any network answer.
     expect(restarted.service.snapshot().profile?.email).toBe('bob@demo.ozeki.chat');
-    expect(views(restarted).map((c) => c.name).sort()).toEqual(names);
+    expect(
+      views(restarted)
+        .map((c) => c.name)
+        .sort(),
+    ).toEqual(names);
     await eventually(() => restarted.service.connection === 'offline', 10_000, 'offline');
   });
 });

@@ -87,8 +87,7 @@ type Listener = <E extends EventName>(event: E, payload: Events[E]) => void;
  */
 export type ServiceSignal =
   /** Messages new to this device that came in as news, not pages of history (see EngineEvent). */
-  | { type: 'messages-arrived'; conversationId: string; messages: MessageView[] }
-  | { type: 'availability-changed'; availability: Availability };
+  { type: 'messages-arrived'; conversationId: string; messages: MessageView[] } | { type: 'availability-changed'; availability: Availability };
 type SignalListener = (signal: ServiceSignal) => void;
 
 export class ChatService implements ContractService {
@@ -189,7 +188,10 @@ export class ChatService implements ContractService {
 
   async signIn(req: SignInRequest): Promise<SignInResult> {
     // "http://host/ozeki/index.php/" means the same place as without the slash.
-    const serverUrl = req.serverUrl.trim().replace(/(?<=[^/])\/+$/, '').replace(/^(https?:\/\/[^/]+)$/, '$1/');
+    const serverUrl = req.serverUrl
+      .trim()
+      .replace(/(?<=[^/])\/+$/, '')
+      .replace(/^(https?:\/\/[^/]+)$/, '$1/');
     const email = req.email.trim().toLowerCase();
     const userid = userIdFromEmail(email);
     const ref: AccountRef = { serverUrl, userid };
@@ -214,7 +216,11 @@ export class ChatService implements ContractService {
     await this.opts.vault.save(ref, { apikey: req.apiKey.trim(), password: req.password });
     this.keychain = { persistent: this.opts.vault.persistent, reason: this.opts.vault.unavailableReason };
     if (!this.keychain.persistent) {
-      this.addNotice('warning', `Your sign-in is kept for this session only. ${this.keychain.reason ?? 'The keychain cannot be used.'} You will sign in again next launch.`, false);
+      this.addNotice(
+        'warning',
+        `Your sign-in is kept for this session only. ${this.keychain.reason ?? 'The keychain cannot be used.'} You will sign in again next launch.`,
+        false,
+      );
     }
     this.opts.settings.update({ serverUrl, lastAccount: { serverUrl, userid, email } });
     this.begin(account, ref, keyring, { apikey: req.apiKey.trim(), password: req.password }, station, true);
@@ -262,7 +268,14 @@ export class ChatService implements ContractService {
     this.begin(account, ref, keyring, secrets, this.opts.settings.stationFor(ref), this.listeners.size > 0);
   }
 
-  private begin(account: StoredAccount, ref: AccountRef, keyring: Keyring, secrets: { apikey: string; password: string }, station: string, announce: boolean): void {
+  private begin(
+    account: StoredAccount,
+    ref: AccountRef,
+    keyring: Keyring,
+    secrets: { apikey: string; password: string },
+    station: string,
+    announce: boolean,
+  ): void {
     const { apikey } = secrets;
     const keyCache = this.openKeyCache(secrets);
     if (keyCache) keyring.useCache(keyCache);

@@ -126,7 +126,14 @@ async function serverMessages(): Promise<{ conversationId: string; id: string; t
   for (const id of ids) {
     const c = list.find((x: { id: string }) => x.id === id);
     const key = onServer.conversationKey(c);
-    const res = await onServer.call('download', { conversationid: id, instance: c.instance, firstmessagedate: '', firstmessageid: '', firstreportdate: '', firstreportid: '' });
+    const res = await onServer.call('download', {
+      conversationid: id,
+      instance: c.instance,
+      firstmessagedate: '',
+      firstmessageid: '',
+      firstreportdate: '',
+      firstreportid: '',
+    });
     expect(res.http).toBe(200);
     for (const m of res.json.messages as { ID: string; Data: string }[]) out.push({ conversationId: id, id: m.ID, text: openMessage(key, m.Data).text });
   }
@@ -168,11 +175,17 @@ describe('the core, killed with SIGKILL while it queues and sends', () => {
       // ---- act, and die
       const act = await runChild({ ...base, mode: 'act', script }, point.when, point.delayMs);
       expect(act.killed, `${where}: the child ended by itself (${act.exitCode}):\n${act.stderr}`).toBe(true);
-      expect(act.lines.filter((l) => l.startsWith('refused')), where).toEqual([]);
+      expect(
+        act.lines.filter((l) => l.startsWith('refused')),
+        where,
+      ).toEqual([]);
       expect(act.lines[0], `${where}: the child never got ready:\n${act.stderr}`).toMatch(/^ready \d+$/);
       const acks = act.lines.filter((l) => l.startsWith('ack '));
       // The steps are acknowledged in order, one by one.
-      expect(acks.map((l) => Number(l.split(' ')[1])), where).toEqual(acks.map((_, i) => i));
+      expect(
+        acks.map((l) => Number(l.split(' ')[1])),
+        where,
+      ).toEqual(acks.map((_, i) => i));
       const acknowledged = acks.length;
       expect(acknowledged, where).toBeGreaterThan(0);
       const sentIds = new Map<number, string>();
@@ -183,7 +196,11 @@ describe('the core, killed with SIGKILL while it queues and sends', () => {
 
       // ---- restart: resume and drain (once killed on the way, in some rounds)
       if (point.killDrainToo) {
-        const interrupted = await runChild({ ...base, mode: 'drain', script: [] }, (lines) => lines.some((l) => l.startsWith('ready')), Math.floor(rand() * 10));
+        const interrupted = await runChild(
+          { ...base, mode: 'drain', script: [] },
+          (lines) => lines.some((l) => l.startsWith('ready')),
+          Math.floor(rand() * 10),
+        );
         expect(interrupted.exitCode === 0 || interrupted.killed, `${where}: the interrupted drain failed:\n${interrupted.stderr}`).toBe(true);
       }
       const drain = await runChild({ ...base, mode: 'drain', script: [] });
@@ -224,7 +241,11 @@ describe('the core, killed with SIGKILL while it queues and sends', () => {
         }
       }
       // And nothing from earlier rounds came back or went away.
-      for (const text of earlier) expect(texts.filter((x) => x === text), `${where}: "${text}" from an earlier round`).toHaveLength(1);
+      for (const text of earlier)
+        expect(
+          texts.filter((x) => x === text),
+          `${where}: "${text}" from an earlier round`,
+        ).toHaveLength(1);
       for (const text of ours) earlier.add(text);
 
       state = final;
@@ -263,10 +284,14 @@ describe('the core, restarted after a kill with a change in flight', () => {
       expect(restarted.service.snapshot().profile?.email).toBe(bob.email);
       expect(restarted.service.snapshot().conversations.find((c) => c.id === id)?.favorite).toBe(true);
       expect(await dispatch('conversation:unfavorite', [id])).toEqual({ ok: true, value: undefined });
-      await eventually(async () => {
-        await restarted.service.settle();
-        return restarted.service.snapshot().pendingCount === 0;
-      }, 10_000, 'the outbox to drain');
+      await eventually(
+        async () => {
+          await restarted.service.settle();
+          return restarted.service.snapshot().pendingCount === 0;
+        },
+        10_000,
+        'the outbox to drain',
+      );
       const onServer = (await bobOnServer.conversations()).find((c: { id: string }) => c.id === id);
       expect(onServer.properties[0].isfavorite, 'the unfavourite was lost').toBe(false);
     } finally {

@@ -95,63 +95,64 @@ function filesHolding(dir: string, secrets: string[]): string[] {
   });
 }
 
-for (const c of cases) describe(`when ${c.name}`, () => {
-  const account = () => t.accounts[0]!;
-  let dataDir: string;
-  let first: Opened;
-  let result: SignInResult;
+for (const c of cases)
+  describe(`when ${c.name}`, () => {
+    const account = () => t.accounts[0]!;
+    let dataDir: string;
+    let first: Opened;
+    let result: SignInResult;
 
-  beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'ozeki-keychain-test-'));
-    cleanup.push(async () => rmSync(dataDir, { recursive: true, force: true }));
-    first = await open(dataDir, await c.vault());
-    expect(first.service.snapshot().keychain.persistent).toBe(c.persistentAtStart);
-    const a = account();
-    result = await first.service.handlers()['session:sign-in']({ serverUrl: t.server.url, email: a.email, apiKey: a.apikey, password: a.password });
-  });
+    beforeAll(async () => {
+      dataDir = mkdtempSync(join(tmpdir(), 'ozeki-keychain-test-'));
+      cleanup.push(async () => rmSync(dataDir, { recursive: true, force: true }));
+      first = await open(dataDir, await c.vault());
+      expect(first.service.snapshot().keychain.persistent).toBe(c.persistentAtStart);
+      const a = account();
+      result = await first.service.handlers()['session:sign-in']({ serverUrl: t.server.url, email: a.email, apiKey: a.apikey, password: a.password });
+    });
 
-  it('signs in for this session, and the result says the sign-in is not kept, and why', () => {
-    expect(result.profile).toMatchObject({ email: account().email, nick: 'Alice' });
-    expect(result.keychain.persistent).toBe(false);
-    expect(result.keychain.reason).toMatch(c.reason);
-    expect(first.service.snapshot()).toMatchObject({ profile: { email: account().email }, keychain: result.keychain });
-    const changed = first.events.filter((e) => e.event === 'session:changed').at(-1);
-    expect(changed?.payload).toMatchObject({ keychain: { persistent: false } });
-  });
+    it('signs in for this session, and the result says the sign-in is not kept, and why', () => {
+      expect(result.profile).toMatchObject({ email: account().email, nick: 'Alice' });
+      expect(result.keychain.persistent).toBe(false);
+      expect(result.keychain.reason).toMatch(c.reason);
+      expect(first.service.snapshot()).toMatchObject({ profile: { email: account().email }, keychain: result.keychain });
+      const changed = first.events.filter((e) => e.event === 'session:changed').at(-1);
+      expect(changed?.payload).toMatchObject({ keychain: { persistent: false } });
+    });
 
-  it('tells the user, in a notice, that they will sign in again next launch', () => {
-    const notices = first.events.flatMap((e) => (e.event === 'notice' ? [e.payload as Notice] : []));
-    expect(notices).toHaveLength(1);
-    expect(notices[0]).toMatchObject({ level: 'warning', retryable: false });
-    expect(notices[0]!.message).toMatch(/sign in again next launch/);
-    expect(notices[0]!.message).toContain(result.keychain.reason!.replace(/\.$/, ''));
-    expect(first.service.snapshot().notices).toEqual(notices);
-  });
+    it('tells the user, in a notice, that they will sign in again next launch', () => {
+      const notices = first.events.flatMap((e) => (e.event === 'notice' ? [e.payload as Notice] : []));
+      expect(notices).toHaveLength(1);
+      expect(notices[0]).toMatchObject({ level: 'warning', retryable: false });
+      expect(notices[0]!.message).toMatch(/sign in again next launch/);
+      expect(notices[0]!.message).toContain(result.keychain.reason!.replace(/\.$/, ''));
+      expect(first.service.snapshot().notices).toEqual(notices);
+    });
 
-  it('lets actions work: a favourite reaches the server', async () => {
-    await eventually(() => first.service.snapshot().conversations.length === 2 && first.service.connection === 'online', 10_000, 'the first sync');
-    const conversation = first.service.snapshot().conversations.find((x) => x.name === 'Alice and Bob')!;
-    await first.service.handlers()['conversation:favorite'](conversation.id);
-    await eventually(() => first.service.snapshot().pendingCount === 0, 10_000, 'the favourite to be sent');
-    const onServer = (await aliceOnServer.conversations()).find((x) => x.id === conversation.id);
-    expect(onServer.properties[0].isfavorite).toBe(true);
-    await aliceOnServer.call('unfavorite', { conversationid: conversation.id });
-  });
+    it('lets actions work: a favourite reaches the server', async () => {
+      await eventually(() => first.service.snapshot().conversations.length === 2 && first.service.connection === 'online', 10_000, 'the first sync');
+      const conversation = first.service.snapshot().conversations.find((x) => x.name === 'Alice and Bob')!;
+      await first.service.handlers()['conversation:favorite'](conversation.id);
+      await eventually(() => first.service.snapshot().pendingCount === 0, 10_000, 'the favourite to be sent');
+      const onServer = (await aliceOnServer.conversations()).find((x) => x.id === conversation.id);
+      expect(onServer.properties[0].isfavorite).toBe(true);
+      await aliceOnServer.call('unfavorite', { conversationid: conversation.id });
+    });
 
-  it('keeps no API key or password in any file of the data folder', () => {
-    expect(filesUnder(dataDir).length).toBeGreaterThan(0);
-    expect(filesHolding(dataDir, [account().apikey, account().password])).toEqual([]);
-  });
+    it('keeps no API key or password in any file of the data folder', () => {
+      expect(filesUnder(dataDir).length).toBeGreaterThan(0);
+      expect(filesHolding(dataDir, [account().apikey, account().password])).toEqual([]);
+    });
 
-  it('is signed out after a restart on the same folder, and the folder still holds no secret', async () => {
-    await first.service.close();
-    const restarted = await open(dataDir, await c.vault());
-    expect(restarted.service.snapshot()).toMatchObject({ profile: null, connection: 'signed-out', conversations: [] });
-    await expect(restarted.service.handlers()['conversation:favorite']('0'.repeat(32))).rejects.toMatchObject({ code: 'not-signed-in' });
-    await restarted.service.close();
-    expect(filesHolding(dataDir, [account().apikey, account().password])).toEqual([]);
+    it('is signed out after a restart on the same folder, and the folder still holds no secret', async () => {
+      await first.service.close();
+      const restarted = await open(dataDir, await c.vault());
+      expect(restarted.service.snapshot()).toMatchObject({ profile: null, connection: 'signed-out', conversations: [] });
+      await expect(restarted.service.handlers()['conversation:favorite']('0'.repeat(32))).rejects.toMatchObject({ code: 'not-signed-in' });
+      await restarted.service.close();
+      expect(filesHolding(dataDir, [account().apikey, account().password])).toEqual([]);
+    });
   });
-});
 
 describe('a keychain whose refusal quotes what it was given', () => {
   it('does not repeat the secret in the reason or the notice', async () => {

@@ -123,7 +123,10 @@ describe('a login response naming another host', () => {
     proxy = await startHostileProxy(t.server.url);
     proxy.fail(
       { api: 'chatlogin' },
-      { kind: 'edit', edit: (json: { listeners: Record<string, string> }) => ({ ...json, listeners: { ...json.listeners, ws: `ws://127.0.0.2:${capture.port}/ozeki/ws` } }) },
+      {
+        kind: 'edit',
+        edit: (json: { listeners: Record<string, string> }) => ({ ...json, listeners: { ...json.listeners, ws: `ws://127.0.0.2:${capture.port}/ozeki/ws` } }),
+      },
     );
     const sut = await service();
     const before = capture.connections;
@@ -139,7 +142,7 @@ describe('a login response naming another host', () => {
     expect(capture.connections - before).toBe(0);
   });
 
-  it('the same host on another port is followed (as in Ozeki\'s example)', async () => {
+  it("the same host on another port is followed (as in Ozeki's example)", async () => {
     // The proxy hands out the real server's own port: same host (127.0.0.1), another port than the sign-in.
     proxy = await startHostileProxy(t.server.url);
     const direct = new URL(t.server.url);
@@ -170,7 +173,10 @@ describe('plain http to a host that is not loopback', () => {
     const urls: string[] = [];
     const fetch = async (url: string) => {
       urls.push(url);
-      return new Response(JSON.stringify({ status: 'ERROR', errormessage: 'Unknown API key.' }), { status: 401, headers: { 'Content-Type': 'application/json' } });
+      return new Response(JSON.stringify({ status: 'ERROR', errormessage: 'Unknown API key.' }), {
+        status: 401,
+        headers: { 'Content-Type': 'application/json' },
+      });
     };
     return { urls, fetch };
   }
@@ -202,7 +208,12 @@ describe('plain http to a host that is not loopback', () => {
   it('loopback http and https need no acceptance', async () => {
     const { urls, fetch } = recordingFetch();
     const client = new ApiClient({ fetch, loginRetries: 0 });
-    for (const base of ['http://127.0.0.1:9/ozeki/index.php', 'http://localhost:9/ozeki/index.php', 'http://[::1]:9/ozeki/index.php', 'https://chat.example.invalid/ozeki/index.php']) {
+    for (const base of [
+      'http://127.0.0.1:9/ozeki/index.php',
+      'http://localhost:9/ozeki/index.php',
+      'http://[::1]:9/ozeki/index.php',
+      'https://chat.example.invalid/ozeki/index.php',
+    ]) {
       const err = await client.login(base, newStationId(), 'f'.repeat(64)).catch((e: unknown) => e);
       expect(isCoreError(err, 'unauthorized'), base).toBe(true);
     }

@@ -59,7 +59,13 @@ describe('app:// requests', () => {
   });
 
   it('answer only our own host on our own scheme', () => {
-    for (const url of ['app://evil/index.html', 'app://chat.evil/index.html', 'file:///srv/ozeki/out/renderer/index.html', 'https://chat/index.html', 'app://user:pw@chat/index.html']) {
+    for (const url of [
+      'app://evil/index.html',
+      'app://chat.evil/index.html',
+      'file:///srv/ozeki/out/renderer/index.html',
+      'https://chat/index.html',
+      'app://user:pw@chat/index.html',
+    ]) {
       expect(resolveAppRequest(url, ROOT), url).toEqual({ ok: false, status: 404 });
     }
   });
@@ -117,7 +123,11 @@ describe.skipIf(process.platform === 'win32')('app:// requests on the disk (symb
 });
 
 describe('the Content-Security-Policy of app://', () => {
-  const directives = new Map(contentSecurityPolicy().split('; ').map((d) => [d.split(' ')[0], d.split(' ').slice(1).join(' ')]));
+  const directives = new Map(
+    contentSecurityPolicy()
+      .split('; ')
+      .map((d) => [d.split(' ')[0], d.split(' ').slice(1).join(' ')]),
+  );
 
   it('denies by default and allows scripts only from our own origin, never eval or inline', () => {
     expect(directives.get('default-src')).toBe("'none'");

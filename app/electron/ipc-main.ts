@@ -17,11 +17,9 @@ function senderOf(event: IpcMainInvokeEvent): SenderInfo | null {
 }
 
 /** `service` may still be opening: see serveContract. */
-export function connectIpc(opts: {
-  service: ContractService | Promise<ContractService>;
-  getWindow: () => BrowserWindow | null;
-  log: (line: string) => void;
-}): { dispose(): void } {
+export function connectIpc(opts: { service: ContractService | Promise<ContractService>; getWindow: () => BrowserWindow | null; log: (line: string) => void }): {
+  dispose(): void;
+} {
   const { getWindow, log } = opts;
   const contract = serveContract(opts.service, {
     log,

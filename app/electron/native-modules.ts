@@ -10,7 +10,9 @@ export const REBUILD_FOR_NODE = 'npm rebuild';
 /** True for the errors a native module built for another runtime fails to load with. */
 export function isAbiMismatch(err: unknown): boolean {
   const message = err instanceof Error ? err.message : String(err);
-  return /NODE_MODULE_VERSION|was compiled against a different Node\.js version|invalid ELF header|not a valid Win32 application|incompatible architecture/i.test(message);
+  return /NODE_MODULE_VERSION|was compiled against a different Node\.js version|invalid ELF header|not a valid Win32 application|incompatible architecture/i.test(
+    message,
+  );
 }
 
 /** What to tell the person when the local database's native module does not load, or null. */

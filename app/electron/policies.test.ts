@@ -52,7 +52,19 @@ describe('permissions', () => {
   });
 
   it('deny everything else, even to our own page', () => {
-    for (const permission of ['media', 'geolocation', 'clipboard-read', 'openExternal', 'fullscreen', 'hid', 'serial', 'usb', 'midiSysex', 'display-capture', 'unknown']) {
+    for (const permission of [
+      'media',
+      'geolocation',
+      'clipboard-read',
+      'openExternal',
+      'fullscreen',
+      'hid',
+      'serial',
+      'usb',
+      'midiSysex',
+      'display-capture',
+      'unknown',
+    ]) {
       expect(isPermissionAllowed(permission, START_URL), permission).toBe(false);
     }
   });

@@ -25,7 +25,12 @@ describe('the demo account from npm start', () => {
   it('is the first account of the file the variables name, with the server URL', () => {
     const read = vi.fn(() => accounts);
     const source = demoAccountFromEnv(env, read);
-    expect(source?.()).toEqual({ serverUrl: 'http://127.0.0.1:9080/ozeki/index.php', email: 'alice@demo.ozeki.chat', apiKey: 'alice-key', password: 'alice-pw' });
+    expect(source?.()).toEqual({
+      serverUrl: 'http://127.0.0.1:9080/ozeki/index.php',
+      email: 'alice@demo.ozeki.chat',
+      apiKey: 'alice-key',
+      password: 'alice-pw',
+    });
     expect(read).toHaveBeenCalledWith('/data/demo-accounts.json');
   });
 

@@ -45,7 +45,7 @@ describe('the tray menu template', () => {
     expect(template.find((i) => i.id === 'pending')).toEqual({ id: 'pending', label: 'Offline: 2 changes waiting to be sent', enabled: false });
   });
 
-  it('hands the clicked entry\'s action to the caller, also from a submenu', () => {
+  it("hands the clicked entry's action to the caller, also from a submenu", () => {
     const clicked: TrayAction[] = [];
     const template = trayMenuTemplate(model, 'linux', (a) => clicked.push(a));
     const click = (item: { click?: unknown }) => (item.click as () => void)();

@@ -11,10 +11,22 @@ export function trayMenuTemplate(items: readonly TrayMenuItem[], platform: strin
       case 'separator':
         return { id: item.id, type: 'separator' };
       case 'submenu':
-        return { id: item.id, label: escapeMenuLabel(item.label, platform), enabled: item.enabled, submenu: trayMenuTemplate(item.submenu, platform, onAction) };
+        return {
+          id: item.id,
+          label: escapeMenuLabel(item.label, platform),
+          enabled: item.enabled,
+          submenu: trayMenuTemplate(item.submenu, platform, onAction),
+        };
       case 'radio': {
         const { action } = item;
-        return { id: item.id, type: 'radio', label: escapeMenuLabel(item.label, platform), enabled: item.enabled, checked: item.checked, click: () => onAction(action) };
+        return {
+          id: item.id,
+          type: 'radio',
+          label: escapeMenuLabel(item.label, platform),
+          enabled: item.enabled,
+          checked: item.checked,
+          click: () => onAction(action),
+        };
       }
       case 'normal': {
         const { action } = item;

@@ -49,6 +49,12 @@ describe('the window state to save', () => {
   });
 
   it('stays inside the ranges the settings store accepts', () => {
-    expect(windowStateOf({ x: -99_999, y: 99_999, width: 50, height: 99_999 }, false)).toEqual({ x: -32_768, y: 32_767, width: 200, height: 32_767, maximized: false });
+    expect(windowStateOf({ x: -99_999, y: 99_999, width: 50, height: 99_999 }, false)).toEqual({
+      x: -32_768,
+      y: 32_767,
+      width: 200,
+      height: 32_767,
+      maximized: false,
+    });
   });
 });

@@ -53,7 +53,11 @@ const CASES: Record<Channel, Cases> = {
   'conversation:hide': oneConversation,
   'conversation:unhide': oneConversation,
   'conversation:set-color': {
-    valid: [[CONV, '#bae1ff'], [CONV, '#BAE1FF'], [CONV, '#000000']],
+    valid: [
+      [CONV, '#bae1ff'],
+      [CONV, '#BAE1FF'],
+      [CONV, '#000000'],
+    ],
     invalid: [[CONV], [CONV, 'bae1ff'], [CONV, '#bae1f'], [CONV, '#12345g'], [CONV, 'red'], [CONV, '#bae1ff00'], ['x', '#bae1ff']],
   },
   'conversation:clear': oneConversation,
@@ -61,16 +65,31 @@ const CASES: Record<Channel, Cases> = {
   'conversations:hidden': noArguments,
   'messages:latest': oneConversation,
   'messages:older': {
-    valid: [[CONV, MSG], [CONV, MSG.toUpperCase()]],
+    valid: [
+      [CONV, MSG],
+      [CONV, MSG.toUpperCase()],
+    ],
     invalid: [[CONV], [CONV, 'not-a-uuid'], [CONV, MSG.replace(/-/g, '')], [MSG, CONV]],
   },
   'messages:send': {
-    valid: [[CONV, 'hello'], [CONV, 'x'.repeat(20_000)], [CONV, ' ']],
+    valid: [
+      [CONV, 'hello'],
+      [CONV, 'x'.repeat(20_000)],
+      [CONV, ' '],
+    ],
     invalid: [[CONV, ''], [CONV, 'x'.repeat(20_001)], [CONV], [CONV, 42], ['x', 'hello']],
   },
   'messages:mark-viewed': {
-    valid: [[CONV, [MSG]], [CONV, Array.from({ length: 500 }, () => MSG)]],
-    invalid: [[CONV, []], [CONV, Array.from({ length: 501 }, () => MSG)], [CONV, MSG], [CONV, ['nope']]],
+    valid: [
+      [CONV, [MSG]],
+      [CONV, Array.from({ length: 500 }, () => MSG)],
+    ],
+    invalid: [
+      [CONV, []],
+      [CONV, Array.from({ length: 501 }, () => MSG)],
+      [CONV, MSG],
+      [CONV, ['nope']],
+    ],
   },
   'presence:set': {
     valid: [['available'], ['away'], ['busy'], ['offline']],
@@ -79,7 +98,11 @@ const CASES: Record<Channel, Cases> = {
   'ui:conversation-opened': { valid: [[CONV], [null]], invalid: [[], [undefined], ['nope'], [CONV, CONV]] },
   'drafts:get': noArguments,
   'drafts:set': {
-    valid: [[CONV, ''], [CONV, 'half a thought'], [CONV, 'x'.repeat(20_000)]],
+    valid: [
+      [CONV, ''],
+      [CONV, 'half a thought'],
+      [CONV, 'x'.repeat(20_000)],
+    ],
     invalid: [[CONV], [CONV, 'x'.repeat(20_001)], [CONV, null], ['nope', 'text']],
   },
 };

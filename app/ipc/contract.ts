@@ -40,7 +40,12 @@ const httpUrl = z
 
 export const signInSchema = z.object({
   serverUrl: httpUrl,
-  email: z.string().trim().min(3).max(320).regex(/^[^\s@]+@[^\s@]+$/, 'that is not an e-mail address'),
+  email: z
+    .string()
+    .trim()
+    .min(3)
+    .max(320)
+    .regex(/^[^\s@]+@[^\s@]+$/, 'that is not an e-mail address'),
   apiKey: z.string().trim().min(1, 'the API key is empty').max(256),
   password: z.string().min(1, 'the encryption password is empty').max(1024),
   /**
@@ -69,7 +74,12 @@ export const CHANNELS = {
    * whether that was all of them): the first screen of a 10,000-conversation list need not wait for
    * the other 9,900. The window asks again without it, once that screen is painted.
    */
-  'state:snapshot': z.tuple([z.object({ first: z.number().int().min(1).max(100_000) }).strict().optional()]),
+  'state:snapshot': z.tuple([
+    z
+      .object({ first: z.number().int().min(1).max(100_000) })
+      .strict()
+      .optional(),
+  ]),
   'sync:now': none,
   'conversation:favorite': oneConversation,
   'conversation:unfavorite': oneConversation,

@@ -31,22 +31,38 @@ function rng(seed: number) {
 function hostileValue(rand: () => number, depth = 0): unknown {
   const pick = Math.floor(rand() * 16);
   switch (pick) {
-    case 0: return null;
-    case 1: return undefined;
-    case 2: return Math.floor(rand() * 2 ** 53) * (rand() < 0.5 ? -1 : 1);
-    case 3: return [NaN, Infinity, -0, 1e308][Math.floor(rand() * 4)];
-    case 4: return 'x'.repeat(Math.floor(rand() * 100_000));
-    case 5: return '\u0000\ud800<script>alert(1)</script>../../etc/passwd';
-    case 6: return rand() < 0.5;
-    case 7: return depth > 3 ? {} : { __proto__: { polluted: true }, constructor: { prototype: { polluted: true } } };
-    case 8: return depth > 3 ? [] : Array.from({ length: Math.floor(rand() * 5) }, () => hostileValue(rand, depth + 1));
-    case 9: return JSON.parse('{"__proto__": {"polluted": true}}');
-    case 10: return 'f'.repeat(32); // looks like an id
-    case 11: return 'FFFFFFFF-FFFF-FFFF-FFFF-FFFFFFFFFFFF';
-    case 12: return '#12345g';
-    case 13: return { serverUrl: 'javascript:alert(1)', email: 'a@b', apiKey: 'k', password: 'p' };
-    case 14: return BigInt(7);
-    default: return Symbol('s');
+    case 0:
+      return null;
+    case 1:
+      return undefined;
+    case 2:
+      return Math.floor(rand() * 2 ** 53) * (rand() < 0.5 ? -1 : 1);
+    case 3:
+      return [NaN, Infinity, -0, 1e308][Math.floor(rand() * 4)];
+    case 4:
+      return 'x'.repeat(Math.floor(rand() * 100_000));
+    case 5:
+      return '\u0000\ud800<script>alert(1)</script>../../etc/passwd';
+    case 6:
+      return rand() < 0.5;
+    case 7:
+      return depth > 3 ? {} : { __proto__: { polluted: true }, constructor: { prototype: { polluted: true } } };
+    case 8:
+      return depth > 3 ? [] : Array.from({ length: Math.floor(rand() * 5) }, () => hostileValue(rand, depth + 1));
+    case 9:
+      return JSON.parse('{"__proto__": {"polluted": true}}');
+    case 10:
+      return 'f'.repeat(32); // looks like an id
+    case 11:
+      return 'FFFFFFFF-FFFF-FFFF-FFFF-FFFFFFFFFFFF';
+    case 12:
+      return '#12345g';
+    case 13:
+      return { serverUrl: 'javascript:alert(1)', email: 'a@b', apiKey: 'k', password: 'p' };
+    case 14:
+      return BigInt(7);
+    default:
+      return Symbol('s');
   }
 }
 
@@ -90,7 +106,9 @@ describe('the IPC dispatcher', () => {
   it('passes valid arguments through, parsed (e.g. a trimmed e-mail)', async () => {
     const { handlers, calls } = recordingHandlers();
     const dispatch = createDispatcher(handlers);
-    const reply = await dispatch('session:sign-in', [{ serverUrl: 'http://127.0.0.1:9080/ozeki/index.php', email: ' a@b.c ', apiKey: 'k', password: 'p', extra: 'dropped' }]);
+    const reply = await dispatch('session:sign-in', [
+      { serverUrl: 'http://127.0.0.1:9080/ozeki/index.php', email: ' a@b.c ', apiKey: 'k', password: 'p', extra: 'dropped' },
+    ]);
     expect(reply).toEqual({ ok: true, value: undefined });
     expect(calls).toEqual([['session:sign-in', [{ serverUrl: 'http://127.0.0.1:9080/ozeki/index.php', email: 'a@b.c', apiKey: 'k', password: 'p' }]]]);
   });

@@ -118,30 +118,54 @@ const MAX_TEXT = 'y'.repeat(20_000);
 /** Values no channel wants, of every kind that can cross (and a few that cannot). */
 function hostile(g: Gen, depth = 0): unknown {
   switch (g.int(24)) {
-    case 0: return null;
-    case 1: return undefined;
-    case 2: return g.pick([NaN, Infinity, -Infinity, -0, 0, 1e308, Number.MAX_SAFE_INTEGER + 2, -1]);
-    case 3: return g.int(2 ** 31) * (g.chance(0.5) ? -1 : 1);
-    case 4: return HUGE.slice(0, g.int(HUGE.length));
-    case 5: return g.unicode(200);
-    case 6: return g.chance(0.5);
-    case 7: return JSON.parse('{"__proto__": {"polluted": true}, "constructor": {"prototype": {"polluted": true}}}');
-    case 8: return { __proto__: { polluted: true }, toString: 'not a function', valueOf: null, toJSON: 7 };
-    case 9: return depth > 3 ? [] : Array.from({ length: g.int(5) }, () => hostile(g, depth + 1));
-    case 10: return nested(g.int(200));
-    case 11: return g.hex(32).toUpperCase();
-    case 12: return ` ${g.hex(32)}`;
-    case 13: return `${g.hex(32)}\n`;
-    case 14: return '０１２３４５６７８９ａｂｃｄｅｆ０１２３４５６７８９ａｂｃｄｅｆ'; // full-width lookalikes
-    case 15: return BigInt(g.int(1000));
-    case 16: return Symbol('hostile');
-    case 17: return new Date(g.int(2 ** 40));
-    case 18: return new Map([['__proto__', { polluted: true }]]);
-    case 19: return new Uint8Array(g.int(64));
-    case 20: return Object.create(null);
-    case 21: return g.pick(['__proto__', 'constructor', 'prototype', 'hasOwnProperty', 'toString']);
-    case 22: return g.pick(['../../etc/passwd', 'C:\\Windows\\system32', 'file:///etc/passwd', '%00', "'; DROP TABLE outbox; --"]);
-    default: return [[[[[[[[[[g.hex(32)]]]]]]]]]];
+    case 0:
+      return null;
+    case 1:
+      return undefined;
+    case 2:
+      return g.pick([NaN, Infinity, -Infinity, -0, 0, 1e308, Number.MAX_SAFE_INTEGER + 2, -1]);
+    case 3:
+      return g.int(2 ** 31) * (g.chance(0.5) ? -1 : 1);
+    case 4:
+      return HUGE.slice(0, g.int(HUGE.length));
+    case 5:
+      return g.unicode(200);
+    case 6:
+      return g.chance(0.5);
+    case 7:
+      return JSON.parse('{"__proto__": {"polluted": true}, "constructor": {"prototype": {"polluted": true}}}');
+    case 8:
+      return { __proto__: { polluted: true }, toString: 'not a function', valueOf: null, toJSON: 7 };
+    case 9:
+      return depth > 3 ? [] : Array.from({ length: g.int(5) }, () => hostile(g, depth + 1));
+    case 10:
+      return nested(g.int(200));
+    case 11:
+      return g.hex(32).toUpperCase();
+    case 12:
+      return ` ${g.hex(32)}`;
+    case 13:
+      return `${g.hex(32)}\n`;
+    case 14:
+      return '０１２３４５６７８９ａｂｃｄｅｆ０１２３４５６７８９ａｂｃｄｅｆ'; // full-width lookalikes
+    case 15:
+      return BigInt(g.int(1000));
+    case 16:
+      return Symbol('hostile');
+    case 17:
+      return new Date(g.int(2 ** 40));
+    case 18:
+      return new Map([['__proto__', { polluted: true }]]);
+    case 19:
+      return new Uint8Array(g.int(64));
+    case 20:
+      return Object.create(null);
+    case 21:
+      return g.pick(['__proto__', 'constructor', 'prototype', 'hasOwnProperty', 'toString']);
+    case 22:
+      return g.pick(['../../etc/passwd', 'C:\\Windows\\system32', 'file:///etc/passwd', '%00', "'; DROP TABLE outbox; --"]);
+    default:
+      return [[[[[[[[[[g.hex(32)]]]]]]]]]];
   }
 }
 
@@ -186,7 +210,10 @@ function plausible(g: Gen, slot: Slot, ids: { conversations: string[]; messages:
   switch (slot) {
     case 'conversation': {
       const real = g.pick(ids.conversations);
-      return either([real, real, g.hex(32), 'f'.repeat(32), '0'.repeat(32)], [real.toUpperCase(), real.slice(1), `${real}0`, `${real}\u0000`, ` ${real}`, HUGE, '']);
+      return either(
+        [real, real, g.hex(32), 'f'.repeat(32), '0'.repeat(32)],
+        [real.toUpperCase(), real.slice(1), `${real}0`, `${real}\u0000`, ` ${real}`, HUGE, ''],
+      );
     }
     case 'open-conversation': {
       const real = g.pick(ids.conversations);
@@ -200,7 +227,16 @@ function plausible(g: Gen, slot: Slot, ids: { conversations: string[]; messages:
       const count = g.pick([1, 3, 50, 499, 500, 500]);
       const list = Array.from({ length: count }, () => (g.chance(0.5) && ids.messages.length ? g.pick(ids.messages) : g.uuid()));
       // Too many, none, or one bad apple.
-      return either([list], [[], [...list, ...list, g.uuid()].slice(0, 501), Array.from({ length: 2000 }, () => g.uuid()), [...list.slice(1), plausible(g, 'message', ids)], [list]]);
+      return either(
+        [list],
+        [
+          [],
+          [...list, ...list, g.uuid()].slice(0, 501),
+          Array.from({ length: 2000 }, () => g.uuid()),
+          [...list.slice(1), plausible(g, 'message', ids)],
+          [list],
+        ],
+      );
     }
     case 'user':
       return either([...ids.friends, ids.me, g.hex(32), g.hex(32)], [g.hex(31), g.hex(32).toUpperCase(), '', `${g.hex(32)} `]);
@@ -303,7 +339,8 @@ function isMessageView(v: unknown): boolean {
   );
 }
 
-const isPage = (v: unknown): boolean => isObject(v) && typeof v.conversationId === 'string' && Array.isArray(v.messages) && v.messages.every(isMessageView) && typeof v.hasOlder === 'boolean';
+const isPage = (v: unknown): boolean =>
+  isObject(v) && typeof v.conversationId === 'string' && Array.isArray(v.messages) && v.messages.every(isMessageView) && typeof v.hasOlder === 'boolean';
 
 function isSnapshot(v: unknown): boolean {
   return (
@@ -355,7 +392,9 @@ function expectSentence(message: string, where: string): void {
   expect(message.length, where).toBeLessThan(400);
   expect(message, where).not.toMatch(/\n/);
   expect(message, `${where}: a stack frame`).not.toMatch(/\bat\s.*:\d+:\d+|file:\/\/|node:internal/);
-  expect(message, `${where}: a file path`).not.toMatch(/(^|[\s('"])(\/(work|home|tmp|usr|var|etc|Users|private|opt)\b|[A-Za-z]:\\)|node_modules|\.(ts|js|mjs|cjs)\b/);
+  expect(message, `${where}: a file path`).not.toMatch(
+    /(^|[\s('"])(\/(work|home|tmp|usr|var|etc|Users|private|opt)\b|[A-Za-z]:\\)|node_modules|\.(ts|js|mjs|cjs)\b/,
+  );
   expect(message, `${where}: an internal name`).not.toMatch(/TypeError|RangeError|ReferenceError|SqliteError|ZodError|\[object Object\]|Symbol\(/);
 }
 
@@ -474,17 +513,22 @@ describe('the IPC dispatcher in front of a signed-in ChatService', () => {
     expect(tally.ok).toBeGreaterThan(500);
     if (process.env.FUZZ_TALLY) console.log(tally, Object.fromEntries(reachedHandler));
     // Every channel's handler was reached many times (sign-out is left to its own test).
-    for (const channel of CHANNEL_NAMES) if (channel !== 'session:sign-out') expect(reachedHandler.get(channel) ?? 0, channel).toBeGreaterThan(channel === 'session:sign-in' ? 20 : 60);
+    for (const channel of CHANNEL_NAMES)
+      if (channel !== 'session:sign-out') expect(reachedHandler.get(channel) ?? 0, channel).toBeGreaterThan(channel === 'session:sign-in' ? 20 : 60);
     expect(logged).toEqual([]);
     expectPrototypesUntouched(prototypes);
     expect(allCodesListed).toBe(true);
   }, 60_000);
 
   it('still works afterwards: a favourite and a message reach the server', async () => {
-    await eventually(async () => {
-      await sut.service.settle();
-      return sut.service.snapshot().pendingCount === 0;
-    }, 20_000, 'the fuzzed outbox to drain');
+    await eventually(
+      async () => {
+        await sut.service.settle();
+        return sut.service.snapshot().pendingCount === 0;
+      },
+      20_000,
+      'the fuzzed outbox to drain',
+    );
     expect(sut.service.snapshot()).toMatchObject({ profile: { email: 'alice@demo.ozeki.chat' }, connection: 'online' });
     const id = conversationIds[0]!;
     const props = async () => (await onServer.conversations()).find((c) => c.id === id).properties[0];
@@ -499,15 +543,39 @@ describe('the IPC dispatcher in front of a signed-in ChatService', () => {
     expect((await props()).isfavorite).toBe(true);
 
     const conversation = (await onServer.conversations()).find((c) => c.id === id);
-    const res = await onServer.call('download', { conversationid: id, instance: conversation.instance, firstmessagedate: '', firstmessageid: '', firstreportdate: '', firstreportid: '' });
-    const texts = (res.json.messages as { ID: string; Data: string }[]).map((m) => ({ id: m.ID, text: openMessage(onServer.conversationKey(conversation), m.Data).text }));
-    expect(texts.filter((m) => m.text === 'still here after the fuzz')).toEqual([{ id: (sent as { value: { id: string } }).value.id, text: 'still here after the fuzz' }]);
+    const res = await onServer.call('download', {
+      conversationid: id,
+      instance: conversation.instance,
+      firstmessagedate: '',
+      firstmessageid: '',
+      firstreportdate: '',
+      firstreportid: '',
+    });
+    const texts = (res.json.messages as { ID: string; Data: string }[]).map((m) => ({
+      id: m.ID,
+      text: openMessage(onServer.conversationKey(conversation), m.Data).text,
+    }));
+    expect(texts.filter((m) => m.text === 'still here after the fuzz')).toEqual([
+      { id: (sent as { value: { id: string } }).value.id, text: 'still here after the fuzz' },
+    ]);
   });
 
   it('refuses a server address with a javascript:, file: or data: scheme before anything is sent', async () => {
-    for (const serverUrl of ['javascript:alert(1)', 'JavaScript:alert(1)//http://x', 'file:///etc/passwd', 'data:text/html,x', 'ftp://127.0.0.1/', `  javascript:${t.server.url}`]) {
-      const reply = await dispatch('session:sign-in', [{ serverUrl, email: 'alice@demo.ozeki.chat', apiKey: t.accounts[0]!.apikey, password: t.accounts[0]!.password }]);
-      expect(reply, serverUrl).toEqual({ ok: false, error: { code: 'invalid-argument', message: 'Invalid request: the server URL must start with http:// or https://.' } });
+    for (const serverUrl of [
+      'javascript:alert(1)',
+      'JavaScript:alert(1)//http://x',
+      'file:///etc/passwd',
+      'data:text/html,x',
+      'ftp://127.0.0.1/',
+      `  javascript:${t.server.url}`,
+    ]) {
+      const reply = await dispatch('session:sign-in', [
+        { serverUrl, email: 'alice@demo.ozeki.chat', apiKey: t.accounts[0]!.apikey, password: t.accounts[0]!.password },
+      ]);
+      expect(reply, serverUrl).toEqual({
+        ok: false,
+        error: { code: 'invalid-argument', message: 'Invalid request: the server URL must start with http:// or https://.' },
+      });
     }
     expect(sut.service.snapshot().profile?.email).toBe('alice@demo.ozeki.chat');
   });
@@ -571,7 +639,19 @@ describe('arguments that are not plain data', () => {
     const cases: [Channel, unknown][] = [
       ['conversation:favorite', getter],
       ['conversation:favorite', [trap]],
-      ['session:sign-in', [{ get serverUrl() { return boom(); }, email: 'a@b.c', apiKey: 'k', password: 'p' }]],
+      [
+        'session:sign-in',
+        [
+          {
+            get serverUrl() {
+              return boom();
+            },
+            email: 'a@b.c',
+            apiKey: 'k',
+            password: 'p',
+          },
+        ],
+      ],
       ['messages:send', trap],
     ];
     for (const [channel, args] of cases) {
@@ -583,7 +663,7 @@ describe('arguments that are not plain data', () => {
 
 describe('signing in through the contract', () => {
   it('leaves the signed-in account signed in when another sign-in is refused', async () => {
-    const [alice, bob] = t.accounts as [typeof t.accounts[0] & object, typeof t.accounts[0] & object];
+    const [alice, bob] = t.accounts as [(typeof t.accounts)[0] & object, (typeof t.accounts)[0] & object];
     const attempts: [string, Record<string, string>, ErrorCode][] = [
       ['a wrong API key', { email: alice.email, apiKey: 'f'.repeat(64), password: alice.password }, 'unauthorized'],
       ['a wrong encryption password', { email: alice.email, apiKey: alice.apikey, password: 'not the password' }, 'wrong-password'],
@@ -605,7 +685,7 @@ describe('signing in through the contract', () => {
     const fresh = await openService();
     try {
       const d = createDispatcher(fresh.service.handlers());
-      const [alice, bob] = t.accounts as [typeof t.accounts[0] & object, typeof t.accounts[0] & object];
+      const [alice, bob] = t.accounts as [(typeof t.accounts)[0] & object, (typeof t.accounts)[0] & object];
       const typo = await d('session:sign-in', [{ serverUrl: t.server.url, email: alice.email, apiKey: bob.apikey, password: alice.password }]);
       expect(typo.ok ? 'ok' : typo.error.code).toBe('refused');
       const right = await d('session:sign-in', [{ serverUrl: t.server.url, email: alice.email, apiKey: alice.apikey, password: alice.password }]);

@@ -15,9 +15,7 @@ export const timestampSchema = z.string().refine(isTimestamp, { message: 'expect
 /** Cursor dates may be empty on a first call. */
 export const optionalTimestampSchema = z.union([z.literal(''), timestampSchema]);
 export const hexIdSchema = z.string().regex(/^[0-9a-f]{32}$/, 'expected 32 lower-case hex characters');
-export const uuidSchema = z
-  .string()
-  .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'expected a UUID');
+export const uuidSchema = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'expected a UUID');
 export const instanceSchema = z.string().regex(/^[A-Za-z0-9]{1,64}$/, 'expected an instance code');
 
 // ---------------------------------------------------------------------------------------------

@@ -176,10 +176,7 @@ export function openText(conversationKey: Uint8Array, sealed: string, what = 'th
   try {
     const decipher = createDecipheriv('aes-256-gcm', conversationKey, bytes.subarray(0, GCM_NONCE_BYTES));
     decipher.setAuthTag(bytes.subarray(bytes.length - GCM_TAG_BYTES));
-    return Buffer.concat([
-      decipher.update(bytes.subarray(GCM_NONCE_BYTES, bytes.length - GCM_TAG_BYTES)),
-      decipher.final(),
-    ]).toString('utf8');
+    return Buffer.concat([decipher.update(bytes.subarray(GCM_NONCE_BYTES, bytes.length - GCM_TAG_BYTES)), decipher.final()]).toString('utf8');
   } catch {
     throw new DecryptionError(what);
   }
@@ -200,8 +197,11 @@ export function decodeMessagePlaintext(json: string): MessagePlaintext {
     throw new DecryptionError('the message: its content is not JSON');
   }
   if (
-    typeof value !== 'object' || value === null || Array.isArray(value) ||
-    typeof (value as { from?: unknown }).from !== 'string' || typeof (value as { text?: unknown }).text !== 'string'
+    typeof value !== 'object' ||
+    value === null ||
+    Array.isArray(value) ||
+    typeof (value as { from?: unknown }).from !== 'string' ||
+    typeof (value as { text?: unknown }).text !== 'string'
   ) {
     throw new DecryptionError('the message: it lacks a sender or text');
   }

@@ -107,8 +107,7 @@ describe('a wrong encryption password', () => {
   });
 
   it('is not claimed for the documented example key, whose DEK-Info IV is not hex', () => {
-    const documented =
-      '-----BEGIN RSA PRIVATE KEY-----\r\nProc-Type: 4,ENCRYPTED\r\nDEK-Info: AES-256-CFB,584eb...qx32QnqI9\r\n-----END RSA PRIVATE KEY-----';
+    const documented = '-----BEGIN RSA PRIVATE KEY-----\r\nProc-Type: 4,ENCRYPTED\r\nDEK-Info: AES-256-CFB,584eb...qx32QnqI9\r\n-----END RSA PRIVATE KEY-----';
     expect(() => unlockPrivateKey(documented, ALICE_PASSWORD)).toThrow(UnreadablePrivateKeyError);
     expect(() => unlockPrivateKey(documented, ALICE_PASSWORD)).toThrow(/AES-256-CFB and a hex IV/);
   });
@@ -260,9 +259,7 @@ describe('sealText / openText', () => {
   });
 
   it('names what could not be decrypted', () => {
-    expect(() => openText(newConversationKey(), sealText(key, 'x'), 'the conversation name')).toThrow(
-      /Could not decrypt the conversation name/,
-    );
+    expect(() => openText(newConversationKey(), sealText(key, 'x'), 'the conversation name')).toThrow(/Could not decrypt the conversation name/);
   });
 });
 

@@ -34,8 +34,7 @@ function encode(call: CallName, credentials: Credentials = CREDENTIALS, now: num
   return encodeRequest(call, payloadFor(call) as PayloadOf<typeof call>, credentials, now);
 }
 
-const callsWithAuth = (auth: CallSpec['auth']): CallName[] =>
-  (Object.keys(CALLS) as CallName[]).filter((name) => CALLS[name].auth === auth);
+const callsWithAuth = (auth: CallSpec['auth']): CallName[] => (Object.keys(CALLS) as CallName[]).filter((name) => CALLS[name].auth === auth);
 
 describe('login', () => {
   it('sends Content-Type and Ozeki-Station only', () => {

@@ -1,12 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  isLoopbackHost,
-  loginAddresses,
-  loginAddressProblem,
-  pushListener,
-  needsInsecureConsent,
-  refusedLoginAddress,
-} from '../profile/login-addresses.js';
+import { isLoopbackHost, loginAddresses, loginAddressProblem, pushListener, needsInsecureConsent, refusedLoginAddress } from '../profile/login-addresses.js';
 import { OZEKI_RESPONSE_EXAMPLES } from './fixtures/ozeki-examples.js';
 
 const HTTP = 'http://127.0.0.1:9184/ozeki/index.php';
@@ -65,7 +58,14 @@ describe('loginAddressProblem (the profile rule for login addresses)', () => {
   });
 
   it('refuses what is not an absolute address with a host, or carries credentials', () => {
-    for (const bad of ['/ozeki/index.php?srv=chatserver', 'not a url', 'javascript:alert(1)', 'file:///etc/passwd', ' http://127.0.0.1:9184/ ', 'http://user:pw@127.0.0.1:9184/']) {
+    for (const bad of [
+      '/ozeki/index.php?srv=chatserver',
+      'not a url',
+      'javascript:alert(1)',
+      'file:///etc/passwd',
+      ' http://127.0.0.1:9184/ ',
+      'http://user:pw@127.0.0.1:9184/',
+    ]) {
       expect(loginAddressProblem(HTTP, bad), bad).not.toBeNull();
     }
     expect(loginAddressProblem(HTTP, 'file://127.0.0.1/etc/passwd')).toBe('not-an-address');
@@ -79,7 +79,7 @@ describe('refusedLoginAddress over a whole login response', () => {
     fileserver: `${base}?srv=chatserver&api=chatfileserver`,
   });
 
-  it("accepts the reference server's answer: its own host, ws on the same port, \"\" for what is not offered", () => {
+  it('accepts the reference server\'s answer: its own host, ws on the same port, "" for what is not offered', () => {
     expect(refusedLoginAddress(HTTP, { urls: urls(HTTP), listeners: { udp: '', ws: 'ws://127.0.0.1:9184/ozeki/ws', wss: '' } })).toBeNull();
   });
 
@@ -116,7 +116,9 @@ describe('refusedLoginAddress over a whole login response', () => {
   });
 
   it('lists every address it will contact, leaving out "" and what is not a string', () => {
-    expect(loginAddresses('http://h/', { urls: { a: 'http://h/', b: '' }, listeners: { udp: 'udp://h:1', ws: 'ws://h/', extra: 5 }, fileserver: 'http://h/f' })).toEqual([
+    expect(
+      loginAddresses('http://h/', { urls: { a: 'http://h/', b: '' }, listeners: { udp: 'udp://h:1', ws: 'ws://h/', extra: 5 }, fileserver: 'http://h/f' }),
+    ).toEqual([
       { where: 'urls.a', address: 'http://h/' },
       { where: 'listeners.ws', address: 'ws://h/' },
       { where: 'fileserver', address: 'http://h/f' },
@@ -142,13 +144,21 @@ describe('needsInsecureConsent and isLoopbackHost', () => {
 
   it('does not ask for https or for loopback http', () => {
     expect(needsInsecureConsent('https://chat.example.com/ozeki/index.php')).toBe(false);
-    for (const url of ['http://127.0.0.1:9080/ozeki/index.php', 'http://127.8.9.10/', 'http://localhost:9080/', 'http://LOCALHOST/', 'http://[::1]:9080/', 'http://2130706433/']) {
+    for (const url of [
+      'http://127.0.0.1:9080/ozeki/index.php',
+      'http://127.8.9.10/',
+      'http://localhost:9080/',
+      'http://LOCALHOST/',
+      'http://[::1]:9080/',
+      'http://2130706433/',
+    ]) {
       expect(needsInsecureConsent(url), url).toBe(false);
     }
   });
 
   it('knows loopback host names as URL.hostname gives them', () => {
     for (const host of ['localhost', '127.0.0.1', '127.255.0.3', '[::1]', '[::ffff:7f00:1]']) expect(isLoopbackHost(host), host).toBe(true);
-    for (const host of ['128.0.0.1', '10.0.0.1', 'localhost.example.com', '[::2]', 'example.com', '127.example.com']) expect(isLoopbackHost(host), host).toBe(false);
+    for (const host of ['128.0.0.1', '10.0.0.1', 'localhost.example.com', '[::2]', 'example.com', '127.example.com'])
+      expect(isLoopbackHost(host), host).toBe(false);
   });
 });

@@ -15,12 +15,20 @@ describe('App', () => {
     const bridge = installBridge({
       'state:snapshot': () => ({
         ok: true,
-        value: snapshot({ profile: PROFILE, connection: 'online', conversations: [conversation('a', 'Bob Brown', 200), conversation('b', 'Carol Clark', 100)] }),
+        value: snapshot({
+          profile: PROFILE,
+          connection: 'online',
+          conversations: [conversation('a', 'Bob Brown', 200), conversation('b', 'Carol Clark', 100)],
+        }),
       }),
     });
     render(App);
     const list = await screen.findByRole('listbox', { name: 'Conversations' });
-    expect(within(list).getAllByRole('option').map((o) => o.textContent?.trim())).toEqual(['Bob Brown', 'Carol Clark']);
+    expect(
+      within(list)
+        .getAllByRole('option')
+        .map((o) => o.textContent?.trim()),
+    ).toEqual(['Bob Brown', 'Carol Clark']);
     expect(within(list).getByRole('option', { name: 'Bob Brown' })).toBeInTheDocument();
 
     bridge.emit('conversations:changed', { upserted: [conversation('c', 'Dave Doe', 300)], removed: [] });
@@ -94,7 +102,10 @@ describe('App', () => {
   it('tells the main process which conversation is on screen, and that none is once it is hidden', async () => {
     const bob = conversation('a', 'Bob Brown', 200);
     const bridge = installBridge({
-      'state:snapshot': () => ({ ok: true, value: snapshot({ profile: PROFILE, connection: 'online', conversations: [bob, conversation('b', 'Carol Clark', 100)] }) }),
+      'state:snapshot': () => ({
+        ok: true,
+        value: snapshot({ profile: PROFILE, connection: 'online', conversations: [bob, conversation('b', 'Carol Clark', 100)] }),
+      }),
       'ui:conversation-opened': () => ({ ok: true, value: undefined }),
     });
     const opened = () => bridge.calls.filter((c) => c.channel === 'ui:conversation-opened').map((c) => c.args);
@@ -111,7 +122,10 @@ describe('App', () => {
   it('opens the conversation the main process asks for (a notification or tray click)', async () => {
     const carol = conversation('b', 'Carol Clark', 100);
     const bridge = installBridge({
-      'state:snapshot': () => ({ ok: true, value: snapshot({ profile: PROFILE, connection: 'online', conversations: [conversation('a', 'Bob Brown', 200), carol] }) }),
+      'state:snapshot': () => ({
+        ok: true,
+        value: snapshot({ profile: PROFILE, connection: 'online', conversations: [conversation('a', 'Bob Brown', 200), carol] }),
+      }),
     });
     render(App);
     await screen.findByRole('listbox', { name: 'Conversations' });

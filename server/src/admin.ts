@@ -106,7 +106,10 @@ export function addConversation(store: Store, input: NewConversation): { id: str
     { id, isgroup: isgroup ? 1 : 0, displayname: sealText(key, input.name), instance, lastaccess: toUnixSeconds(now), created: now },
     ordered.map((u) => ({ userId: u.id, secret: wrapConversationKey(key, publicKeyFromBase64(u.publickey)) })),
   );
-  new ChangeFeed(store, null).listEntry(id, ordered.map((u) => u.id));
+  new ChangeFeed(store, null).listEntry(
+    id,
+    ordered.map((u) => u.id),
+  );
   return { id, key, instance };
 }
 

@@ -2,14 +2,7 @@
  * Who is calling: the profile's station binding, HMAC signatures, the timestamp window and replay
  * refusal. Used for HTTP requests and for the push socket's first frame alike.
  */
-import {
-  STATION_ID_PATTERN,
-  TIMESTAMP_WINDOW_SECONDS,
-  isValidSignature,
-  isWithinWindow,
-  parseTimestamp,
-  type AuthMode,
-} from '../../protocol/index.js';
+import { STATION_ID_PATTERN, TIMESTAMP_WINDOW_SECONDS, isValidSignature, isWithinWindow, parseTimestamp, type AuthMode } from '../../protocol/index.js';
 import { badRequest, unauthorized } from './api-error.js';
 import type { Store } from './db/store.js';
 import type { UserRow } from './db/users.js';

@@ -104,7 +104,7 @@ export function writePrivateFileAtomic(path: string, data: string | Uint8Array):
   try {
     if (POSIX) fchmodSync(fd, PRIVATE_FILE_MODE);
     const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-    for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off, bytes.length - off);
+    for (let off = 0; off < bytes.length;) off += writeSync(fd, bytes, off, bytes.length - off);
     fsyncSync(fd);
   } finally {
     closeSync(fd);

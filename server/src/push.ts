@@ -6,13 +6,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import {
-  PUSH_AUTH_TIMEOUT_MS,
-  PUSH_CLOSE,
-  pushAuthFrameSchema,
-  pushSubscribeBodySchema,
-  type PushServerFrame,
-} from '../../protocol/index.js';
+import { PUSH_AUTH_TIMEOUT_MS, PUSH_CLOSE, pushAuthFrameSchema, pushSubscribeBodySchema, type PushServerFrame } from '../../protocol/index.js';
 import { ApiError } from './api-error.js';
 import { authenticate } from './auth.js';
 import { ChangeFeed } from './changes.js';

@@ -64,7 +64,7 @@ export async function seedDemo(store: Store, dataDir: string, opts: { conversati
         const a = accounts[i]!;
         const b = accounts[j]!;
         makeFriends(store, a.userid, b.userid);
-        const startMs = now - (i + j) * DAY / 2 - 3600_000;
+        const startMs = now - ((i + j) * DAY) / 2 - 3600_000;
         const conversation = addConversation(store, { participantIds: [a.userid, b.userid], name: `${a.nick} and ${b.nick}` });
         SCRIPT.forEach(([speaker, text], k) => {
           const createdMs = startMs + k * 7 * 60_000;

@@ -178,14 +178,7 @@ describe('serve --seed demo, and the administration commands beside it', () => {
   });
 
   it('add-user prints the API key once, and that key logs in', async () => {
-    const result = await run(
-      'add-user',
-      '--data', dir,
-      '--email', dave.email,
-      '--nick', dave.nick,
-      '--fullname', dave.fullname,
-      '--password', dave.password,
-    );
+    const result = await run('add-user', '--data', dir, '--email', dave.email, '--nick', dave.nick, '--fullname', dave.fullname, '--password', dave.password);
     expect(result.code, result.stderr).toBe(0);
     const keys = `${result.stdout}${result.stderr}`.match(/\b[0-9a-f]{64}\b/g) ?? [];
     expect(keys).toHaveLength(1);
@@ -236,16 +229,12 @@ describe('serve --seed demo, and the administration commands beside it', () => {
 
   it('add-conversation with three e-mails makes a group', async () => {
     const [alice, bob] = clients as [TestClient, TestClient];
-    const result = await run(
-      'add-conversation', '--data', dir, '--email', dave.email, '--email', alice.account.email, '--email', bob.account.email,
-    );
+    const result = await run('add-conversation', '--data', dir, '--email', dave.email, '--email', alice.account.email, '--email', bob.account.email);
     expect(result.code, result.stderr).toBe(0);
     const id = /Created conversation ([0-9a-f]{32})/.exec(result.stdout)![1]!;
     const conversation = (await bob.conversations()).find((x) => x.id === id);
     expect(conversation.isgroup).toBe(true);
-    expect(openText(bob.conversationKey(conversation), conversation.displayname)).toBe(
-      `${dave.email}, ${alice.account.email}, ${bob.account.email}`,
-    );
+    expect(openText(bob.conversationKey(conversation), conversation.displayname)).toBe(`${dave.email}, ${alice.account.email}, ${bob.account.email}`);
   });
 
   it('does not duplicate anything when seeding the same folder again', async () => {

@@ -138,10 +138,7 @@ describe('two clients toggling the same conversation at once end consistent', ()
         settled.push({ state, http: reply.http, text: reply.text });
       });
     };
-    await Promise.all([
-      ...Array.from({ length: 30 }, (_, i) => fire(alice, 1, i)),
-      ...Array.from({ length: 30 }, (_, i) => fire(second, 2, i)),
-    ]);
+    await Promise.all([...Array.from({ length: 30 }, (_, i) => fire(alice, 1, i)), ...Array.from({ length: 30 }, (_, i) => fire(second, 2, i))]);
 
     expect(settled).toHaveLength(60);
     for (const s of settled) {

@@ -124,7 +124,7 @@ describe('Conversation/List', () => {
     }
   });
 
-  it("gives each participant their own wrapped secret, which unwraps to the same key with their own password", async () => {
+  it('gives each participant their own wrapped secret, which unwraps to the same key with their own password', async () => {
     const ofAlice = await alice.conversationWith(bob);
     const ofBob = await bob.conversationWith(alice);
     expect(ofAlice.id).toBe(ofBob.id);
@@ -142,7 +142,7 @@ describe('Conversation/List', () => {
 // --------------------------------------------------------------------------- per-user settings
 
 describe('per-user settings', () => {
-  it('favorite and unfavorite return the updated conversation, persist, and change only the caller\'s view', async () => {
+  it("favorite and unfavorite return the updated conversation, persist, and change only the caller's view", async () => {
     const id = oneToOneId(alice.userid, bob.userid);
     const bobBefore = await find(bob, id);
 
@@ -174,7 +174,7 @@ describe('per-user settings', () => {
     expectOkConversation(await alice.call('unfavorite', { conversationid: id }), 'unfavorite');
   });
 
-  it('mute and unmute return the updated conversation, persist, and change only the caller\'s view', async () => {
+  it("mute and unmute return the updated conversation, persist, and change only the caller's view", async () => {
     const id = oneToOneId(alice.userid, bob.userid);
     const bobBefore = await find(bob, id);
 
@@ -417,7 +417,10 @@ describe('create (profile extension)', () => {
         password: `dave-${randomBytes(6).toString('hex')}`,
       });
       const davePublic = t.server.store.users.get(dave.userid)!.publickey;
-      const participants = [{ userid: alice.userid, publickey: ownPublicKey(alice) }, { userid: dave.userid, publickey: davePublic }];
+      const participants = [
+        { userid: alice.userid, publickey: ownPublicKey(alice) },
+        { userid: dave.userid, publickey: davePublic },
+      ];
       const before = await listIds();
       const { key: _unused, ...oneToOne } = createPayload(alice, participants, 'Alice and Dave', false);
       expectRefused(await alice.call('create', oneToOne), 403);
@@ -431,7 +434,7 @@ describe('create (profile extension)', () => {
 
 // Keep the unwrapping helper honest: a key wrapped for Bob cannot be opened with Alice's key.
 describe('wrapped secrets', () => {
-  it('are bound to the recipient\'s key pair', async () => {
+  it("are bound to the recipient's key pair", async () => {
     const key = newConversationKey();
     const [bobKey] = await keysFor(alice, [bob.userid]);
     const forBob = wrapConversationKey(key, publicKeyFromBase64(bobKey!.publickey));

@@ -56,7 +56,7 @@ describe.skipIf(process.platform === 'win32')('the data folder is private to the
     child.stderr!.on('data', (d: Buffer) => (out.stderr += d.toString()));
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     let url: string | undefined;
-    for (const deadline = Date.now() + 30_000; !url; ) {
+    for (const deadline = Date.now() + 30_000; !url;) {
       url = /listening on (\S+)/.exec(out.stdout)?.[1];
       if (!url && (child.exitCode !== null || Date.now() > deadline)) throw new Error(`the server did not start: ${out.stdout} ${out.stderr}`);
       await new Promise((r) => setTimeout(r, 25));

@@ -119,12 +119,7 @@ export class TestClient {
   }
 
   async call<N extends CallName>(name: N, payload: PayloadOf<N>, now?: number): Promise<Reply> {
-    const { body, headers } = encodeRequest(
-      name,
-      payload,
-      { station: this.station, user: this.account.userid, apikey: this.account.apikey },
-      now,
-    );
+    const { body, headers } = encodeRequest(name, payload, { station: this.station, user: this.account.userid, apikey: this.account.apikey }, now);
     return rawPost(this.urlFor(name), body, headers);
   }
 

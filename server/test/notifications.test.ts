@@ -79,9 +79,7 @@ async function rawSocket(url: string): Promise<RawSocket> {
   openSockets.push(ws);
   const frames: RawSocket['frames'] = [];
   ws.on('message', (data) => frames.push(JSON.parse(data.toString())));
-  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
-    ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })),
-  );
+  const closed = new Promise<{ code: number; reason: string }>((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
   await new Promise<void>((resolve, reject) => {
     ws.once('open', () => resolve());
     ws.once('error', reject);
@@ -207,7 +205,7 @@ describe('availability as friends see it', () => {
 
   it('shows a user who has never been seen as "offline", and "available" once they sign in', async () => {
     t = await startTestServer();
-    const [aliceAccount, bobAccount, carolAccount] = t.accounts as [typeof t.accounts[0], typeof t.accounts[0], typeof t.accounts[0]];
+    const [aliceAccount, bobAccount, carolAccount] = t.accounts as [(typeof t.accounts)[0], (typeof t.accounts)[0], (typeof t.accounts)[0]];
     const alice = await new TestClient(t.server.url, aliceAccount).signIn();
     const bob = new TestClient(t.server.url, bobAccount);
     const carol = new TestClient(t.server.url, carolAccount);

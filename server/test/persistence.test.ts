@@ -361,9 +361,7 @@ describe('the server process', () => {
     expect(list).toHaveLength(2);
     expect(list.find((c) => c.id === conversation.id).properties[0].isfavorite).toBe(true);
     const page = await again.newestPage(conversation);
-    expect(page.messages.map((m) => openMessage(again.conversationKey(conversation), m.Data).text)).toContain(
-      'Hi! Have you tried the new desktop client yet?',
-    );
+    expect(page.messages.map((m) => openMessage(again.conversationKey(conversation), m.Data).text)).toContain('Hi! Have you tried the new desktop client yet?');
   }, 30_000);
 
   it('loses no acknowledged write when killed with SIGKILL', async () => {

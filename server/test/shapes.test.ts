@@ -57,8 +57,20 @@ const DOWNLOAD_KEYS = ['messages', 'reports'];
 const BLOCKLIST_KEYS = ['status', 'errormessage', 'blockedusers', 'blockedconversations'];
 /** §7 The conversation object: "No other fields appear in any example." */
 const CONVERSATION_KEYS = [
-  'id', 'isgroup', 'participantids', 'participants', 'displayname', 'lastmessageid', 'lastreportid',
-  'lastaccess', 'secret', 'instance', 'mutedby', 'favoriteby', 'hiddenby', 'properties',
+  'id',
+  'isgroup',
+  'participantids',
+  'participants',
+  'displayname',
+  'lastmessageid',
+  'lastreportid',
+  'lastaccess',
+  'secret',
+  'instance',
+  'mutedby',
+  'favoriteby',
+  'hiddenby',
+  'properties',
 ];
 const PROPERTIES_KEYS = ['userid', 'ismuted', 'isfavorite', 'hideid', 'listitembackgroundcolor'];
 const PARTICIPANT_KEYS = ['userid', 'username'];
@@ -129,12 +141,13 @@ function expectConversation(value: unknown, caller: string, where: string): Reco
     expect(typeof entry.username, `${where}.participants[${i}].username`).toBe('string');
     expect(entry.username.length, `${where}.participants[${i}].username`).toBeGreaterThan(0);
   });
-  expect((c.participants as { userid: string }[]).map((p) => p.userid), `${where}.participants follow participantids`).toEqual(ids);
+  expect(
+    (c.participants as { userid: string }[]).map((p) => p.userid),
+    `${where}.participants follow participantids`,
+  ).toEqual(ids);
   expectBase64(c.displayname, `${where}.displayname`);
   expect(c.lastmessageid === '' || UUID.test(c.lastmessageid), `${where}.lastmessageid "${c.lastmessageid}"`).toBe(true);
-  expect(c.lastreportid === '' || UUID.test(c.lastreportid) || HEX32.test(c.lastreportid), `${where}.lastreportid "${c.lastreportid}"`).toBe(
-    true,
-  );
+  expect(c.lastreportid === '' || UUID.test(c.lastreportid) || HEX32.test(c.lastreportid), `${where}.lastreportid "${c.lastreportid}"`).toBe(true);
   expect(Number.isInteger(c.lastaccess), `${where}.lastaccess is an integer`).toBe(true);
   // Unix seconds (not milliseconds): after 2020, not in the future.
   expect(c.lastaccess, `${where}.lastaccess`).toBeGreaterThan(1_577_836_800);
@@ -460,10 +473,15 @@ describe('notification', () => {
     await ok(alice, 'setAvailability', { availability: 'busy' });
     await ok(alice, 'add', { conversationid: c.id, instance: c.instance, message: newMessage(alice, alice.conversationKey(c), 'ping') });
     const keys = await publicKeys();
-    const group = createPayload(alice, [
-      { userid: alice.userid, publickey: keys.get(alice.userid)! },
-      { userid: bob.userid, publickey: keys.get(bob.userid)! },
-    ], 'Notified', true);
+    const group = createPayload(
+      alice,
+      [
+        { userid: alice.userid, publickey: keys.get(alice.userid)! },
+        { userid: bob.userid, publickey: keys.get(bob.userid)! },
+      ],
+      'Notified',
+      true,
+    );
     const { key: _key, ...payload } = group;
     const created = await ok(alice, 'create', payload);
     await ok(alice, 'setAvailability', { availability: 'available' });

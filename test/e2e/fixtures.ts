@@ -127,8 +127,7 @@ export async function signInWithDemo(page: Page): Promise<void> {
   await page.getByRole('listbox', { name: 'Conversations' }).waitFor();
 }
 
-export const conversationRow = (page: Page, name: string) =>
-  page.getByRole('listbox', { name: 'Conversations' }).getByRole('option', { name, exact: true });
+export const conversationRow = (page: Page, name: string) => page.getByRole('listbox', { name: 'Conversations' }).getByRole('option', { name, exact: true });
 
 /**
  * What a row's marks say ("Waiting to sync, Muted, 3 unread"): the option's accessible description,
@@ -138,7 +137,10 @@ export async function rowMarks(page: Page, name: string): Promise<string> {
   return conversationRow(page, name).evaluate((option) => {
     const doc = option.ownerDocument;
     const ids = (option.getAttribute('aria-describedby') ?? '').split(/\s+/).filter(Boolean);
-    return ids.map((id: string) => doc.getElementById(id)?.textContent ?? '').join(' ').trim();
+    return ids
+      .map((id: string) => doc.getElementById(id)?.textContent ?? '')
+      .join(' ')
+      .trim();
   });
 }
 
@@ -146,7 +148,10 @@ export async function rowMarks(page: Page, name: string): Promise<string> {
 export async function chooseAction(page: Page, conversation: string, item: string): Promise<void> {
   await conversationRow(page, conversation).hover();
   await page.getByRole('button', { name: `More actions for ${conversation}`, exact: true }).click();
-  await page.getByRole('menu', { name: `Actions for ${conversation}` }).getByRole('menuitem', { name: item, exact: true }).click();
+  await page
+    .getByRole('menu', { name: `Actions for ${conversation}` })
+    .getByRole('menuitem', { name: item, exact: true })
+    .click();
 }
 
 /** The server's view of the 1:1 conversation between a client's user and another user. */
@@ -175,7 +180,13 @@ export async function axeSeriousFindings(page: Page): Promise<string[]> {
   });
   return violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
+    .map(
+      (v) =>
+        `${v.impact} ${v.id}: ${v.help} — ${v.nodes
+          .slice(0, 3)
+          .map((n) => n.target.join(' '))
+          .join(', ')}`,
+    );
 }
 
 /** axe-core's serious and critical findings with the system in light mode, then in dark mode. */

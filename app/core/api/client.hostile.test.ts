@@ -217,7 +217,10 @@ describe('ApiClient against a hostile server', () => {
   });
 
   it('treats status "ERROR" under HTTP 200 as a refusal, and "OK" with an errormessage as success', async () => {
-    const h = await hostile(json(200, refusal('You are not a participant of this conversation.')), json(200, { ...OK_LIST, errormessage: 'Note: nothing new.' }));
+    const h = await hostile(
+      json(200, refusal('You are not a participant of this conversation.')),
+      json(200, { ...OK_LIST, errormessage: 'Note: nothing new.' }),
+    );
     const { client } = clientFor(h);
     const err = await failure(client.call('conversationList', {}));
     expect(err.code).toBe('refused');
@@ -361,8 +364,7 @@ describe('ApiClient against a hostile server', () => {
   });
 
   it('blanks out the API key and signature when the server echoes them back', async () => {
-    const echo: Handler = (res, seen) =>
-      json(400, refusal(`Bad request ${seen.body} signed ${String(seen.headers['ozeki-signature'])}`))(res, seen, 0);
+    const echo: Handler = (res, seen) => json(400, refusal(`Bad request ${seen.body} signed ${String(seen.headers['ozeki-signature'])}`))(res, seen, 0);
     const h = await hostile(echo);
     const { client } = clientFor(h);
     const loginErr = await failure(client.login(h.url, newStationId(), apikey));
@@ -387,7 +389,7 @@ describe('post (the transport)', () => {
       res.writeHead(200, { 'Content-Type': 'application/json' });
       res.end('x'.repeat(10_000));
     });
-    const err = await failure(post({ url: h.url, body: '{}', headers: {}, timeoutMs: 1000, maxResponseBytes: 1024 * 1024 / 256 }));
+    const err = await failure(post({ url: h.url, body: '{}', headers: {}, timeoutMs: 1000, maxResponseBytes: (1024 * 1024) / 256 }));
     expect(err.code).toBe('invalid-response');
     expect(err.transient).toBe(false);
   });

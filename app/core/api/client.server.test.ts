@@ -122,7 +122,7 @@ describe('ApiClient against the reference server', () => {
     expect(err.message).toContain('signature is not valid');
   });
 
-  it('passes on the server\'s sentence when it refuses a bad colour', async () => {
+  it("passes on the server's sentence when it refuses a bad colour", async () => {
     const { client } = await signedIn();
     const [conversation] = (await client.call('conversationList', {})).conversations;
     const err = await failure(client.call('setColor', { conversationid: conversation!.id, color: 'red' }));

@@ -241,7 +241,12 @@ export class ApiClient {
   }
 
   /** Encodes (and signs) one attempt; the first one is also checked against the request schema. */
-  private encode<N extends CallName>(name: N, payload: PayloadOf<N>, credentials: Credentials, check: boolean): { body: string; headers: Record<string, string> } {
+  private encode<N extends CallName>(
+    name: N,
+    payload: PayloadOf<N>,
+    credentials: Credentials,
+    check: boolean,
+  ): { body: string; headers: Record<string, string> } {
     let encoded: { body: string; headers: Record<string, string> };
     try {
       encoded = encodeRequest(name, payload, credentials, this.now());
@@ -253,7 +258,10 @@ export class ApiClient {
       if (!parsed.success) {
         const issue = parsed.error.issues[0];
         const where = issue && issue.path.length ? ` field ${issue.path.join('.')}` : '';
-        throw new CoreError('invalid-argument', `The ${name} request was not sent: its${where || ' content'} is not valid (${issue?.message ?? 'unexpected shape'}).`);
+        throw new CoreError(
+          'invalid-argument',
+          `The ${name} request was not sent: its${where || ' content'} is not valid (${issue?.message ?? 'unexpected shape'}).`,
+        );
       }
     }
     return encoded;

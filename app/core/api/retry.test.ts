@@ -12,9 +12,7 @@ describe('backoff', () => {
   });
 
   it('doubles the ceiling per retry until the cap', () => {
-    expect([0, 1, 2, 3, 4, 5, 6, 10, 100, 5000].map((n) => backoffCeiling(n))).toEqual([
-      300, 600, 1200, 2400, 4800, 9600, 10_000, 10_000, 10_000, 10_000,
-    ]);
+    expect([0, 1, 2, 3, 4, 5, 6, 10, 100, 5000].map((n) => backoffCeiling(n))).toEqual([300, 600, 1200, 2400, 4800, 9600, 10_000, 10_000, 10_000, 10_000]);
   });
 
   it('uses full jitter: anywhere from 0 up to (not including) the ceiling', () => {

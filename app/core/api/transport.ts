@@ -88,11 +88,9 @@ export async function post(req: PostRequest): Promise<TransportResponse> {
     if (external?.aborted) return new CancelledError(host, external.reason);
     if (timedOut) {
       const seconds = Math.round(req.timeoutMs / 100) / 10;
-      return new CoreError(
-        'timeout',
-        `The server at ${host} did not answer within ${seconds} seconds. It may be busy or the network slow; try again later.`,
-        { transient: true },
-      );
+      return new CoreError('timeout', `The server at ${host} did not answer within ${seconds} seconds. It may be busy or the network slow; try again later.`, {
+        transient: true,
+      });
     }
     if (err instanceof CoreError) return err;
     return phase === 'connect' ? connectionError(host, err) : cutOffError(host, err);
@@ -214,9 +212,8 @@ function connectionError(host: string, err: unknown): CoreError {
 }
 
 function cutOffError(host: string, err: unknown): CoreError {
-  return new CoreError(
-    'invalid-response',
-    `The answer from ${host} was cut off before it was complete; the connection may have dropped. Try again.`,
-    { transient: true, cause: err },
-  );
+  return new CoreError('invalid-response', `The answer from ${host} was cut off before it was complete; the connection may have dropped. Try again.`, {
+    transient: true,
+    cause: err,
+  });
 }

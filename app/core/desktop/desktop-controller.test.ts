@@ -287,7 +287,9 @@ describe('arrivals in the controller', () => {
     time.advance(ARRIVAL_QUIET_MS - 1);
     expect(host.notifications).toEqual([]);
     time.advance(1);
-    expect(host.notifications).toEqual([{ key: `conversation:${cid(1)}`, title: 'Conversation 1', body: '2 new messages\nBob: second', conversationId: cid(1) }]);
+    expect(host.notifications).toEqual([
+      { key: `conversation:${cid(1)}`, title: 'Conversation 1', body: '2 new messages\nBob: second', conversationId: cid(1) },
+    ]);
   });
 
   it('still show during a steady trickle, at most a couple of seconds after the first', () => {

@@ -248,7 +248,12 @@ export class DesktopController {
     // A Do not disturb that ended while the app was closed (or that the clock made absurd) is off.
     if (isDndStale(this.settings.get().desktop.dndUntil, this.now())) this.writeDnd(null);
     const state = this.state();
-    const view: TrayView = { menu: trayMenu(state), tooltip: trayTooltip(state), icon: trayIcon(state, this.host.platform), unread: unreadTotal(state.conversations) };
+    const view: TrayView = {
+      menu: trayMenu(state),
+      tooltip: trayTooltip(state),
+      icon: trayIcon(state, this.host.platform),
+      unread: unreadTotal(state.conversations),
+    };
     const key = JSON.stringify(view);
     if (key !== this.lastRendered) {
       this.lastRendered = key;

@@ -73,7 +73,7 @@ describe('the conversation on screen', () => {
 });
 
 describe('messages arriving', () => {
-  it("signals a message from someone else once, decrypted with its sender, when it comes in", async () => {
+  it('signals a message from someone else once, decrypted with its sender, when it comes in', async () => {
     const sent = await send(bob, 'Alice and Bob', 'Are you there, Alice?');
     const arrived = await eventually(() => arrivals(alice).find((m) => m.id === sent.id), 10_000, 'the arrival');
     expect(arrived).toMatchObject({ text: 'Are you there, Alice?', fromName: 'Bob', mine: false, conversationId: named(alice, 'Alice and Bob').id });
@@ -170,7 +170,9 @@ describe('the desktop controller on a real service', () => {
       const sent = await send(bob, 'Alice and Bob', 'Ping from Bob');
       await eventually(() => arrivals(alice).some((m) => m.id === sent.id), 10_000, 'the arrival');
       timers.runAll();
-      expect(host.notifications).toEqual([{ key: `conversation:${sent.conversationId}`, title: 'Bob', body: 'Ping from Bob', conversationId: sent.conversationId }]);
+      expect(host.notifications).toEqual([
+        { key: `conversation:${sent.conversationId}`, title: 'Bob', body: 'Ping from Bob', conversationId: sent.conversationId },
+      ]);
       expect(host.views.at(-1)!.icon.file).toBe('tray-unread.png');
       expect(host.views.at(-1)!.tooltip).toMatch(/^Ozeki Chat · \d+ unread messages?$/);
 

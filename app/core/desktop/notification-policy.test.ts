@@ -77,7 +77,9 @@ describe('whether a message is shown', () => {
 describe('the notifications a batch makes', () => {
   it('one message: the sender as the title and the text as the body, opening its conversation', () => {
     const m = message(1, { text: 'Lunch at noon?' });
-    expect(planNotifications([arrival(m)], context())).toEqual([{ key: `conversation:${cid(1)}`, title: 'Bob', body: 'Lunch at noon?', conversationId: cid(1) }]);
+    expect(planNotifications([arrival(m)], context())).toEqual([
+      { key: `conversation:${cid(1)}`, title: 'Bob', body: 'Lunch at noon?', conversationId: cid(1) },
+    ]);
   });
 
   it('in a group, says where the message was written', () => {
@@ -108,7 +110,9 @@ describe('the notifications a batch makes', () => {
 
   it('makes a sync that brings 200 messages in 5 conversations one summary, not 200 notifications', () => {
     const arrivals = [1, 2, 3, 4, 5].map((n) => arrival(...Array.from({ length: 40 }, () => message(n))));
-    expect(planNotifications(arrivals, context())).toEqual([{ key: 'summary', title: 'Ozeki Chat', body: '200 new messages in 5 conversations', conversationId: null }]);
+    expect(planNotifications(arrivals, context())).toEqual([
+      { key: 'summary', title: 'Ozeki Chat', body: '200 new messages in 5 conversations', conversationId: null },
+    ]);
   });
 
   it('leaves out what is not shown before counting, so a muted burst does not turn one message into a summary', () => {

@@ -4,17 +4,7 @@ import type { ConversationView } from '../../ipc/views.js';
 import { conversationView } from '../../../test/support/core/views.js';
 import { dndUntilFor } from './dnd.js';
 import { fromWall, ianaZone } from './local-time.js';
-import {
-  displayText,
-  escapeMenuLabel,
-  trayFavorites,
-  trayIcon,
-  trayMenu,
-  trayTooltip,
-  unreadTotal,
-  type TrayMenuItem,
-  type TrayState,
-} from './tray-menu.js';
+import { displayText, escapeMenuLabel, trayFavorites, trayIcon, trayMenu, trayTooltip, unreadTotal, type TrayMenuItem, type TrayState } from './tray-menu.js';
 
 const zone = ianaZone('Europe/Budapest');
 const NOW = fromWall(Date.UTC(2025, 5, 10, 14, 20), zone);
@@ -109,7 +99,12 @@ describe('the tray menu', () => {
     const menu = trayMenu(state({ conversations: list }));
     const entries = menu.filter((i) => i.id.startsWith('favorite:'));
     expect(entries).toHaveLength(10);
-    expect(entries[0]).toMatchObject({ type: 'normal', label: 'Ann', enabled: true, action: { kind: 'open-conversation', conversationId: conversation(61).id } });
+    expect(entries[0]).toMatchObject({
+      type: 'normal',
+      label: 'Ann',
+      enabled: true,
+      action: { kind: 'open-conversation', conversationId: conversation(61).id },
+    });
   });
 
   it('shows no favorites section when there are none', () => {

@@ -102,7 +102,12 @@ export function displayText(text: string, max = MAX_LABEL_CHARS): string {
     .replace(/\s+/g, ' ')
     .trim();
   const chars = [...clean];
-  return chars.length <= max ? clean : `${chars.slice(0, max - 1).join('').trimEnd()}…`;
+  return chars.length <= max
+    ? clean
+    : `${chars
+        .slice(0, max - 1)
+        .join('')
+        .trimEnd()}…`;
 }
 
 /** Windows and Linux read "&" in a menu label as a keyboard mnemonic; "&&" shows one "&". */

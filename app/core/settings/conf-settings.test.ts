@@ -72,7 +72,10 @@ describe('settings on disk', () => {
     const reopened = openSettings(dir).store;
     expect(reopened.stationFor(alice)).toBe(forAlice);
     expect(reopened.stationFor(bob)).toBe(forBob);
-    expect(reopened.get().stations).toEqual({ [`${alice.userid}@https://chat.example.test/api`]: forAlice, [`${bob.userid}@https://chat.example.test/api`]: forBob });
+    expect(reopened.get().stations).toEqual({
+      [`${alice.userid}@https://chat.example.test/api`]: forAlice,
+      [`${bob.userid}@https://chat.example.test/api`]: forBob,
+    });
   });
 
   it('sets a corrupt settings file aside, says so and starts from the defaults', () => {

@@ -16,15 +16,7 @@ import { basename, join } from 'node:path';
 import Conf from 'conf';
 import { CoreError } from '../errors.js';
 import { ensurePrivateFolder } from '../private-files.js';
-import {
-  applyPatch,
-  defaultSettings,
-  memorySettings,
-  sanitizeSettings,
-  stationFor,
-  type Settings,
-  type SettingsStore,
-} from './settings.js';
+import { applyPatch, defaultSettings, memorySettings, sanitizeSettings, stationFor, type Settings, type SettingsStore } from './settings.js';
 
 export const SETTINGS_FILE = 'settings.json';
 
@@ -55,7 +47,7 @@ function writeAtomically(path: string, value: unknown): void {
 
 const errorCode = (err: unknown): string => {
   const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? code : err instanceof Error ? err.message.split('\n')[0] ?? '' : String(err);
+  return typeof code === 'string' ? code : err instanceof Error ? (err.message.split('\n')[0] ?? '') : String(err);
 };
 
 export function openSettings(dir: string): { store: SettingsStore; notice: string | null } {

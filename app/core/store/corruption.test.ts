@@ -111,7 +111,11 @@ describe('opening a damaged local database', () => {
     const { db, notices, repaired } = openLocalDb(tmp.dir);
     try {
       expect(repaired?.reason).toMatch(/^corrupt: /);
-      expect(notices).toEqual([expect.stringMatching(/^The local cache was damaged and has been rebuilt from the server; your 5 unsent changes were kept\. The old file was kept as local\.db\.corrupt-/)]);
+      expect(notices).toEqual([
+        expect.stringMatching(
+          /^The local cache was damaged and has been rebuilt from the server; your 5 unsent changes were kept\. The old file was kept as local\.db\.corrupt-/,
+        ),
+      ]);
       expect(db.pending().map((p) => [p.seq, p.action])).toEqual(seqs.map((seq, i) => [seq, outbox[i]]));
       expect(db.conversations()).toEqual([]);
       expect(db.loadAccount()).toEqual(account);
@@ -135,7 +139,10 @@ describe('opening a damaged local database', () => {
         const rows = db.prepare('SELECT seq FROM outbox ORDER BY seq').all() as { seq: number }[];
         // dbstat gives counts, not contents: walk the leaves in key order (by path) to find the victim's seqs.
         let offset = 0;
-        const ordered = db.prepare("SELECT pageno, ncell FROM dbstat WHERE name = 'outbox' AND pagetype = 'leaf' ORDER BY path").all() as { pageno: number; ncell: number }[];
+        const ordered = db.prepare("SELECT pageno, ncell FROM dbstat WHERE name = 'outbox' AND pagetype = 'leaf' ORDER BY path").all() as {
+          pageno: number;
+          ncell: number;
+        }[];
         for (const leaf of ordered) {
           if (leaf.pageno === victim.pageno) return rows.slice(offset, offset + leaf.ncell).map((r) => r.seq);
           offset += leaf.ncell;
@@ -153,7 +160,9 @@ describe('opening a damaged local database', () => {
       const kept = seqs.filter((s) => !onVictim.includes(s));
       expect(notices).toEqual([
         expect.stringMatching(
-          new RegExp(`^The local cache was damaged and has been rebuilt from the server; your ${kept.length} unsent changes were kept, but ${onVictim.length} could not be recovered\\.`),
+          new RegExp(
+            `^The local cache was damaged and has been rebuilt from the server; your ${kept.length} unsent changes were kept, but ${onVictim.length} could not be recovered\\.`,
+          ),
         ),
       ]);
       expect(db.pending().map((p) => p.seq)).toEqual(kept);
@@ -169,7 +178,7 @@ describe('opening a damaged local database', () => {
     const raw = new Database(file);
     raw.pragma(`user_version = ${MIGRATIONS.length + 1}`);
     // A newer version may write actions this one does not know: those cannot be carried over.
-    raw.prepare("INSERT INTO outbox (conversation_id, kind, action, created_at) VALUES ('c', 'react', '{\"kind\":\"react\",\"conversationId\":\"c\"}', 0)").run();
+    raw.prepare('INSERT INTO outbox (conversation_id, kind, action, created_at) VALUES (\'c\', \'react\', \'{"kind":"react","conversationId":"c"}\', 0)').run();
     raw.close();
 
     const { db, notices } = openLocalDb(tmp.dir);
@@ -208,7 +217,11 @@ describe('opening a damaged local database', () => {
       } finally {
         db.close();
       }
-      expect(readdirSync(crashed.dir).filter((f) => f.startsWith(`${LOCAL_DB_FILE}.corrupt-`)).map((f) => f.replace(/^.*Z/, ''))).toContain('-wal');
+      expect(
+        readdirSync(crashed.dir)
+          .filter((f) => f.startsWith(`${LOCAL_DB_FILE}.corrupt-`))
+          .map((f) => f.replace(/^.*Z/, '')),
+      ).toContain('-wal');
     } finally {
       crashed.remove();
     }
@@ -232,7 +245,9 @@ describe('opening a damaged local database', () => {
     writeFileSync(join(file, 'inside'), 'x');
     const { db, notices } = openLocalDb(tmp.dir);
     try {
-      expect(notices).toEqual([expect.stringMatching(/^The local cache could not be opened and has been rebuilt from the server; its unsent changes could not be read/)]);
+      expect(notices).toEqual([
+        expect.stringMatching(/^The local cache could not be opened and has been rebuilt from the server; its unsent changes could not be read/),
+      ]);
       expect(db.enqueue(send(cid(1), 1)).seq).not.toBeNull();
       expect(asideFiles()).toHaveLength(1);
     } finally {
@@ -243,7 +258,11 @@ describe('opening a damaged local database', () => {
   it('a crash in the middle of a repair puts the damaged file back, so the next start repairs it again and loses nothing', () => {
     const outbox: Action[] = [send(cid(1), 1), { kind: 'unmute', conversationId: cid(4) }];
     const seqs = buildDb(outbox);
-    smashPages(pagesOf('conversations', 'leaf').slice(100, 103).map((p) => p.pageno));
+    smashPages(
+      pagesOf('conversations', 'leaf')
+        .slice(100, 103)
+        .map((p) => p.pageno),
+    );
     // The state a kill leaves after the set-aside and before the replacement moved into place.
     const aside = `${LOCAL_DB_FILE}.corrupt-2026-01-01T00-00-00-000Z`;
     renameSync(file, join(tmp.dir, aside));

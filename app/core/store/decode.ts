@@ -27,7 +27,9 @@ export function parseJson(text: unknown): Decoded<unknown> {
   }
 }
 
-type SafeParser<T> = { safeParse(value: unknown): { success: true; data: T } | { success: false; error: { issues: readonly { message: string; path: readonly PropertyKey[] }[] } } };
+type SafeParser<T> = {
+  safeParse(value: unknown): { success: true; data: T } | { success: false; error: { issues: readonly { message: string; path: readonly PropertyKey[] }[] } };
+};
 
 function decodeWith<T>(schema: SafeParser<T>, what: string, text: unknown): Decoded<T> {
   const json = parseJson(text);
@@ -86,7 +88,8 @@ export function decodeAction(text: unknown): Decoded<Action> {
   const json = parseJson(text);
   if (!json.ok) return json;
   const kind = isRecord(json.value) ? json.value.kind : undefined;
-  if (!isString(kind) || !(ACTION_KINDS as readonly string[]).includes(kind)) return { ok: false, reason: `unknown action kind ${JSON.stringify(kind ?? null)}` };
+  if (!isString(kind) || !(ACTION_KINDS as readonly string[]).includes(kind))
+    return { ok: false, reason: `unknown action kind ${JSON.stringify(kind ?? null)}` };
   return isAction(json.value) ? { ok: true, value: json.value } : { ok: false, reason: `a "${kind}" action with missing or malformed fields` };
 }
 

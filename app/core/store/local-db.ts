@@ -168,10 +168,12 @@ function repair(file: string, damage: Damage): { asideFile: string; recovery: Re
     const recovery = recoverInto(asideFile, fresh);
     // One transaction: the marker goes and the notice is stored, so it reaches the user even when
     // this run dies before returning it.
-    fresh.transaction(() => {
-      fresh.prepare('DELETE FROM meta WHERE key = ?').run(REPAIR_SOURCE);
-      fresh.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run(REPAIR_NOTICE, noticeFor(damage, recovery, basename(asideFile)));
-    }).immediate();
+    fresh
+      .transaction(() => {
+        fresh.prepare('DELETE FROM meta WHERE key = ?').run(REPAIR_SOURCE);
+        fresh.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run(REPAIR_NOTICE, noticeFor(damage, recovery, basename(asideFile)));
+      })
+      .immediate();
     fresh.close(); // checkpoints: the replacement is one self-contained file
     renameSync(rebuilding, file);
     return { asideFile, recovery };
@@ -198,11 +200,13 @@ const REPAIR_NOTICE = 'repair_notice';
 
 /** Notices a repair left for the user (see `repair`), removed once handed out. */
 function takeRepairNotices(db: Sqlite): string[] {
-  return db.transaction(() => {
-    const rows = db.prepare('SELECT value FROM meta WHERE key = ?').all(REPAIR_NOTICE) as { value: string }[];
-    if (rows.length) db.prepare('DELETE FROM meta WHERE key = ?').run(REPAIR_NOTICE);
-    return rows.map((r) => r.value);
-  }).immediate();
+  return db
+    .transaction(() => {
+      const rows = db.prepare('SELECT value FROM meta WHERE key = ?').all(REPAIR_NOTICE) as { value: string }[];
+      if (rows.length) db.prepare('DELETE FROM meta WHERE key = ?').run(REPAIR_NOTICE);
+      return rows.map((r) => r.value);
+    })
+    .immediate();
 }
 
 /** A start after a crash in the middle of `repair`: put the set-aside original back. */
@@ -278,7 +282,16 @@ function openChecked(file: string): { ok: true; db: Sqlite } | { ok: false; dama
     const check = db.pragma('quick_check') as { quick_check: string }[];
     if (check.length !== 1 || check[0]?.quick_check !== 'ok') {
       db.close();
-      return { ok: false, damage: { kind: 'corrupt', detail: check.slice(0, 3).map((r) => r.quick_check).join('; ') } };
+      return {
+        ok: false,
+        damage: {
+          kind: 'corrupt',
+          detail: check
+            .slice(0, 3)
+            .map((r) => r.quick_check)
+            .join('; '),
+        },
+      };
     }
     configure(db);
     migrate(db);
@@ -340,7 +353,9 @@ function setAside(file: string, target: string): void {
     // open sets aside too rather than letting SQLite replay it into a fresh database.
     moveWithSideFiles(file, target);
   } catch (err) {
-    throw new CoreError('storage', `The local database is damaged and could not be moved aside (${err instanceof Error ? err.message : String(err)}).`, { cause: err });
+    throw new CoreError('storage', `The local database is damaged and could not be moved aside (${err instanceof Error ? err.message : String(err)}).`, {
+      cause: err,
+    });
   }
 }
 
@@ -362,7 +377,11 @@ function setAsideOrphanedLog(file: string): void {
   try {
     for (const suffix of orphans) renameSync(file + suffix, target + suffix);
   } catch (err) {
-    throw new CoreError('storage', `A leftover log file next to the local database could not be moved aside (${err instanceof Error ? err.message : String(err)}).`, { cause: err });
+    throw new CoreError(
+      'storage',
+      `A leftover log file next to the local database could not be moved aside (${err instanceof Error ? err.message : String(err)}).`,
+      { cause: err },
+    );
   }
 }
 

@@ -202,7 +202,10 @@ describe('the cache keeps server objects as received', () => {
     store.clearAll();
     const counts = raw((db) =>
       Object.fromEntries(
-        ['account', 'conversations', 'friends', 'messages', 'reports', 'outbox', 'meta'].map((t) => [t, (db.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n]),
+        ['account', 'conversations', 'friends', 'messages', 'reports', 'outbox', 'meta'].map((t) => [
+          t,
+          (db.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n,
+        ]),
       ),
     );
     expect(counts).toEqual({ account: 0, conversations: 0, friends: 0, messages: 0, reports: 0, outbox: 0, meta: 0 });
@@ -219,7 +222,11 @@ describe('the cache keeps server objects as received', () => {
     const expected = [cid(4), C3, C1];
     expect(store.firstConversations(3).map((c) => c.id)).toEqual(expected);
     // A fresh run answers from the table's index without reading every row.
-    expect(reopen().firstConversations(3).map((c) => c.id)).toEqual(expected);
+    expect(
+      reopen()
+        .firstConversations(3)
+        .map((c) => c.id),
+    ).toEqual(expected);
     store.conversations();
     expect(store.firstConversations(3).map((c) => c.id)).toEqual(expected);
   });
@@ -231,7 +238,10 @@ describe('the cache keeps server objects as received', () => {
     db.exec(MIGRATIONS[0]!);
     db.exec(MIGRATIONS[1]!);
     db.pragma('user_version = 2');
-    const favorite = conversation(C2, { lastaccess: 1, properties: [{ userid: ME, ismuted: false, isfavorite: true, hideid: '', listitembackgroundcolor: '#ffffff' }] });
+    const favorite = conversation(C2, {
+      lastaccess: 1,
+      properties: [{ userid: ME, ismuted: false, isfavorite: true, hideid: '', listitembackgroundcolor: '#ffffff' }],
+    });
     for (const c of [conversation(C1, { lastaccess: 20 }), favorite, conversation(C3, { lastaccess: 30 })]) {
       db.prepare('INSERT INTO conversations (id, json, received_at) VALUES (?, ?, 0)').run(c.id, JSON.stringify(c));
     }
@@ -257,7 +267,11 @@ describe('the cache keeps server objects as received', () => {
       }),
     ).toThrow('interrupted');
     expect(store.conversations().map((c) => c.id)).toEqual([C1, C3]);
-    expect(reopen().conversations().map((c) => [c.id, c.lastaccess])).toEqual([
+    expect(
+      reopen()
+        .conversations()
+        .map((c) => [c.id, c.lastaccess]),
+    ).toEqual([
       [C1, 42],
       [C3, conversation(C3).lastaccess],
     ]);
@@ -425,7 +439,11 @@ describe('the outbox', () => {
   });
 
   it('refuses to store something that is not a valid action', () => {
-    const bad = [{ kind: 'explode', conversationId: C1 }, { kind: 'send', conversationId: C1, instance: 'I', message: { ID: 'not-a-uuid' } }, { kind: 'color', conversationId: C1 }];
+    const bad = [
+      { kind: 'explode', conversationId: C1 },
+      { kind: 'send', conversationId: C1, instance: 'I', message: { ID: 'not-a-uuid' } },
+      { kind: 'color', conversationId: C1 },
+    ];
     for (const action of bad) {
       expect(() => store.enqueue(action as unknown as Action)).toThrow(expect.objectContaining({ code: 'invalid-argument' }));
     }

@@ -9,12 +9,30 @@
  * `onSkippedRow` (once per row) and `skippedRows()`, never thrown.
  */
 import Database from 'better-sqlite3';
-import { loginResponseSchema, parseTimestamp, type AvailabilityEntry, type Conversation, type LoginResponse, type Message, type Report } from '../../../protocol/index.js';
+import {
+  loginResponseSchema,
+  parseTimestamp,
+  type AvailabilityEntry,
+  type Conversation,
+  type LoginResponse,
+  type Message,
+  type Report,
+} from '../../../protocol/index.js';
 import type { KeyCacheStorage } from '../crypto/key-cache.js';
 import { CoreError } from '../errors.js';
 import { compareForList, type ListOrderKey } from '../../shared/rules.js';
 import { coalesce, type Action } from '../sync/actions.js';
-import { decodeAction, decodeConversation, decodeFriend, decodeMessage, decodeReport, decodeStringRecord, isAction, parseJson, type Decoded } from './decode.js';
+import {
+  decodeAction,
+  decodeConversation,
+  decodeFriend,
+  decodeMessage,
+  decodeReport,
+  decodeStringRecord,
+  isAction,
+  parseJson,
+  type Decoded,
+} from './decode.js';
 
 export type Sqlite = Database.Database;
 
@@ -267,7 +285,8 @@ export class LocalStore implements KeyCacheStorage {
     this.#guard('sign out', () => this.#db.pragma('secure_delete = ON'));
     try {
       this.transaction(() => {
-        for (const table of ['account', 'conversations', 'friends', 'messages', 'reports', 'outbox', 'meta', 'key_cache', 'drafts']) this.#db.exec(`DELETE FROM ${table}`);
+        for (const table of ['account', 'conversations', 'friends', 'messages', 'reports', 'outbox', 'meta', 'key_cache', 'drafts'])
+          this.#db.exec(`DELETE FROM ${table}`);
       });
     } finally {
       this.#guard('sign out', () => this.#db.pragma('secure_delete = OFF'));
@@ -295,9 +314,7 @@ export class LocalStore implements KeyCacheStorage {
 
   /** Adds or updates one conversation; an update keeps its place in the list. */
   putConversation(c: Conversation): void {
-    this.#guard('save a conversation', () =>
-      this.#stmt(UPSERT_CONVERSATION).run(c.id, JSON.stringify(c), this.#now(), ...listOrderOf(c)),
-    );
+    this.#guard('save a conversation', () => this.#stmt(UPSERT_CONVERSATION).run(c.id, JSON.stringify(c), this.#now(), ...listOrderOf(c)));
     // An update keeps its place in a Map too, as the row keeps its rowid.
     this.#conversations?.set(c.id, c);
   }
@@ -315,7 +332,10 @@ export class LocalStore implements KeyCacheStorage {
   /** Every cached conversation, in list order of arrival. The objects are shared: never modify one. */
   conversations(): Conversation[] {
     if (this.#conversations) return [...this.#conversations.values()];
-    const rows = this.#guard('read conversations', () => this.#stmt('SELECT id, json FROM conversations ORDER BY rowid').all() as { id: string; json: unknown }[]);
+    const rows = this.#guard(
+      'read conversations',
+      () => this.#stmt('SELECT id, json FROM conversations ORDER BY rowid').all() as { id: string; json: unknown }[],
+    );
     const out: Conversation[] = [];
     for (const row of rows) {
       const c = this.#skip('conversations', row.id, decodeConversation(row.json));
@@ -339,8 +359,9 @@ export class LocalStore implements KeyCacheStorage {
     }
     // The shared list order (compareForList in app/shared/rules.ts) as SQL, on the columns listOrderOf
     // fills, so the index conversations_in_list_order serves it; list-order.test.ts keeps the two equal.
-    const rows = this.#guard('read conversations', () =>
-      this.#stmt('SELECT id, json FROM conversations ORDER BY favorite DESC, activity DESC, id LIMIT ?').all(limit) as { id: string; json: unknown }[],
+    const rows = this.#guard(
+      'read conversations',
+      () => this.#stmt('SELECT id, json FROM conversations ORDER BY favorite DESC, activity DESC, id LIMIT ?').all(limit) as { id: string; json: unknown }[],
     );
     const out: Conversation[] = [];
     for (const row of rows) {
@@ -363,7 +384,9 @@ export class LocalStore implements KeyCacheStorage {
     this.transaction(() => {
       const now = this.#now();
       this.#db.exec('DELETE FROM friends');
-      const insert = this.#stmt('INSERT INTO friends (userid, json, received_at) VALUES (?, ?, ?) ON CONFLICT (userid) DO UPDATE SET json = excluded.json, received_at = excluded.received_at');
+      const insert = this.#stmt(
+        'INSERT INTO friends (userid, json, received_at) VALUES (?, ?, ?) ON CONFLICT (userid) DO UPDATE SET json = excluded.json, received_at = excluded.received_at',
+      );
       for (const f of entries) insert.run(f.friendid, JSON.stringify(f), now);
     });
   }
@@ -406,19 +429,21 @@ export class LocalStore implements KeyCacheStorage {
     let cursor = page.before;
     while (out.length < limit) {
       const want = limit - out.length;
-      const rows = this.#guard('read messages', () =>
-        (cursor
-          ? this.#stmt('SELECT id, created, json FROM messages WHERE conversation_id = ? AND (created, id) < (?, ?) ORDER BY created DESC, id DESC LIMIT ?').all(
-              conversationId,
-              cursor.created,
-              cursor.id,
-              want,
-            )
-          : this.#stmt('SELECT id, created, json FROM messages WHERE conversation_id = ? ORDER BY created DESC, id DESC LIMIT ?').all(conversationId, want)) as {
-          id: string;
-          created: string;
-          json: unknown;
-        }[],
+      const rows = this.#guard(
+        'read messages',
+        () =>
+          (cursor
+            ? this.#stmt(
+                'SELECT id, created, json FROM messages WHERE conversation_id = ? AND (created, id) < (?, ?) ORDER BY created DESC, id DESC LIMIT ?',
+              ).all(conversationId, cursor.created, cursor.id, want)
+            : this.#stmt('SELECT id, created, json FROM messages WHERE conversation_id = ? ORDER BY created DESC, id DESC LIMIT ?').all(
+                conversationId,
+                want,
+              )) as {
+            id: string;
+            created: string;
+            json: unknown;
+          }[],
       );
       for (const row of rows) {
         const m = this.#skip('messages', `${conversationId}/${row.id}`, decodeMessage(row.json));
@@ -433,7 +458,10 @@ export class LocalStore implements KeyCacheStorage {
 
   /** One cached message by ID. */
   message(conversationId: string, id: string): Message | undefined {
-    const row = this.#guard('read a message', () => this.#stmt('SELECT json FROM messages WHERE conversation_id = ? AND id = ?').get(conversationId, id) as { json: unknown } | undefined);
+    const row = this.#guard(
+      'read a message',
+      () => this.#stmt('SELECT json FROM messages WHERE conversation_id = ? AND id = ?').get(conversationId, id) as { json: unknown } | undefined,
+    );
     return row ? this.#skip('messages', `${conversationId}/${id}`, decodeMessage(row.json)) : undefined;
   }
 
@@ -447,7 +475,10 @@ export class LocalStore implements KeyCacheStorage {
 
   /** Deletes messages whose `ValidUntil` is at or before `nowMs`; returns how many. */
   deleteExpiredMessages(nowMs: number): number {
-    return this.#guard('delete expired messages', () => this.#stmt('DELETE FROM messages WHERE valid_until_ms IS NOT NULL AND valid_until_ms <= ?').run(nowMs).changes);
+    return this.#guard(
+      'delete expired messages',
+      () => this.#stmt('DELETE FROM messages WHERE valid_until_ms IS NOT NULL AND valid_until_ms <= ?').run(nowMs).changes,
+    );
   }
 
   // ------------------------------------------------------------------------------- reports
@@ -467,8 +498,9 @@ export class LocalStore implements KeyCacheStorage {
 
   /** The conversation's reports, oldest first. */
   reports(conversationId: string): Report[] {
-    const rows = this.#guard('read reports', () =>
-      this.#stmt('SELECT id, json FROM reports WHERE conversation_id = ? ORDER BY created, id').all(conversationId) as { id: string; json: unknown }[],
+    const rows = this.#guard(
+      'read reports',
+      () => this.#stmt('SELECT id, json FROM reports WHERE conversation_id = ? ORDER BY created, id').all(conversationId) as { id: string; json: unknown }[],
     );
     const out: Report[] = [];
     for (const row of rows) {
@@ -482,8 +514,10 @@ export class LocalStore implements KeyCacheStorage {
 
   /** Unsent text per conversation, as sealed by the keyring. */
   drafts(): { conversationId: string; sealed: string }[] {
-    return this.#guard('read drafts', () =>
-      this.#stmt('SELECT conversation_id AS conversationId, sealed FROM drafts ORDER BY updated_at').all() as { conversationId: string; sealed: string }[],
+    return this.#guard(
+      'read drafts',
+      () =>
+        this.#stmt('SELECT conversation_id AS conversationId, sealed FROM drafts ORDER BY updated_at').all() as { conversationId: string; sealed: string }[],
     );
   }
 
@@ -492,11 +526,9 @@ export class LocalStore implements KeyCacheStorage {
     this.#guard('save a draft', () => {
       if (sealed === null) this.#stmt('DELETE FROM drafts WHERE conversation_id = ?').run(conversationId);
       else
-        this.#stmt('INSERT INTO drafts (conversation_id, sealed, updated_at) VALUES (?, ?, ?) ON CONFLICT (conversation_id) DO UPDATE SET sealed = excluded.sealed, updated_at = excluded.updated_at').run(
-          conversationId,
-          sealed,
-          this.#now(),
-        );
+        this.#stmt(
+          'INSERT INTO drafts (conversation_id, sealed, updated_at) VALUES (?, ?, ?) ON CONFLICT (conversation_id) DO UPDATE SET sealed = excluded.sealed, updated_at = excluded.updated_at',
+        ).run(conversationId, sealed, this.#now());
     });
   }
 
@@ -534,7 +566,9 @@ export class LocalStore implements KeyCacheStorage {
   }
 
   setMeta(key: string, value: string): void {
-    this.#guard('save a setting', () => this.#stmt('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value));
+    this.#guard('save a setting', () =>
+      this.#stmt('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value),
+    );
   }
 
   // ------------------------------------------------------------------------------- outbox
@@ -550,11 +584,19 @@ export class LocalStore implements KeyCacheStorage {
     return this.transaction(() => {
       const pending = this.#entries(this.#stmt('SELECT * FROM outbox WHERE conversation_id = ? ORDER BY seq').all(action.conversationId) as OutboxRow[]);
       // An entry tried before may already be on the server: coalescing must treat it as in flight.
-      const { remove, keep } = coalesce(pending.map((p) => ({ ...p, inFlight: p.inFlight || p.attempts > 0 })), action);
+      const { remove, keep } = coalesce(
+        pending.map((p) => ({ ...p, inFlight: p.inFlight || p.attempts > 0 })),
+        action,
+      );
       const del = this.#stmt('DELETE FROM outbox WHERE seq = ?');
       const removed = remove.filter((seq) => del.run(seq).changes > 0);
       if (!keep) return { seq: null, removed };
-      const info = this.#stmt('INSERT INTO outbox (conversation_id, kind, action, created_at) VALUES (?, ?, ?, ?)').run(action.conversationId, action.kind, text, this.#now());
+      const info = this.#stmt('INSERT INTO outbox (conversation_id, kind, action, created_at) VALUES (?, ?, ?, ?)').run(
+        action.conversationId,
+        action.kind,
+        text,
+        this.#now(),
+      );
       return { seq: Number(info.lastInsertRowid), removed };
     });
   }
@@ -656,16 +698,24 @@ export class LocalStore implements KeyCacheStorage {
 
   /** A failed attempt: counted, remembered, pending again from `nextAttemptAt` (epoch ms). */
   fail(seq: number, error: string, nextAttemptAt: number): boolean {
-    return this.#guard('update the outbox', () =>
-      this.#stmt('UPDATE outbox SET last_error = ?, next_attempt_at = ?, in_flight = 0 WHERE seq = ?').run(error, nextAttemptAt, seq).changes > 0,
+    return this.#guard(
+      'update the outbox',
+      () => this.#stmt('UPDATE outbox SET last_error = ?, next_attempt_at = ?, in_flight = 0 WHERE seq = ?').run(error, nextAttemptAt, seq).changes > 0,
     );
   }
 
   /** Swaps the entry's action in place, keeping its place in the queue (a send re-based onto a new instance). */
   replaceAction(seq: number, action: Action): boolean {
     if (!isAction(action)) throw new CoreError('invalid-argument', 'That change cannot be saved: it is not a valid action.');
-    return this.#guard('update the outbox', () =>
-      this.#stmt('UPDATE outbox SET action = ?, kind = ?, conversation_id = ? WHERE seq = ?').run(JSON.stringify(action), action.kind, action.conversationId, seq).changes > 0,
+    return this.#guard(
+      'update the outbox',
+      () =>
+        this.#stmt('UPDATE outbox SET action = ?, kind = ?, conversation_id = ? WHERE seq = ?').run(
+          JSON.stringify(action),
+          action.kind,
+          action.conversationId,
+          seq,
+        ).changes > 0,
     );
   }
 
@@ -674,7 +724,10 @@ export class LocalStore implements KeyCacheStorage {
    * many entries had been waiting for a later attempt.
    */
   retryNow(): number {
-    return this.#guard('update the outbox', () => this.#stmt('UPDATE outbox SET next_attempt_at = 0 WHERE next_attempt_at > 0 AND in_flight = 0').run().changes);
+    return this.#guard(
+      'update the outbox',
+      () => this.#stmt('UPDATE outbox SET next_attempt_at = 0 WHERE next_attempt_at > 0 AND in_flight = 0').run().changes,
+    );
   }
 
   /**
@@ -696,7 +749,15 @@ export function accountFromRow(row: Record<string, unknown>): Decoded<StoredAcco
   const fullname = text('fullname');
   const rsakey = text('rsakey');
   const serverVersion = text('server_version');
-  if (serverUrl === undefined || userid === undefined || email === undefined || nick === undefined || fullname === undefined || rsakey === undefined || serverVersion === undefined) {
+  if (
+    serverUrl === undefined ||
+    userid === undefined ||
+    email === undefined ||
+    nick === undefined ||
+    fullname === undefined ||
+    rsakey === undefined ||
+    serverVersion === undefined
+  ) {
     return { ok: false, reason: 'the account row is missing text columns' };
   }
   const urls = decodeStringRecord(row.urls);

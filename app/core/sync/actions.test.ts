@@ -28,7 +28,13 @@ const conversation = (over: Partial<Conversation> = {}): Conversation => ({
   ...over,
 });
 
-const message = (id: string): OutgoingMessage => ({ ID: id, Type: 'Message', Created: '2026-11-21 10:00:00', ValidUntil: '2026-11-28 10:00:00', Data: 'sealed' });
+const message = (id: string): OutgoingMessage => ({
+  ID: id,
+  Type: 'Message',
+  Created: '2026-11-21 10:00:00',
+  ValidUntil: '2026-11-28 10:00:00',
+  Data: 'sealed',
+});
 
 let seq = 0;
 const pending = (action: Action, inFlight = false): PendingAction => ({ seq: ++seq, action, inFlight });
@@ -98,8 +104,13 @@ describe('applying an action optimistically', () => {
   });
 
   it('sets the colour, clears the last ids, and moves a sent message to the top', () => {
-    expect(applyAction(conversation(), { kind: 'color', conversationId: C1, color: '#bae1ff' }, ME, 2000).properties[0]?.listitembackgroundcolor).toBe('#bae1ff');
-    expect(applyAction(conversation({ lastreportid: 'r' }), { kind: 'clear', conversationId: C1, instance: 'Inst000001' }, ME, 2000)).toMatchObject({ lastmessageid: '', lastreportid: '' });
+    expect(applyAction(conversation(), { kind: 'color', conversationId: C1, color: '#bae1ff' }, ME, 2000).properties[0]?.listitembackgroundcolor).toBe(
+      '#bae1ff',
+    );
+    expect(applyAction(conversation({ lastreportid: 'r' }), { kind: 'clear', conversationId: C1, instance: 'Inst000001' }, ME, 2000)).toMatchObject({
+      lastmessageid: '',
+      lastreportid: '',
+    });
     const sent = applyAction(conversation(), { kind: 'send', conversationId: C1, instance: 'Inst000001', message: message('m1') }, ME, 2000);
     expect(sent).toMatchObject({ lastmessageid: 'm1', lastaccess: 2000 });
   });
@@ -124,9 +135,15 @@ describe('turning actions into API calls', () => {
   it('maps each kind to its documented call', () => {
     const current = conversation({ instance: 'NewInst001' });
     expect(toApiCall({ kind: 'favorite', conversationId: C1 }, current)).toEqual({ name: 'favorite', payload: { conversationid: C1 } });
-    expect(toApiCall({ kind: 'color', conversationId: C1, color: '#bae1ff' }, current)).toEqual({ name: 'setColor', payload: { conversationid: C1, color: '#bae1ff' } });
+    expect(toApiCall({ kind: 'color', conversationId: C1, color: '#bae1ff' }, current)).toEqual({
+      name: 'setColor',
+      payload: { conversationid: C1, color: '#bae1ff' },
+    });
     expect(toApiCall({ kind: 'hide', conversationId: C1 }, current)).toEqual({ name: 'hide', payload: { conversationid: C1, hideid: 'NewInst001;' } });
-    expect(toApiCall({ kind: 'clear', conversationId: C1, instance: 'Old' }, current)).toEqual({ name: 'clear', payload: { conversationid: C1, instance: 'Old' } });
+    expect(toApiCall({ kind: 'clear', conversationId: C1, instance: 'Old' }, current)).toEqual({
+      name: 'clear',
+      payload: { conversationid: C1, instance: 'Old' },
+    });
   });
 
   it('sends the message as a JSON string, as the API documents', () => {

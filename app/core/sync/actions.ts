@@ -105,7 +105,12 @@ export function applyAction(conversation: Conversation, action: Action, me: stri
 }
 
 /** The conversation object a pending `create` stands for until the server has answered. */
-export function conversationFromCreate(action: Extract<Action, { kind: 'create' }>, me: string, names: Record<string, string>, nowSeconds: number): Conversation {
+export function conversationFromCreate(
+  action: Extract<Action, { kind: 'create' }>,
+  me: string,
+  names: Record<string, string>,
+  nowSeconds: number,
+): Conversation {
   return {
     id: action.conversationId,
     isgroup: action.isgroup,

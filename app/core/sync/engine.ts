@@ -357,10 +357,13 @@ export class SyncEngine {
 
   private retryAt(at: number): void {
     if (this.retryTimer) clearTimeout(this.retryTimer);
-    this.retryTimer = setTimeout(() => {
-      this.retryTimer = null;
-      this.kick();
-    }, Math.max(0, at - this.now()));
+    this.retryTimer = setTimeout(
+      () => {
+        this.retryTimer = null;
+        this.kick();
+      },
+      Math.max(0, at - this.now()),
+    );
     this.retryTimer.unref();
   }
 
@@ -509,10 +512,13 @@ export class SyncEngine {
   private schedulePoll(): void {
     if (!this.started || this.state === 'offline') return;
     if (this.pollTimer) clearTimeout(this.pollTimer);
-    this.pollTimer = setTimeout(() => {
-      this.pollTimer = null;
-      void this.pullChanges().then(() => this.schedulePoll());
-    }, this.pushConnected ? this.pollMs.pushUp : this.pollMs.pushDown);
+    this.pollTimer = setTimeout(
+      () => {
+        this.pollTimer = null;
+        void this.pullChanges().then(() => this.schedulePoll());
+      },
+      this.pushConnected ? this.pollMs.pushUp : this.pollMs.pushDown,
+    );
     this.pollTimer.unref();
   }
 

@@ -2,15 +2,7 @@
  * What the sync engine needs from the API client and the local store, stated as narrow interfaces
  * so the engine can be read (and tested) on its own.
  */
-import type {
-  AvailabilityEntry,
-  CallName,
-  Conversation,
-  Message,
-  PayloadOf,
-  Report,
-  ResponseOf,
-} from '../../../protocol/index.js';
+import type { AvailabilityEntry, CallName, Conversation, Message, PayloadOf, Report, ResponseOf } from '../../../protocol/index.js';
 import type { OutboxEntry } from '../store/local-store.js';
 import type { Action } from './actions.js';
 

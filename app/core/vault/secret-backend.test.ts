@@ -24,20 +24,33 @@ function fakeKeytar(getPassword: (service: string, account: string) => Promise<s
 
 describe('finding the OS keychain', () => {
   it('says no keychain service is running when Linux has no D-Bus session bus', async () => {
-    const found = await loadKeytarBackend({ platform: 'linux', env: {}, requireKeytar: () => { throw new Error('must not be loaded'); } });
+    const found = await loadKeytarBackend({
+      platform: 'linux',
+      env: {},
+      requireKeytar: () => {
+        throw new Error('must not be loaded');
+      },
+    });
     expect(found).toEqual({ unavailable: expect.stringMatching(NO_SERVICE) });
   });
 
   it('says so when keytar is not installed', async () => {
     const missing = Object.assign(new Error("Cannot find module 'keytar'\nRequire stack: ..."), { code: 'MODULE_NOT_FOUND' });
-    const found = await loadKeytarBackend({ platform: 'darwin', requireKeytar: () => { throw missing; } });
+    const found = await loadKeytarBackend({
+      platform: 'darwin',
+      requireKeytar: () => {
+        throw missing;
+      },
+    });
     expect(found).toEqual({ unavailable: expect.stringMatching(/keytar\) is not installed/) });
   });
 
   it('says so when keytar is installed but its native part does not load', async () => {
     const found = await loadKeytarBackend({
       platform: 'win32',
-      requireKeytar: () => { throw new Error('was compiled against a different Node.js version\nmore'); },
+      requireKeytar: () => {
+        throw new Error('was compiled against a different Node.js version\nmore');
+      },
     });
     expect(found).toEqual({ unavailable: 'The keychain module (keytar) could not be loaded (was compiled against a different Node.js version).' });
   });

@@ -79,11 +79,7 @@ function keychainName(platform: NodeJS.Platform): string {
 function isKeytar(value: unknown): value is Keytar {
   const k = value as Partial<Keytar> | null;
   return (
-    typeof k === 'object' &&
-    k !== null &&
-    typeof k.getPassword === 'function' &&
-    typeof k.setPassword === 'function' &&
-    typeof k.deletePassword === 'function'
+    typeof k === 'object' && k !== null && typeof k.getPassword === 'function' && typeof k.setPassword === 'function' && typeof k.deletePassword === 'function'
   );
 }
 

@@ -52,7 +52,7 @@ export class Vault {
   private constructor(keychain: SecretBackend | null, unavailableReason: string | null) {
     this.#keychain = keychain;
     this.#persistent = keychain !== null;
-    this.#unavailableReason = keychain === null ? unavailableReason ?? 'No keychain is available.' : null;
+    this.#unavailableReason = keychain === null ? (unavailableReason ?? 'No keychain is available.') : null;
   }
 
   static async open(options: VaultOpenOptions = {}): Promise<Vault> {

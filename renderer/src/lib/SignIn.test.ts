@@ -131,7 +131,8 @@ describe('SignIn', () => {
 
   describe('plain http to a server that is not loopback', () => {
     const REMOTE: SignInRequest = { ...TYPED, serverUrl: 'http://chat.example.com/ozeki/index.php' };
-    const WARNING = 'The server address http://chat.example.com/ozeki/index.php starts with http://, so your API key would travel unencrypted to chat.example.com.';
+    const WARNING =
+      'The server address http://chat.example.com/ozeki/index.php starts with http://, so your API key would travel unencrypted to chat.example.com.';
     /** What the core answers: refused until the request says the user accepted. */
     const core = (req: SignInRequest): Reply<'session:sign-in'> =>
       req.allowInsecure === true ? OK : { ok: false, error: { code: 'insecure-connection', message: WARNING } };

@@ -23,10 +23,7 @@ export function visibleConversations(all: readonly ConversationView[]): Conversa
  * ids go, and the result (a new array) is in list order too. The changed rows are merged in rather
  * than the whole list sorted again: with 10,000 conversations a favourite must show within a frame.
  */
-export function applyConversationsChanged(
-  current: readonly ConversationView[],
-  change: Events['conversations:changed'],
-): ConversationView[] {
+export function applyConversationsChanged(current: readonly ConversationView[], change: Events['conversations:changed']): ConversationView[] {
   const removed = new Set(change.removed);
   const upserted = new Map<string, ConversationView>();
   for (const c of change.upserted) if (!removed.has(c.id)) upserted.set(c.id, c);

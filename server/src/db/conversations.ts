@@ -65,20 +65,14 @@ export class Conversations {
       `INSERT INTO conversations (id, isgroup, displayname, instance, lastaccess, created)
        VALUES (@id, @isgroup, @displayname, @instance, @lastaccess, @created)`,
     );
-    this.insertMemberStmt = db.prepare(
-      'INSERT INTO participants (conversation_id, user_id, position, secret) VALUES (?, ?, ?, ?)',
-    );
-    this.participantIdsStmt = db.prepare<[string], { user_id: string }>(
-      'SELECT user_id FROM participants WHERE conversation_id = ? ORDER BY position',
-    );
+    this.insertMemberStmt = db.prepare('INSERT INTO participants (conversation_id, user_id, position, secret) VALUES (?, ?, ?, ?)');
+    this.participantIdsStmt = db.prepare<[string], { user_id: string }>('SELECT user_id FROM participants WHERE conversation_id = ? ORDER BY position');
     this.updateSettingsStmt = db.prepare(
       `UPDATE participants SET ismuted = coalesce(@ismuted, ismuted), isfavorite = coalesce(@isfavorite, isfavorite),
          hideid = coalesce(@hideid, hideid), color = coalesce(@color, color)
        WHERE conversation_id = @conversation_id AND user_id = @user_id`,
     );
-    this.setInstanceStmt = db.prepare(
-      "UPDATE conversations SET instance = ?, lastmessageid = '', lastreportid = '' WHERE id = ?",
-    );
+    this.setInstanceStmt = db.prepare("UPDATE conversations SET instance = ?, lastmessageid = '', lastreportid = '' WHERE id = ?");
     this.touchMessageStmt = db.prepare('UPDATE conversations SET lastmessageid = ?, lastaccess = ? WHERE id = ?');
     this.touchReportStmt = db.prepare('UPDATE conversations SET lastreportid = ? WHERE id = ?');
   }

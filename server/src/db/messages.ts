@@ -52,9 +52,7 @@ export class Messages {
       `INSERT INTO reports (conversation_id, id, user_id, type, created, created_ms, message_ids)
        VALUES (@conversation_id, @id, @user_id, @type, @created, @created_ms, @message_ids)`,
     );
-    this.insertReceiptStmt = db.prepare(
-      'INSERT OR IGNORE INTO receipts (conversation_id, message_id, user_id, type) VALUES (?, ?, ?, ?)',
-    );
+    this.insertReceiptStmt = db.prepare('INSERT OR IGNORE INTO receipts (conversation_id, message_id, user_id, type) VALUES (?, ?, ?, ?)');
     this.purgeExpiredStmt = db.prepare('DELETE FROM messages WHERE valid_until_ms <= ?');
     this.purgeExpiredReceiptsStmt = db.prepare(
       'DELETE FROM receipts WHERE (conversation_id, message_id) IN (SELECT conversation_id, id FROM messages WHERE valid_until_ms <= ?)',
@@ -98,26 +96,30 @@ export class Messages {
   /** Items from the cursor onwards (inclusive), oldest first; everything when the cursor is empty. */
   forward<T extends Table>(table: T, conversationId: string, cursor: Cursor, limit: number, nowMs: number): RowOf<T>[] {
     const from = this.resolve(table, conversationId, cursor, 'from');
-    return this
-      .stmt(`SELECT * FROM ${table} WHERE conversation_id = ? AND ${from.sql} ${alive(table)} ORDER BY seq ASC LIMIT ?`)
-      .all(conversationId, ...from.args, ...aliveArgs(table, nowMs), limit) as RowOf<T>[];
+    return this.stmt(`SELECT * FROM ${table} WHERE conversation_id = ? AND ${from.sql} ${alive(table)} ORDER BY seq ASC LIMIT ?`).all(
+      conversationId,
+      ...from.args,
+      ...aliveArgs(table, nowMs),
+      limit,
+    ) as RowOf<T>[];
   }
 
   /** The newest `limit` items older than the cursor (the newest overall when it is empty), oldest first. */
   backward<T extends Table>(table: T, conversationId: string, cursor: Cursor, limit: number, nowMs: number): RowOf<T>[] {
     const before = this.resolve(table, conversationId, cursor, 'before');
-    const rows = this
-      .stmt(`SELECT * FROM ${table} WHERE conversation_id = ? AND ${before.sql} ${alive(table)} ORDER BY seq DESC LIMIT ?`)
-      .all(conversationId, ...before.args, ...aliveArgs(table, nowMs), limit) as RowOf<T>[];
+    const rows = this.stmt(`SELECT * FROM ${table} WHERE conversation_id = ? AND ${before.sql} ${alive(table)} ORDER BY seq DESC LIMIT ?`).all(
+      conversationId,
+      ...before.args,
+      ...aliveArgs(table, nowMs),
+      limit,
+    ) as RowOf<T>[];
     return rows.reverse();
   }
 
   private resolve(table: Table, conversationId: string, cursor: Cursor, side: 'from' | 'before'): { sql: string; args: number[] } {
     const op = side === 'from' ? '>=' : '<';
     if (cursor.id) {
-      const row = this.stmt(`SELECT seq FROM ${table} WHERE conversation_id = ? AND id = ?`).get(conversationId, cursor.id) as
-        | { seq: number }
-        | undefined;
+      const row = this.stmt(`SELECT seq FROM ${table} WHERE conversation_id = ? AND id = ?`).get(conversationId, cursor.id) as { seq: number } | undefined;
       if (row) return { sql: `seq ${op} ?`, args: [row.seq] };
     }
     if (cursor.dateMs !== null) return { sql: `created_ms ${op} ?`, args: [cursor.dateMs] };

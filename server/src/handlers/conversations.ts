@@ -1,12 +1,5 @@
 /** Conversation/List, the per-user settings (favourite, mute, hide, colour), Blocklist and the profile's create. */
-import {
-  COLOR_PATTERN,
-  isHiddenAt,
-  newGroupConversationId,
-  newInstance,
-  oneToOneConversationId,
-  toUnixSeconds,
-} from '../../../protocol/index.js';
+import { COLOR_PATTERN, isHiddenAt, newGroupConversationId, newInstance, oneToOneConversationId, toUnixSeconds } from '../../../protocol/index.js';
 import { badRequest, forbidden } from '../api-error.js';
 import type { MembershipSettings } from '../db/conversations.js';
 import { conversationView } from '../views.js';

@@ -52,7 +52,7 @@ export const add: Handler<'add'> = (ctx, req) => {
 
   const createdByClient = parseTimestamp(msg.Created)!;
   const validUntil = parseTimestamp(msg.ValidUntil)!;
-  if (validUntil <= createdByClient) throw badRequest('The message\'s ValidUntil must be later than its Created time.');
+  if (validUntil <= createdByClient) throw badRequest("The message's ValidUntil must be later than its Created time.");
   // The stored Created is the server's (below), so a future-dated client Created must not stretch the lifetime.
   if (validUntil - Math.min(createdByClient, ctx.nowMs) > MAX_MESSAGE_LIFETIME_DAYS * 86_400_000) {
     throw badRequest(`A message may live at most ${MAX_MESSAGE_LIFETIME_DAYS} days.`);
@@ -97,7 +97,12 @@ export const download: Handler<'download'> = (ctx, req) => {
   const { messages: repo } = ctx.store;
   const messages = repo.forward('messages', row.id, cursor(req.firstmessageid, req.firstmessagedate), MAX_DOWNLOAD_ITEMS, ctx.nowMs);
   const reports = repo.forward('reports', row.id, cursor(req.firstreportid, req.firstreportdate), MAX_DOWNLOAD_ITEMS, ctx.nowMs);
-  recordReceipts(ctx, row, messages.map((m) => m.id), 'delivered');
+  recordReceipts(
+    ctx,
+    row,
+    messages.map((m) => m.id),
+    'delivered',
+  );
   // The documented Download answer has no status or errormessage; we answer in that shape.
   return { messages: messages.map(messageOut), reports: reports.map(reportOut) };
 };
@@ -109,7 +114,12 @@ export const downloadPartial: Handler<'downloadPartial'> = (ctx, req) => {
   const { messages: repo } = ctx.store;
   const messages = repo.backward('messages', row.id, cursor(req.lastmessageid, req.lastmessagedate), limit, ctx.nowMs);
   const reports = repo.backward('reports', row.id, cursor(req.lastreportid, req.lastreportdate), limit, ctx.nowMs);
-  recordReceipts(ctx, row, messages.map((m) => m.id), 'delivered');
+  recordReceipts(
+    ctx,
+    row,
+    messages.map((m) => m.id),
+    'delivered',
+  );
   return { ...OK, messages: messages.map(messageOut), reports: reports.map(reportOut) };
 };
 

@@ -4,15 +4,7 @@
  * JSON error; nothing internal ever reaches the client.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import {
-  API,
-  API_PATH,
-  HTTP_STATUS,
-  MAX_BODY_BYTES,
-  PUSH_PATH,
-  findCall,
-  type CallName,
-} from '../../../protocol/index.js';
+import { API, API_PATH, HTTP_STATUS, MAX_BODY_BYTES, PUSH_PATH, findCall, type CallName } from '../../../protocol/index.js';
 import { ApiError, badRequest, notFound } from '../api-error.js';
 import { authenticate } from '../auth.js';
 import { ChangeFeed, type Poke } from '../changes.js';

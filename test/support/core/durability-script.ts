@@ -12,12 +12,7 @@ export type ConversationState = { favorite: boolean; muted: boolean; hidden: boo
 export type States = Record<string, ConversationState>;
 
 type ToggleChannel =
-  | 'conversation:favorite'
-  | 'conversation:unfavorite'
-  | 'conversation:mute'
-  | 'conversation:unmute'
-  | 'conversation:hide'
-  | 'conversation:unhide';
+  'conversation:favorite' | 'conversation:unfavorite' | 'conversation:mute' | 'conversation:unmute' | 'conversation:hide' | 'conversation:unhide';
 
 export type Step = { pauseMs: number } & (
   | { channel: ToggleChannel; args: [conversationId: string] }

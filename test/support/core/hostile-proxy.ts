@@ -127,15 +127,12 @@ export async function startHostileProxy(targetUrl: string): Promise<HostileProxy
 
   function forward(req: IncomingMessage, body: Buffer): Promise<Upstream> {
     return new Promise((resolve, reject) => {
-      const up = request(
-        { host: targetHost, port: targetPort, method: req.method, path: req.url, headers: req.headers, agent },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => resolve({ status: res.statusCode ?? 502, headers: res.headers, body: Buffer.concat(chunks) }));
-          res.on('error', reject);
-        },
-      );
+      const up = request({ host: targetHost, port: targetPort, method: req.method, path: req.url, headers: req.headers, agent }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 502, headers: res.headers, body: Buffer.concat(chunks) }));
+        res.on('error', reject);
+      });
       up.on('error', reject);
       up.end(body);
     });

@@ -43,9 +43,7 @@ export type ServiceUnderTest = {
   close(opts?: { remove?: boolean }): Promise<void>;
 };
 
-export async function openService(
-  opts: { dataDir?: string; backend?: SecretBackend; options?: Partial<ChatServiceOptions> } = {},
-): Promise<ServiceUnderTest> {
+export async function openService(opts: { dataDir?: string; backend?: SecretBackend; options?: Partial<ChatServiceOptions> } = {}): Promise<ServiceUnderTest> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'ozeki-core-test-'));
   const backend = opts.backend ?? new TestKeychain();
   const vault = await Vault.open({ backend });

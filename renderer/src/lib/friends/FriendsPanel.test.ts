@@ -7,10 +7,17 @@ import FriendsPanel from './FriendsPanel.svelte';
 import { presenceLabel } from './presence.js';
 
 const friend = (c: string, name: string, availability: string): FriendView => ({ userid: c.repeat(32), name, availability });
-const FRIENDS = [friend('b', 'Bob Brown', 'available'), friend('c', 'Carol Clark', 'away'), friend('d', 'Dave Doe', 'busy'), friend('e', 'Eve Evans', 'offline')];
+const FRIENDS = [
+  friend('b', 'Bob Brown', 'available'),
+  friend('c', 'Carol Clark', 'away'),
+  friend('d', 'Dave Doe', 'busy'),
+  friend('e', 'Eve Evans', 'offline'),
+];
 
 function item(name: string): HTMLElement {
-  return within(screen.getByRole('list', { name: 'Friends' })).getByText(name).closest('li')!;
+  return within(screen.getByRole('list', { name: 'Friends' }))
+    .getByText(name)
+    .closest('li')!;
 }
 
 describe('FriendsPanel', () => {
@@ -19,7 +26,12 @@ describe('FriendsPanel', () => {
     render(FriendsPanel, { friends: FRIENDS, onopen: vi.fn() });
     const list = screen.getByRole('list', { name: 'Friends' });
     expect(within(list).getAllByRole('listitem')).toHaveLength(4);
-    for (const [name, label] of [['Bob Brown', 'Available'], ['Carol Clark', 'Away'], ['Dave Doe', 'Busy'], ['Eve Evans', 'Offline']] as const) {
+    for (const [name, label] of [
+      ['Bob Brown', 'Available'],
+      ['Carol Clark', 'Away'],
+      ['Dave Doe', 'Busy'],
+      ['Eve Evans', 'Offline'],
+    ] as const) {
       expect(within(item(name)).getByRole('img', { name: label })).toBeInTheDocument();
       expect(within(item(name)).getByText(label)).toBeInTheDocument();
       expect(within(item(name)).getByRole('button', { name: `Message ${name}` })).toHaveTextContent('Message');

@@ -115,13 +115,11 @@ describe('ConversationList', () => {
     const { listbox, bridge, user } = setup();
     await user.pointer({ keys: '[MouseRight]', target: within(listbox).getByText('Bob Brown') });
     const menu = screen.getByRole('menu');
-    expect(within(menu).getAllByRole('menuitem').map((m) => m.textContent?.replace(/(F|M|H|Delete)$/, '').trim())).toEqual([
-      'Favorite',
-      'Mute',
-      'Hide',
-      'Change color',
-      'Clear history',
-    ]);
+    expect(
+      within(menu)
+        .getAllByRole('menuitem')
+        .map((m) => m.textContent?.replace(/(F|M|H|Delete)$/, '').trim()),
+    ).toEqual(['Favorite', 'Mute', 'Hide', 'Change color', 'Clear history']);
     expect(within(menu).getByRole('menuitem', { name: /^Favorite/ })).toHaveFocus();
     await user.click(within(menu).getByRole('menuitem', { name: /^Favorite/ }));
     expect(invoked(bridge)).toEqual([['conversation:favorite', bob.id]]);
@@ -246,7 +244,9 @@ describe('ConversationList', () => {
     await user.pointer({ keys: '[MouseRight]', target: within(listbox).getByText('Bob Brown') });
     await user.click(screen.getByRole('menuitem', { name: 'Change color' }));
     const dialog = screen.getByRole('dialog', { name: 'Change color of Bob Brown' });
-    const presets = within(dialog).getAllByRole('button').filter((b) => b.hasAttribute('aria-pressed'));
+    const presets = within(dialog)
+      .getAllByRole('button')
+      .filter((b) => b.hasAttribute('aria-pressed'));
     expect(presets.length).toBeGreaterThanOrEqual(8);
     expect(within(dialog).getByRole('button', { name: 'White' })).toHaveAttribute('aria-pressed', 'true');
     await user.click(within(dialog).getByRole('button', { name: 'Light blue' }));

@@ -16,7 +16,12 @@ describe('list rows', () => {
 
   it('finds the line of every option, with favourites only, without them, and with both', () => {
     const fav = (id: string) => ({ ...conversation(id, id, 1), favorite: true });
-    const lists = [[fav('a'), fav('b')], [conversation('c', 'c', 1), conversation('d', 'd', 1)], [fav('a'), conversation('c', 'c', 1), conversation('d', 'd', 1)], []];
+    const lists = [
+      [fav('a'), fav('b')],
+      [conversation('c', 'c', 1), conversation('d', 'd', 1)],
+      [fav('a'), conversation('c', 'c', 1), conversation('d', 'd', 1)],
+      [],
+    ];
     for (const list of lists) {
       const layout = new ListLayout(list);
       const rows = layout.rows(0, layout.count);

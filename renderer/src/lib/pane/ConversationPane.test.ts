@@ -101,7 +101,9 @@ describe('ConversationPane', () => {
     await within(log).findByText('message 5');
     expect(texts(log)).toEqual(['message 1', 'message 2', 'message 3', 'message 4', 'message 5']);
 
-    const separators = within(log).getAllByRole('heading', { level: 3 }).map((h) => h.textContent);
+    const separators = within(log)
+      .getAllByRole('heading', { level: 3 })
+      .map((h) => h.textContent);
     expect(separators).toHaveLength(3);
     expect(separators.slice(1)).toEqual(['Yesterday', 'Today']);
     expect(separators[0]).not.toMatch(/Today|Yesterday/);
@@ -196,7 +198,12 @@ describe('ConversationPane', () => {
     expect(within(log).getByRole('img', { name: 'Delivered' })).toBeInTheDocument();
     expect(texts(log)).toEqual(['message 1', 'message 2', 'message 3']);
 
-    bridge.emit('messages:changed', { conversationId: 'f'.repeat(32), upserted: [msg(9, t + 9, { conversationId: 'f'.repeat(32) })], removed: [], cleared: false });
+    bridge.emit('messages:changed', {
+      conversationId: 'f'.repeat(32),
+      upserted: [msg(9, t + 9, { conversationId: 'f'.repeat(32) })],
+      removed: [],
+      cleared: false,
+    });
     bridge.emit('messages:changed', { conversationId: CONV.id, upserted: [], removed: [uuid(2)], cleared: false });
     await waitFor(() => expect(texts(log)).toEqual(['message 1', 'message 3']));
 
@@ -209,7 +216,12 @@ describe('ConversationPane', () => {
     const reply = deferred<{ ok: true; value: MessagePage }>();
     const bridge = installBridge({ 'messages:latest': () => reply.promise, 'messages:mark-viewed': () => ({ ok: true, value: undefined }) });
     render(ConversationPane, { conversation: CONV });
-    bridge.emit('messages:changed', { conversationId: CONV.id, upserted: [mine(2, t + 2, { state: 'delivered' }), msg(3, t + 3)], removed: [uuid(1)], cleared: false });
+    bridge.emit('messages:changed', {
+      conversationId: CONV.id,
+      upserted: [mine(2, t + 2, { state: 'delivered' }), msg(3, t + 3)],
+      removed: [uuid(1)],
+      cleared: false,
+    });
     reply.resolve({ ok: true, value: page([msg(1, t + 1), mine(2, t + 2, { state: 'sent' })]) });
     const log = await screen.findByRole('log', { name: 'Messages' });
     await waitFor(() => expect(texts(log)).toEqual(['message 2', 'message 3']));
@@ -229,7 +241,10 @@ describe('ConversationPane', () => {
   it('shows a failed load with Retry', async () => {
     let fail = true;
     installBridge({
-      'messages:latest': () => (fail ? { ok: false, error: { code: 'storage', message: 'The local database could not be read.' } } : { ok: true, value: page([msg(1, noonDaysAgo(0))]) }),
+      'messages:latest': () =>
+        fail
+          ? { ok: false, error: { code: 'storage', message: 'The local database could not be read.' } }
+          : { ok: true, value: page([msg(1, noonDaysAgo(0))]) },
       'messages:mark-viewed': () => ({ ok: true, value: undefined }),
     });
     const user = userEvent.setup();
@@ -250,7 +265,12 @@ describe('ConversationPane', () => {
     expect(viewed()[0]?.args).toEqual([CONV.id, [uuid(1), uuid(3)]]);
 
     // The same message again (changed) is not reported again; a new one is, on its own.
-    bridge.emit('messages:changed', { conversationId: CONV.id, upserted: [msg(1, t + 1, { text: 'edited' }), msg(4, t + 4), mine(5, t + 5)], removed: [], cleared: false });
+    bridge.emit('messages:changed', {
+      conversationId: CONV.id,
+      upserted: [msg(1, t + 1, { text: 'edited' }), msg(4, t + 4), mine(5, t + 5)],
+      removed: [],
+      cleared: false,
+    });
     await waitFor(() => expect(viewed()).toHaveLength(2));
     expect(viewed()[1]?.args).toEqual([CONV.id, [uuid(4)]]);
     // Every report timer that could still be pending fires now, on the fake clock.

@@ -13,7 +13,10 @@ if (!dir) throw new Error('usage: enqueue-loop <dataDir> [start]');
 
 const { db } = openLocalDb(dir);
 for (let i = start; ; i++) {
-  const action = i % 3 === 2 ? { kind: 'color' as const, conversationId: SHARED, color: `#${(i % 0xffffff).toString(16).padStart(6, '0')}` } : send(cid(i + 1), i, `sealed:${i}`);
+  const action =
+    i % 3 === 2
+      ? { kind: 'color' as const, conversationId: SHARED, color: `#${(i % 0xffffff).toString(16).padStart(6, '0')}` }
+      : send(cid(i + 1), i, `sealed:${i}`);
   const { seq, removed } = db.enqueue(action);
   // Pipes are synchronous on Linux: the line has left the process when write returns.
   process.stdout.write(`${seq ?? '-'} ${action.kind} ${removed.join(',')}\n`);

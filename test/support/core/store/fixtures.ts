@@ -61,7 +61,12 @@ export const outgoing = (n: number, data = 'sealed'): OutgoingMessage => ({
   Data: data,
 });
 
-export const send = (conversationId: string, n: number, data?: string): Extract<Action, { kind: 'send' }> => ({ kind: 'send', conversationId, instance: 'Inst000001', message: outgoing(n, data) });
+export const send = (conversationId: string, n: number, data?: string): Extract<Action, { kind: 'send' }> => ({
+  kind: 'send',
+  conversationId,
+  instance: 'Inst000001',
+  message: outgoing(n, data),
+});
 
 export function tempDir(prefix = 'ozeki-store-'): { dir: string; remove: () => void } {
   const dir = mkdtempSync(join(tmpdir(), prefix));
