@@ -102,8 +102,8 @@ export const coreBenchmarks: Benchmark = {
         // Distinct conversations and kinds, so nothing folds away: 1,000 real calls.
         if (i % 4 === 0) await h['messages:send'](id, `queued ${i}`);
         else if (i % 4 === 1) await h['conversation:set-color'](id, '#bae1ff');
-        else if (i % 4 === 2) await h['conversation:mute'](id);
-        else await h['conversation:favorite'](id);
+        else if (i % 4 === 2) await h['conversation:set-muted'](id, true);
+        else await h['conversation:set-favorite'](id, true);
       }
       const queued = fresh.snapshot().pendingCount;
       server = await startChild('./fixtures/reference-server.ts', ['URL', 'DATA'], { ...env, BENCH_PORT: port });

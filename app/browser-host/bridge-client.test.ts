@@ -32,7 +32,7 @@ afterAll(async () => {
 describe('against the host', () => {
   it('queues requests made while connecting and resolves them with the Reply', async () => {
     const bridge = hostBridge();
-    const [snapshot, bad] = await Promise.all([bridge.invoke('state:snapshot'), bridge.invoke('conversation:favorite', 'nope')]);
+    const [snapshot, bad] = await Promise.all([bridge.invoke('state:snapshot'), bridge.invoke('conversation:set-favorite', 'nope', true)]);
     expect(snapshot.ok && snapshot.value.profile?.email).toBe('alice@demo.ozeki.chat');
     expect(bad).toMatchObject({ ok: false, error: { code: 'invalid-argument' } });
   });
@@ -49,7 +49,7 @@ describe('against the host', () => {
     const unsubscribe = bridge.on('conversations:changed', (p) => stopped.push(p));
     unsubscribe();
     const conversation = f.alice.service.snapshot().conversations[0]!;
-    expect(await bridge.invoke('conversation:mute', conversation.id)).toEqual({ ok: true });
+    expect(await bridge.invoke('conversation:set-muted', conversation.id, true)).toEqual({ ok: true });
     await eventually(() => seen.some((p) => p.upserted.some((c) => c.id === conversation.id && c.muted)), 10_000, 'the change event');
     expect(stopped).toEqual([]);
     expect(reported).toHaveBeenCalled();

@@ -157,10 +157,10 @@ describe('the IPC socket', () => {
     tab.ws.close();
   });
 
-  it('runs conversation:favorite on a real conversation and sends conversations:changed to every tab', async () => {
+  it('runs conversation:set-favorite on a real conversation and sends conversations:changed to every tab', async () => {
     const [one, two] = [await Tab.open(), await Tab.open()];
     const conversation = f.alice.service.snapshot().conversations.find((c) => !c.favorite)!;
-    expect(await one.invoke('conversation:favorite', conversation.id)).toEqual({ ok: true });
+    expect(await one.invoke('conversation:set-favorite', conversation.id, true)).toEqual({ ok: true });
     for (const tab of [one, two]) {
       await tab.event('conversations:changed', (p) => p.upserted.some((c: any) => c.id === conversation.id && c.favorite));
     }
@@ -172,7 +172,7 @@ describe('the IPC socket', () => {
   it('answers errors as Replies: an unknown channel, bad arguments, a malformed request', async () => {
     const tab = await Tab.open();
     expect(await tab.invoke('fs:read', '/etc/passwd')).toMatchObject({ ok: false, error: { code: 'invalid-argument' } });
-    expect(await tab.invoke('conversation:favorite', 'not an id')).toMatchObject({ ok: false, error: { code: 'invalid-argument' } });
+    expect(await tab.invoke('conversation:set-favorite', 'not an id', true)).toMatchObject({ ok: false, error: { code: 'invalid-argument' } });
     tab.ws.send(JSON.stringify({ id: 900, channel: 'state:snapshot', args: 'nope' }));
     tab.ws.send(JSON.stringify({ id: 901, args: [] }));
     for (const id of [900, 901]) {

@@ -144,7 +144,7 @@ describe('transient faults on an action', () => {
   it('a 500 with a JSON error: the favourite shows at once, is retried, and lands once the server recovers', async () => {
     const rule = proxy.fail(call('favorite'), { kind: 'error500' });
     const before = sut.events.length;
-    await h()['conversation:favorite'](ab.id);
+    await h()['conversation:set-favorite'](ab.id, true);
     expect(view(ab.id)).toMatchObject({ favorite: true, pending: true });
 
     await eventually(() => rule.hits >= 2, 10_000, 'a retry');
@@ -177,7 +177,7 @@ describe('transient faults on an action', () => {
   it('a 200 with an HTML page instead of JSON: offline, and the mute is retried until it lands', async () => {
     const rule = proxy.fail(call('mute'), { kind: 'html200' }, { times: 2 });
     const before = sut.events.length;
-    await h()['conversation:mute'](ac.id);
+    await h()['conversation:set-muted'](ac.id, true);
     expect(view(ac.id)).toMatchObject({ muted: true, pending: true });
     await drained();
     expect(rule.hits).toBe(2);
@@ -204,7 +204,7 @@ describe('transient faults on an action', () => {
   it('answers slower than the client waits: offline, then back online, and the favourite lands once', async () => {
     const rule = proxy.fail(call('favorite'), { kind: 'slow', ms: 1000 }, { times: 2 });
     const before = sut.events.length;
-    await h()['conversation:favorite'](ac.id);
+    await h()['conversation:set-favorite'](ac.id, true);
     expect(view(ac.id)).toMatchObject({ favorite: true, pending: true });
     await eventually(() => sut.service.connection === 'offline', 5_000, 'offline');
     await drained();
@@ -218,7 +218,7 @@ describe('transient faults on an action', () => {
   it('a server that does not answer at all: offline, reconnecting, then online with everything delivered', async () => {
     const down = proxy.fail({}, { kind: 'drop' });
     const before = sut.events.length;
-    await h()['conversation:favorite'](ab.id);
+    await h()['conversation:set-favorite'](ab.id, true);
     await h()['conversation:set-color'](ac.id, '#ffd1dc');
     await eventually(() => sut.service.connection === 'offline', 5_000, 'offline');
     expect(sut.service.snapshot()).toMatchObject({ pendingCount: 2 });
@@ -264,7 +264,7 @@ describe('refusals and wrong answers', () => {
     const sentence = 'This conversation cannot be marked as a favourite right now.';
     proxy.fail(call('favorite'), { kind: 'refuse', message: sentence }, { times: 1 });
     const before = sut.events.length;
-    await h()['conversation:favorite'](ab.id);
+    await h()['conversation:set-favorite'](ab.id, true);
     await h()['conversation:set-color'](ab.id, '#baffc9');
     expect(view(ab.id)).toMatchObject({ favorite: true, color: '#baffc9', pending: true });
 

@@ -8,6 +8,7 @@ import { oneToOneConversationId, openMessage } from '../../protocol/index.js';
 import { addUser, makeFriends } from '../../server/src/admin.js';
 import { startServer, type RunningServer } from '../../server/src/server.js';
 import { startTestServer, TestClient, type TestServer } from '../../server/test/harness.js';
+import type { Events } from '../ipc/contract.js';
 import type { ConversationView } from '../ipc/views.js';
 import { eventually, openService, signIn, type ServiceUnderTest } from '../../test/support/core/service-harness.js';
 
@@ -106,9 +107,9 @@ describe('the demo account', () => {
 describe('actions', () => {
   it('show at once as pending, reach the server, and stay shown after the server answers', async () => {
     const conversation = withName(alice, 'Alice and Bob')!;
-    await h(alice)['conversation:favorite'](conversation.id);
+    await h(alice)['conversation:set-favorite'](conversation.id, true);
     await h(alice)['conversation:set-color'](conversation.id, '#BAE1FF');
-    await h(alice)['conversation:mute'](conversation.id);
+    await h(alice)['conversation:set-muted'](conversation.id, true);
     const now = views(alice).find((c) => c.id === conversation.id)!;
     expect(now).toMatchObject({ favorite: true, color: '#bae1ff', muted: true, pending: true });
     expect(views(alice)[0]!.id).toBe(conversation.id); // favourites first
@@ -120,22 +121,73 @@ describe('actions', () => {
     // Bob's view of the same conversation is his own.
     expect(views(bob).find((c) => c.id === conversation.id)).toMatchObject({ favorite: false, muted: false });
 
-    await h(alice)['conversation:unfavorite'](conversation.id);
-    await h(alice)['conversation:unmute'](conversation.id);
+    await h(alice)['conversation:set-favorite'](conversation.id, false);
+    await h(alice)['conversation:set-muted'](conversation.id, false);
     await alice.service.settle();
     expect((await serverView(conversation.id)).properties[0]).toMatchObject({ isfavorite: false, ismuted: false });
   });
 
   it('hides a conversation into the hidden list and unhides it', async () => {
     const conversation = withName(alice, 'Alice and Carol')!;
-    await h(alice)['conversation:hide'](conversation.id);
+    await h(alice)['conversation:set-hidden'](conversation.id, true);
     expect((await h(alice)['conversations:hidden']()).map((c) => c.id)).toEqual([conversation.id]);
     await alice.service.settle();
     expect((await serverView(conversation.id)).properties[0].hideid).toBe(`${(await serverView(conversation.id)).instance};`);
-    await h(alice)['conversation:unhide'](conversation.id);
+    await h(alice)['conversation:set-hidden'](conversation.id, false);
     await alice.service.settle();
     expect(await h(alice)['conversations:hidden']()).toEqual([]);
     expect((await serverView(conversation.id)).properties[0].hideid).toBe('');
+  });
+
+  it('emits exactly one conversations:changed per set-favorite, set-muted and set-hidden, holding just that conversation', async () => {
+    const conversation = withName(alice, 'Alice and Bob')!;
+    await alice.service.settle();
+    const changes = (from: number) =>
+      alice.events
+        .slice(from)
+        .filter((e) => e.event === 'conversations:changed')
+        .map((e) => e.payload as Events['conversations:changed']);
+    const counted = async (run: () => Promise<void>) => {
+      const from = alice.events.length;
+      await run();
+      const atOnce = changes(from);
+      await alice.service.settle();
+      return { atOnce, delivered: changes(from).slice(atOnce.length) };
+    };
+
+    for (const [channel, flag] of [
+      ['conversation:set-favorite', 'favorite'],
+      ['conversation:set-muted', 'muted'],
+      ['conversation:set-hidden', 'hidden'],
+    ] as const) {
+      for (const on of [true, false]) {
+        const { atOnce, delivered } = await counted(() => h(alice)[channel](conversation.id, on));
+        expect(atOnce, `${channel} ${on}`).toHaveLength(1);
+        expect(atOnce[0]!.upserted.map((v) => [v.id, v[flag], v.pending])).toEqual([[conversation.id, on, true]]);
+        expect(atOnce[0]!.removed).toEqual([]);
+        // The server's answer clears the pending mark: one more, for the same conversation alone.
+        expect(delivered.map((c) => c.upserted.map((v) => [v.id, v[flag], v.pending]))).toEqual([[[conversation.id, on, false]]]);
+      }
+    }
+  });
+
+  it('queues nothing for a state the conversation already has, and sends only the final state of a quick change of mind', async () => {
+    const conversation = withName(alice, 'Alice and Bob')!;
+    await alice.service.settle();
+    const from = alice.events.length;
+    await h(alice)['conversation:set-favorite'](conversation.id, false);
+    await h(alice)['conversation:set-muted'](conversation.id, false);
+    await h(alice)['conversation:set-hidden'](conversation.id, false);
+    expect(alice.events.slice(from).filter((e) => e.event === 'conversations:changed')).toEqual([]);
+    expect(alice.service.snapshot().pendingCount).toBe(0);
+
+    await h(alice)['conversation:set-favorite'](conversation.id, true);
+    await h(alice)['conversation:set-favorite'](conversation.id, true);
+    expect(alice.service.snapshot().pendingCount).toBe(1);
+    await h(alice)['conversation:set-favorite'](conversation.id, false);
+    expect(alice.service.snapshot().pendingCount).toBe(0);
+    await alice.service.settle();
+    expect((await serverView(conversation.id)).properties[0].isfavorite).toBe(false);
   });
 
   it('rolls back a change the server refuses, keeps the rest, and says why', async () => {
@@ -144,7 +196,7 @@ describe('actions', () => {
     const ghost = { ...(await serverView(conversation.id)), id: 'e'.repeat(32) };
     (alice.service as unknown as { store: { putConversation(c: unknown): void } }).store.putConversation(ghost);
     const before = alice.events.length;
-    await h(alice)['conversation:favorite'](ghost.id);
+    await h(alice)['conversation:set-favorite'](ghost.id, true);
     await h(alice)['conversation:set-color'](conversation.id, '#ffd1dc');
     expect(views(alice).find((c) => c.id === ghost.id)?.favorite).toBe(true);
     await alice.service.settle();
@@ -276,10 +328,10 @@ describe('offline', () => {
       const r = rand();
       if (r < 0.3) {
         state.favorite = !state.favorite;
-        await h(sut)[state.favorite ? 'conversation:favorite' : 'conversation:unfavorite'](c.id);
+        await h(sut)['conversation:set-favorite'](c.id, state.favorite);
       } else if (r < 0.55) {
         state.muted = !state.muted;
-        await h(sut)[state.muted ? 'conversation:mute' : 'conversation:unmute'](c.id);
+        await h(sut)['conversation:set-muted'](c.id, state.muted);
       } else if (r < 0.8) {
         state.color = palette[Math.floor(rand() * palette.length)]!;
         await h(sut)['conversation:set-color'](c.id, state.color);

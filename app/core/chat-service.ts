@@ -33,7 +33,7 @@ import type {
   ProfileView,
   Snapshot,
 } from '../ipc/views.js';
-import { compareForList } from '../shared/rules.js';
+import { compareForList, type ToggleAction } from '../shared/rules.js';
 import { ApiClient } from './api/client.js';
 import { ConversationKeyCache } from './crypto/key-cache.js';
 import { Keyring } from './crypto/keyring.js';
@@ -46,7 +46,7 @@ import { SyncEngine, type EngineEvent, type EngineOptions } from './sync/engine.
 import { PushClient } from './sync/push-client.js';
 import { accountKey, normalizeServerUrl, type AccountRef } from './vault/account.js';
 import type { Vault } from './vault/vault.js';
-import { conversationView, overlay, type PendingEntry } from './views/conversation-views.js';
+import { conversationFlags, conversationView, overlay, type PendingEntry } from './views/conversation-views.js';
 import { messageView, receiptStates } from './views/message-views.js';
 
 /** A message lives this long unless the user chooses otherwise (the server allows up to 366 days). */
@@ -160,12 +160,9 @@ export class ChatService implements ContractService {
       },
       'state:snapshot': async (opts) => this.snapshot(opts),
       'sync:now': () => this.syncNow(),
-      'conversation:favorite': async (id) => this.act({ kind: 'favorite', conversationId: id }),
-      'conversation:unfavorite': async (id) => this.act({ kind: 'unfavorite', conversationId: id }),
-      'conversation:mute': async (id) => this.act({ kind: 'mute', conversationId: id }),
-      'conversation:unmute': async (id) => this.act({ kind: 'unmute', conversationId: id }),
-      'conversation:hide': async (id) => this.act({ kind: 'hide', conversationId: id }),
-      'conversation:unhide': async (id) => this.act({ kind: 'unhide', conversationId: id }),
+      'conversation:set-favorite': async (id, on) => this.setFlag(id, 'favorite', on),
+      'conversation:set-muted': async (id, on) => this.setFlag(id, 'muted', on),
+      'conversation:set-hidden': async (id, on) => this.setFlag(id, 'hidden', on),
       'conversation:set-color': async (id, color) => this.act({ kind: 'color', conversationId: id, color: color.toLowerCase() }),
       'conversation:clear': async (id) => this.clear(id),
       'conversation:start': (friendId) => this.startConversation(friendId),
@@ -458,6 +455,24 @@ export class ChatService implements ContractService {
   }
 
   // ---------------------------------------------------------------------------- actions
+
+  /**
+   * Sets favourite, muted or hidden to the state the user asked for. The intent is compared with
+   * the conversation as shown (pending actions applied): asking for the state it already has queues
+   * nothing and changes nothing. Otherwise the toggle towards it is queued, and the outbox folds it
+   * into what is still waiting (see coalesce), so only the final state is sent.
+   */
+  private setFlag(conversationId: string, flag: 'favorite' | 'muted' | 'hidden', on: boolean): void {
+    const session = this.requireSession();
+    const conversation = this.conversation(conversationId);
+    if (conversationFlags(conversation, session.account.userid)[flag] === on) return;
+    const toggles: Record<typeof flag, [on: ToggleAction, off: ToggleAction]> = {
+      favorite: ['favorite', 'unfavorite'],
+      muted: ['mute', 'unmute'],
+      hidden: ['hide', 'unhide'],
+    };
+    this.act({ kind: toggles[flag][on ? 0 : 1], conversationId });
+  }
 
   /** Applies an action at once (outbox write) and lets the engine send it. */
   private act(action: Action): void {

@@ -283,7 +283,7 @@ describe('the core, restarted after a kill with a change in flight', () => {
       const dispatch = createDispatcher(restarted.service.handlers());
       expect(restarted.service.snapshot().profile?.email).toBe(bob.email);
       expect(restarted.service.snapshot().conversations.find((c) => c.id === id)?.favorite).toBe(true);
-      expect(await dispatch('conversation:unfavorite', [id])).toEqual({ ok: true, value: undefined });
+      expect(await dispatch('conversation:set-favorite', [id, false])).toEqual({ ok: true, value: undefined });
       await eventually(
         async () => {
           await restarted.service.settle();

@@ -132,7 +132,7 @@ for (const c of cases)
     it('lets actions work: a favourite reaches the server', async () => {
       await eventually(() => first.service.snapshot().conversations.length === 2 && first.service.connection === 'online', 10_000, 'the first sync');
       const conversation = first.service.snapshot().conversations.find((x) => x.name === 'Alice and Bob')!;
-      await first.service.handlers()['conversation:favorite'](conversation.id);
+      await first.service.handlers()['conversation:set-favorite'](conversation.id, true);
       await eventually(() => first.service.snapshot().pendingCount === 0, 10_000, 'the favourite to be sent');
       const onServer = (await aliceOnServer.conversations()).find((x) => x.id === conversation.id);
       expect(onServer.properties[0].isfavorite).toBe(true);
@@ -148,7 +148,7 @@ for (const c of cases)
       await first.service.close();
       const restarted = await open(dataDir, await c.vault());
       expect(restarted.service.snapshot()).toMatchObject({ profile: null, connection: 'signed-out', conversations: [] });
-      await expect(restarted.service.handlers()['conversation:favorite']('0'.repeat(32))).rejects.toMatchObject({ code: 'not-signed-in' });
+      await expect(restarted.service.handlers()['conversation:set-favorite']('0'.repeat(32), true)).rejects.toMatchObject({ code: 'not-signed-in' });
       await restarted.service.close();
       expect(filesHolding(dataDir, [account().apikey, account().password])).toEqual([]);
     });

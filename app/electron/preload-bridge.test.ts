@@ -28,8 +28,8 @@ describe('window.ozeki in the preload', () => {
   it('sends a contract channel with its arguments and returns the main process reply', async () => {
     const { ipc, invoked } = fakeIpc(async () => ({ ok: true, value: { conversations: [] } }));
     const bridge = createBridge(ipc);
-    await expect(bridge.invoke('conversation:mute', 'a'.repeat(32))).resolves.toEqual({ ok: true, value: { conversations: [] } });
-    expect(invoked).toEqual([{ channel: 'conversation:mute', args: ['a'.repeat(32)] }]);
+    await expect(bridge.invoke('conversation:set-muted', 'a'.repeat(32), true)).resolves.toEqual({ ok: true, value: { conversations: [] } });
+    expect(invoked).toEqual([{ channel: 'conversation:set-muted', args: ['a'.repeat(32), true] }]);
   });
 
   it('refuses a channel the contract does not have, without sending anything', async () => {

@@ -20,6 +20,14 @@ const oneConversation: Cases = {
   invalid: [[], [CONV.toUpperCase()], [CONV.slice(1)], [`${CONV}0`], [42], [CONV, CONV], [null]],
 };
 
+const conversationAndOn: Cases = {
+  valid: [
+    [CONV, true],
+    [CONV, false],
+  ],
+  invalid: [[], [CONV], [CONV, 'true'], [CONV, 1], [CONV, null], [CONV, true, true], ['x', true], [CONV.toUpperCase(), false], [true]],
+};
+
 const CASES: Record<Channel, Cases> = {
   'session:sign-in': {
     valid: [[SIGN_IN], [{ ...SIGN_IN, serverUrl: 'http://127.0.0.1:9080/ozeki/index.php' }], [{ ...SIGN_IN, email: '  alice@example.com ' }]],
@@ -46,12 +54,9 @@ const CASES: Record<Channel, Cases> = {
     invalid: [[{ first: 0 }], [{ first: 1.5 }], [{ first: 100_001 }], [{ first: '100' }], [{ first: 100, more: true }], [null]],
   },
   'sync:now': noArguments,
-  'conversation:favorite': oneConversation,
-  'conversation:unfavorite': oneConversation,
-  'conversation:mute': oneConversation,
-  'conversation:unmute': oneConversation,
-  'conversation:hide': oneConversation,
-  'conversation:unhide': oneConversation,
+  'conversation:set-favorite': conversationAndOn,
+  'conversation:set-muted': conversationAndOn,
+  'conversation:set-hidden': conversationAndOn,
   'conversation:set-color': {
     valid: [
       [CONV, '#bae1ff'],

@@ -62,6 +62,7 @@ export type DemoOffer = { serverUrl: string; email: string };
 
 const none = z.tuple([]);
 const oneConversation = z.tuple([conversationId]);
+const conversationAndOn = z.tuple([conversationId, z.boolean()]);
 
 /** Every channel: its argument tuple schema. Result types are in {@link ChannelResults}. */
 export const CHANNELS = {
@@ -81,12 +82,15 @@ export const CHANNELS = {
       .optional(),
   ]),
   'sync:now': none,
-  'conversation:favorite': oneConversation,
-  'conversation:unfavorite': oneConversation,
-  'conversation:mute': oneConversation,
-  'conversation:unmute': oneConversation,
-  'conversation:hide': oneConversation,
-  'conversation:unhide': oneConversation,
+  /**
+   * The state the user wants, not a toggle: the core compares it with what it holds (pending
+   * actions included) and queues only what changes it, so a stale view in the renderer cannot flip
+   * the wrong way and a repeated click is harmless.
+   */
+  'conversation:set-favorite': conversationAndOn,
+  'conversation:set-muted': conversationAndOn,
+  /** Hidden: the conversation leaves the list (the renderer's; `conversations:hidden` lists it) until shown again. */
+  'conversation:set-hidden': conversationAndOn,
   'conversation:set-color': z.tuple([conversationId, z.string().regex(/^#[0-9a-fA-F]{6}$/, 'a colour is written #rrggbb')]),
   'conversation:clear': oneConversation,
   'conversation:start': z.tuple([userId]),
@@ -116,12 +120,9 @@ export type ChannelResults = {
   'session:sign-in-demo': SignInResult;
   'state:snapshot': Snapshot;
   'sync:now': void;
-  'conversation:favorite': void;
-  'conversation:unfavorite': void;
-  'conversation:mute': void;
-  'conversation:unmute': void;
-  'conversation:hide': void;
-  'conversation:unhide': void;
+  'conversation:set-favorite': void;
+  'conversation:set-muted': void;
+  'conversation:set-hidden': void;
   'conversation:set-color': void;
   'conversation:clear': void;
   /** The conversation with that friend (existing, or newly created and pending). */

@@ -175,7 +175,7 @@ function nested(depth: number): unknown {
   return v;
 }
 
-type Slot = 'conversation' | 'open-conversation' | 'message' | 'messages' | 'user' | 'color' | 'text' | 'draft' | 'availability' | 'signIn';
+type Slot = 'conversation' | 'open-conversation' | 'message' | 'messages' | 'user' | 'color' | 'on' | 'text' | 'draft' | 'availability' | 'signIn';
 const SIGNATURES: Record<Channel, Slot[]> = {
   'session:sign-in': ['signIn'],
   'session:sign-out': [],
@@ -183,12 +183,9 @@ const SIGNATURES: Record<Channel, Slot[]> = {
   'session:sign-in-demo': [],
   'state:snapshot': [],
   'sync:now': [],
-  'conversation:favorite': ['conversation'],
-  'conversation:unfavorite': ['conversation'],
-  'conversation:mute': ['conversation'],
-  'conversation:unmute': ['conversation'],
-  'conversation:hide': ['conversation'],
-  'conversation:unhide': ['conversation'],
+  'conversation:set-favorite': ['conversation', 'on'],
+  'conversation:set-muted': ['conversation', 'on'],
+  'conversation:set-hidden': ['conversation', 'on'],
   'conversation:set-color': ['conversation', 'color'],
   'conversation:clear': ['conversation'],
   'conversation:start': ['user'],
@@ -245,6 +242,8 @@ function plausible(g: Gen, slot: Slot, ids: { conversations: string[]; messages:
         [`#${g.hex(6)}`, `#${g.hex(6).toUpperCase()}`, '#FFFFFF', '#000000'],
         ['red', '#abc', `#${g.hex(8)}`, 'rgb(0, 0, 0)', '#12345g', '#ffffff\n', ' #ffffff', '＃ffffff', 'ffffff', '#-12345', 'javascript:alert(1)', 0xffffff],
       );
+    case 'on':
+      return either([true, false], ['true', 'false', 1, 0, null, undefined, {}]);
     case 'text':
       return either(['hello ✓', g.unicode(300), g.unicode(3000), ' ', MAX_TEXT, '<img src=x onerror=alert(1)>'], ['', `${MAX_TEXT}z`, HUGE]);
     case 'draft':
@@ -365,12 +364,9 @@ const VALUE: Record<Channel, (v: unknown) => boolean> = {
   'session:sign-in-demo': (v) => isObject(v) && isObject(v.profile) && isObject(v.keychain),
   'state:snapshot': isSnapshot,
   'sync:now': (v) => v === undefined,
-  'conversation:favorite': (v) => v === undefined,
-  'conversation:unfavorite': (v) => v === undefined,
-  'conversation:mute': (v) => v === undefined,
-  'conversation:unmute': (v) => v === undefined,
-  'conversation:hide': (v) => v === undefined,
-  'conversation:unhide': (v) => v === undefined,
+  'conversation:set-favorite': (v) => v === undefined,
+  'conversation:set-muted': (v) => v === undefined,
+  'conversation:set-hidden': (v) => v === undefined,
   'conversation:set-color': (v) => v === undefined,
   'conversation:clear': (v) => v === undefined,
   'conversation:start': isConversationView,
@@ -533,10 +529,10 @@ describe('the IPC dispatcher in front of a signed-in ChatService', () => {
     const id = conversationIds[0]!;
     const props = async () => (await onServer.conversations()).find((c) => c.id === id).properties[0];
 
-    expect(await dispatch('conversation:unfavorite', [id])).toEqual({ ok: true, value: undefined });
+    expect(await dispatch('conversation:set-favorite', [id, false])).toEqual({ ok: true, value: undefined });
     await sut.service.settle();
     expect((await props()).isfavorite).toBe(false);
-    expect(await dispatch('conversation:favorite', [id])).toEqual({ ok: true, value: undefined });
+    expect(await dispatch('conversation:set-favorite', [id, true])).toEqual({ ok: true, value: undefined });
     const sent = await dispatch('messages:send', [id, 'still here after the fuzz']);
     expect(sent.ok).toBe(true);
     await sut.service.settle();
@@ -584,12 +580,12 @@ describe('the IPC dispatcher in front of a signed-in ChatService', () => {
     const ghost = 'e'.repeat(32);
     const real = conversationIds[0]!;
     const cases: [Channel, unknown[]][] = [
-      ['conversation:favorite', [ghost]],
-      ['conversation:unfavorite', [ghost]],
-      ['conversation:mute', [ghost]],
-      ['conversation:unmute', [ghost]],
-      ['conversation:hide', [ghost]],
-      ['conversation:unhide', [ghost]],
+      ['conversation:set-favorite', [ghost, true]],
+      ['conversation:set-favorite', [ghost, false]],
+      ['conversation:set-muted', [ghost, true]],
+      ['conversation:set-muted', [ghost, false]],
+      ['conversation:set-hidden', [ghost, true]],
+      ['conversation:set-hidden', [ghost, false]],
       ['conversation:set-color', [ghost, '#123456']],
       ['conversation:clear', [ghost]],
       ['conversation:start', ['d'.repeat(32)]],
@@ -637,8 +633,8 @@ describe('arguments that are not plain data', () => {
     const trap = new Proxy({}, { get: boom, has: boom, ownKeys: boom, getPrototypeOf: boom, getOwnPropertyDescriptor: boom });
     const getter = Object.defineProperty([], 0, { get: boom, enumerable: true });
     const cases: [Channel, unknown][] = [
-      ['conversation:favorite', getter],
-      ['conversation:favorite', [trap]],
+      ['conversation:set-favorite', getter],
+      ['conversation:set-favorite', [trap, true]],
       [
         'session:sign-in',
         [
@@ -676,7 +672,7 @@ describe('signing in through the contract', () => {
       expect(sut.service.snapshot().profile?.email, what).toBe('alice@demo.ozeki.chat');
     }
     const id = conversationIds[1]!;
-    expect((await dispatch('conversation:mute', [id])).ok).toBe(true);
+    expect((await dispatch('conversation:set-muted', [id, true])).ok).toBe(true);
     await sut.service.settle();
     expect((await onServer.conversations()).find((c) => c.id === id).properties[0].ismuted).toBe(true);
   });
@@ -759,6 +755,8 @@ function validFor(slot: Slot): unknown {
       return 'b'.repeat(32);
     case 'color':
       return '#a0b0c0';
+    case 'on':
+      return true;
     case 'text':
     case 'draft':
       return 'hello';

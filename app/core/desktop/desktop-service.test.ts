@@ -197,9 +197,9 @@ describe('the desktop controller on a real service', () => {
       timers.runAll();
     };
     try {
-      await h(alice)['conversation:mute'](id);
+      await h(alice)['conversation:set-muted'](id, true);
       await deliver('muted');
-      await h(alice)['conversation:unmute'](id);
+      await h(alice)['conversation:set-muted'](id, false);
 
       await controller.perform({ kind: 'set-dnd', choice: 'hour' });
       expect(settings.get().desktop.dndUntil).toBeGreaterThan(Date.now());

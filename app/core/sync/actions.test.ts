@@ -57,6 +57,11 @@ describe('coalescing a new action with what is waiting', () => {
     expect(coalesce([fav], { kind: 'favorite', conversationId: C1 })).toEqual({ remove: [], keep: false });
   });
 
+  it('keeps one entry for the same toggle twice when the first is being sent', () => {
+    const fav = pending({ kind: 'favorite', conversationId: C1 }, true);
+    expect(coalesce([fav], { kind: 'favorite', conversationId: C1 })).toEqual({ remove: [], keep: false });
+  });
+
   it('never touches an entry that is being sent: its outcome is the server’s', () => {
     const fav = pending({ kind: 'favorite', conversationId: C1 }, true);
     expect(coalesce([fav], { kind: 'unfavorite', conversationId: C1 })).toEqual({ remove: [], keep: true });

@@ -41,8 +41,9 @@ export type Coalesced = {
  * How a new action folds into what is already waiting for the same conversation. Entries being
  * sent right now, or tried before (the server may have them), are out of reach: pass them with
  * `inFlight: true`, and the new action stays.
- *  - favorite then unfavorite (likewise mute, hide) = nothing to send;
- *  - the same toggle twice = one;
+ *  - favorite then unfavorite (likewise mute, hide) = nothing to send; when the favorite is
+ *    already in flight, the unfavorite is sent after it, so the server ends in the final state;
+ *  - the same toggle twice = one, even when the first is in flight;
  *  - the last colour wins.
  */
 export function coalesce(pending: readonly PendingAction[], next: Action): Coalesced {
@@ -52,8 +53,11 @@ export function coalesce(pending: readonly PendingAction[], next: Action): Coale
   if (opposite) {
     // Only the most recent toggle of this property decides; anything older was already folded.
     const last = [...sameConversation].reverse().find((p) => p.action.kind === next.kind || p.action.kind === opposite);
-    if (!last || last.inFlight) return { remove: [], keep: true };
+    if (!last) return { remove: [], keep: true };
+    // The same state again: the entry already waiting (or on its way, and retried until it lands) sets it.
     if (last.action.kind === next.kind) return { remove: [], keep: false };
+    // Its opposite may already be on the server: only a new entry of its own undoes it there.
+    if (last.inFlight) return { remove: [], keep: true };
     return { remove: [last.seq], keep: false };
   }
   if (next.kind === 'color') {

@@ -34,6 +34,17 @@ export function overlay(
   return { conversations, pendingIds };
 }
 
+/** The user's own favourite, muted and hidden states of a conversation, as its view shows them. */
+export function conversationFlags(conversation: Conversation, me: string): { favorite: boolean; muted: boolean; hidden: boolean } {
+  const mine = conversation.properties.find((p) => p.userid === me);
+  return {
+    favorite: mine?.isfavorite ?? false,
+    muted: mine?.ismuted ?? false,
+    // A conversation that has not reached the server yet (no instance) cannot be hidden.
+    hidden: conversation.instance !== '' && isHiddenAt(mine?.hideid ?? '', conversation.instance),
+  };
+}
+
 export function conversationView(
   conversation: Conversation,
   keyring: Keyring,
@@ -50,10 +61,7 @@ export function conversationView(
     nameDecrypted: decrypted !== null,
     isGroup: conversation.isgroup,
     participants,
-    favorite: mine?.isfavorite ?? false,
-    muted: mine?.ismuted ?? false,
-    // A conversation that has not reached the server yet (no instance) cannot be hidden.
-    hidden: conversation.instance !== '' && isHiddenAt(mine?.hideid ?? '', conversation.instance),
+    ...conversationFlags(conversation, me),
     color: mine?.listitembackgroundcolor ?? NO_COLOR,
     lastActivity: conversation.lastaccess,
     unread: opts.unread,

@@ -2,7 +2,7 @@
  * The durability test's script: what its child process does to the demo conversations, as data the
  * parent writes and the child runs step by step, and the state each prefix of it leaves behind.
  *
- * Toggles always change something (favorite only when not a favorite, and so on), as a person
+ * Favourite, mute and hide steps always ask for the opposite of the current state, as a person
  * clicking in the list would; colours and message texts are unique, so every effect on the server
  * can be traced back to the one step that caused it.
  */
@@ -11,11 +11,10 @@ import type { DemoAccount } from '../../../server/src/seed.js';
 export type ConversationState = { favorite: boolean; muted: boolean; hidden: boolean; color: string };
 export type States = Record<string, ConversationState>;
 
-type ToggleChannel =
-  'conversation:favorite' | 'conversation:unfavorite' | 'conversation:mute' | 'conversation:unmute' | 'conversation:hide' | 'conversation:unhide';
+type ToggleChannel = 'conversation:set-favorite' | 'conversation:set-muted' | 'conversation:set-hidden';
 
 export type Step = { pauseMs: number } & (
-  | { channel: ToggleChannel; args: [conversationId: string] }
+  | { channel: ToggleChannel; args: [conversationId: string, on: boolean] }
   | { channel: 'conversation:set-color'; args: [conversationId: string, color: string] }
   | { channel: 'messages:send'; args: [conversationId: string, text: string] }
 );
@@ -58,9 +57,9 @@ export function makeScript(rand: () => number, start: States, ids: readonly stri
     // Mostly back-to-back, sometimes a short pause that lets the engine send in between.
     const pauseMs = rand() < 0.6 ? 0 : Math.floor(rand() * 6);
     let step: Step;
-    if (r < 0.22) step = { channel: now.favorite ? 'conversation:unfavorite' : 'conversation:favorite', args: [id], pauseMs };
-    else if (r < 0.4) step = { channel: now.muted ? 'conversation:unmute' : 'conversation:mute', args: [id], pauseMs };
-    else if (r < 0.52) step = { channel: now.hidden ? 'conversation:unhide' : 'conversation:hide', args: [id], pauseMs };
+    if (r < 0.22) step = { channel: 'conversation:set-favorite', args: [id, !now.favorite], pauseMs };
+    else if (r < 0.4) step = { channel: 'conversation:set-muted', args: [id, !now.muted], pauseMs };
+    else if (r < 0.52) step = { channel: 'conversation:set-hidden', args: [id, !now.hidden], pauseMs };
     else if (r < 0.72) {
       const choices = PALETTE.filter((c) => c.toLowerCase() !== now.color);
       step = { channel: 'conversation:set-color', args: [id, choices[Math.floor(rand() * choices.length)]!], pauseMs };
@@ -76,17 +75,14 @@ export function applyStep(states: States, step: Step): States {
   const next = structuredClone(states);
   const s = next[step.args[0]]!;
   switch (step.channel) {
-    case 'conversation:favorite':
-    case 'conversation:unfavorite':
-      s.favorite = step.channel === 'conversation:favorite';
+    case 'conversation:set-favorite':
+      s.favorite = step.args[1];
       break;
-    case 'conversation:mute':
-    case 'conversation:unmute':
-      s.muted = step.channel === 'conversation:mute';
+    case 'conversation:set-muted':
+      s.muted = step.args[1];
       break;
-    case 'conversation:hide':
-    case 'conversation:unhide':
-      s.hidden = step.channel === 'conversation:hide';
+    case 'conversation:set-hidden':
+      s.hidden = step.args[1];
       break;
     case 'conversation:set-color':
       s.color = step.args[1].toLowerCase();

@@ -8,12 +8,9 @@ import ConversationList from './ConversationList.svelte';
 
 const ok = () => ({ ok: true as const, value: undefined });
 const ACTIONS: Handlers = {
-  'conversation:favorite': ok,
-  'conversation:unfavorite': ok,
-  'conversation:mute': ok,
-  'conversation:unmute': ok,
-  'conversation:hide': ok,
-  'conversation:unhide': ok,
+  'conversation:set-favorite': ok,
+  'conversation:set-muted': ok,
+  'conversation:set-hidden': ok,
   'conversation:set-color': ok,
   'conversation:clear': ok,
 };
@@ -122,7 +119,7 @@ describe('ConversationList', () => {
     ).toEqual(['Favorite', 'Mute', 'Hide', 'Change color', 'Clear history']);
     expect(within(menu).getByRole('menuitem', { name: /^Favorite/ })).toHaveFocus();
     await user.click(within(menu).getByRole('menuitem', { name: /^Favorite/ }));
-    expect(invoked(bridge)).toEqual([['conversation:favorite', bob.id]]);
+    expect(invoked(bridge)).toEqual([['conversation:set-favorite', bob.id, true]]);
     expect(screen.queryByRole('menu')).not.toBeInTheDocument();
 
     await user.pointer({ keys: '[MouseRight]', target: within(listbox).getByText('Bob Brown') });
@@ -130,8 +127,8 @@ describe('ConversationList', () => {
     await user.pointer({ keys: '[MouseRight]', target: within(listbox).getByText('Bob Brown') });
     await user.click(screen.getByRole('menuitem', { name: /^Hide/ }));
     expect(invoked(bridge).slice(1)).toEqual([
-      ['conversation:mute', bob.id],
-      ['conversation:hide', bob.id],
+      ['conversation:set-muted', bob.id, true],
+      ['conversation:set-hidden', bob.id, true],
     ]);
   });
 
@@ -145,7 +142,7 @@ describe('ConversationList', () => {
     expect(within(menu).getByRole('menuitem', { name: /^Unmute/ })).toBeInTheDocument();
     expect(within(menu).queryByRole('menuitem', { name: /^Favorite/ })).not.toBeInTheDocument();
     await user.click(within(menu).getByRole('menuitem', { name: /^Unmute/ }));
-    expect(invoked(bridge)).toEqual([['conversation:unmute', dave.id]]);
+    expect(invoked(bridge)).toEqual([['conversation:set-muted', dave.id, false]]);
   });
 
   it('keeps "More actions" out of the options, on the active row while the list has focus, one Tab away', async () => {
@@ -209,23 +206,23 @@ describe('ConversationList', () => {
     await user.keyboard('m');
     await user.keyboard('h');
     expect(invoked(bridge)).toEqual([
-      ['conversation:unfavorite', carol.id],
-      ['conversation:mute', carol.id],
-      ['conversation:unmute', dave.id],
-      ['conversation:hide', dave.id],
+      ['conversation:set-favorite', carol.id, false],
+      ['conversation:set-muted', carol.id, true],
+      ['conversation:set-muted', dave.id, false],
+      ['conversation:set-hidden', dave.id, true],
     ]);
     await user.keyboard('{Delete}');
     expect(screen.getByRole('dialog', { name: /Clear history/ })).toBeInTheDocument();
   });
 
-  it('offers Undo after Hide and Favorite, which invokes the opposite', async () => {
+  it('offers Undo after Hide and Favorite, which asks for the opposite state on the same channel', async () => {
     const { listbox, bridge, user } = setup();
     await user.pointer({ keys: '[MouseRight]', target: within(listbox).getByText('Bob Brown') });
     await user.click(screen.getByRole('menuitem', { name: /^Hide/ }));
     await user.click(await screen.findByRole('button', { name: 'Undo' }));
     expect(invoked(bridge)).toEqual([
-      ['conversation:hide', bob.id],
-      ['conversation:unhide', bob.id],
+      ['conversation:set-hidden', bob.id, true],
+      ['conversation:set-hidden', bob.id, false],
     ]);
     expect(screen.queryByRole('button', { name: 'Undo' })).not.toBeInTheDocument();
 
@@ -234,8 +231,8 @@ describe('ConversationList', () => {
     expect(await screen.findByRole('status')).toHaveTextContent('Added to favorites: Dave Doe');
     await user.click(screen.getByRole('button', { name: 'Undo' }));
     expect(invoked(bridge).slice(2)).toEqual([
-      ['conversation:favorite', dave.id],
-      ['conversation:unfavorite', dave.id],
+      ['conversation:set-favorite', dave.id, true],
+      ['conversation:set-favorite', dave.id, false],
     ]);
   });
 
@@ -286,7 +283,7 @@ describe('ConversationList', () => {
     const dialog = screen.getByRole('dialog', { name: 'Hidden conversations' });
     expect(await within(dialog).findByText('Erin Evans')).toBeInTheDocument();
     await user.click(within(dialog).getByRole('button', { name: 'Unhide' }));
-    expect(invoked(bridge)).toEqual([['conversations:hidden'], ['conversation:unhide', erin.id]]);
+    expect(invoked(bridge)).toEqual([['conversations:hidden'], ['conversation:set-hidden', erin.id, false]]);
     expect(await within(dialog).findByText('No hidden conversations.')).toBeInTheDocument();
     await user.keyboard('{Escape}');
     expect(screen.queryByRole('dialog')).not.toBeInTheDocument();

@@ -1,34 +1,38 @@
 import type { Channel } from '../../../../app/ipc/contract.js';
 import type { ConversationView } from '../../../../app/ipc/views.js';
-import { NO_COLOR, oppositeAction, type ToggleAction } from '../../../../app/shared/rules.js';
+import { NO_COLOR } from '../../../../app/shared/rules.js';
 
 export type MenuItem = { label: string; run: () => void; shortcut?: string };
 
-/** The one-argument conversation channels a row can invoke: the toggles, and clearing. */
-export type RowChannel = `conversation:${ToggleAction}` | 'conversation:clear';
+/** The channels that set a row's favourite, muted or hidden state. */
+export type FlagChannel = 'conversation:set-favorite' | 'conversation:set-muted' | 'conversation:set-hidden';
 
-/** The channel that undoes `channel` (the opposite action, app/shared/rules.ts), if one does. */
-export function undoChannel(channel: RowChannel): RowChannel | undefined {
-  const opposite = oppositeAction(channel.slice('conversation:'.length));
-  return opposite && `conversation:${opposite}`;
+/**
+ * What a row asks for: the state the user wants, not a toggle, so a view that is a moment stale
+ * cannot flip it the wrong way (the main process queues nothing when it is already so).
+ */
+export type FlagIntent = { channel: FlagChannel; on: boolean };
+
+/** What undoes `intent`: the same channel, the other way. */
+export function undoIntent(intent: FlagIntent): FlagIntent {
+  return { channel: intent.channel, on: !intent.on };
 }
 
-/** What the toast says after a channel went through. */
-export function doneMessage(channel: RowChannel, name: string): string {
-  const verb: Record<RowChannel, string> = {
-    'conversation:favorite': 'Added to favorites',
-    'conversation:unfavorite': 'Removed from favorites',
-    'conversation:mute': 'Muted',
-    'conversation:unmute': 'Unmuted',
-    'conversation:hide': 'Hidden',
-    'conversation:unhide': 'Shown again',
-    'conversation:clear': 'History cleared',
+/** What the toast says after an intent (or clearing) went through. */
+export function doneMessage(done: FlagIntent | 'conversation:clear', name: string): string {
+  if (done === 'conversation:clear') return `History cleared: ${name}`;
+  const verb: Record<FlagChannel, [on: string, off: string]> = {
+    'conversation:set-favorite': ['Added to favorites', 'Removed from favorites'],
+    'conversation:set-muted': ['Muted', 'Unmuted'],
+    'conversation:set-hidden': ['Hidden', 'Shown again'],
   };
-  return `${verb[channel]}: ${name}`;
+  return `${verb[done.channel][done.on ? 0 : 1]}: ${name}`;
 }
 
-export const favoriteChannel = (c: ConversationView): RowChannel => (c.favorite ? 'conversation:unfavorite' : 'conversation:favorite');
-export const muteChannel = (c: ConversationView): RowChannel => (c.muted ? 'conversation:unmute' : 'conversation:mute');
+/** The menu item and shortcut ask for the opposite of what the row shows. */
+export const favoriteIntent = (c: ConversationView): FlagIntent => ({ channel: 'conversation:set-favorite', on: !c.favorite });
+export const muteIntent = (c: ConversationView): FlagIntent => ({ channel: 'conversation:set-muted', on: !c.muted });
+export const HIDE: FlagIntent = { channel: 'conversation:set-hidden', on: true };
 
 /** Keyboard shortcuts on the active row (also shown in the menu and as aria-keyshortcuts). */
 export const SHORTCUTS = { favorite: 'F', mute: 'M', hide: 'H', clear: 'Delete', menu: 'Shift+F10' } as const;
