@@ -151,8 +151,9 @@ describe('actions', () => {
       const from = alice.events.length;
       await run();
       const atOnce = changes(from);
+      const atOnceEvents = alice.events.slice(from);
       await alice.service.settle();
-      return { atOnce, delivered: changes(from).slice(atOnce.length) };
+      return { atOnce, atOnceEvents, delivered: changes(from).slice(atOnce.length) };
     };
 
     for (const [channel, flag] of [
@@ -161,10 +162,13 @@ describe('actions', () => {
       ['conversation:set-hidden', 'hidden'],
     ] as const) {
       for (const on of [true, false]) {
-        const { atOnce, delivered } = await counted(() => h(alice)[channel](conversation.id, on));
+        const { atOnce, atOnceEvents, delivered } = await counted(() => h(alice)[channel](conversation.id, on));
         expect(atOnce, `${channel} ${on}`).toHaveLength(1);
         expect(atOnce[0]!.upserted.map((v) => [v.id, v[flag], v.pending])).toEqual([[conversation.id, on, true]]);
         expect(atOnce[0]!.removed).toEqual([]);
+        // The engine alone says what is waiting: one connection event, one more change pending.
+        const connection = atOnceEvents.filter((e) => e.event === 'connection:changed');
+        expect(connection.map((e) => (e.payload as Events['connection:changed']).pendingCount)).toEqual([1]);
         // The server's answer clears the pending mark: one more, for the same conversation alone.
         expect(delivered.map((c) => c.upserted.map((v) => [v.id, v[flag], v.pending]))).toEqual([[[conversation.id, on, false]]]);
       }

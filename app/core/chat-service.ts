@@ -232,7 +232,7 @@ export class ChatService implements ContractService {
     this.store.clearAll();
     this.opts.settings.update({ lastAccount: null });
     this.emit('session:changed', { profile: null, keychain: this.keychain });
-    this.emit('connection:changed', { state: 'signed-out', pendingCount: 0 });
+    session.engine.signedOut();
     this.emit('conversations:changed', { upserted: [], removed: [...this.listed] });
     this.listed.clear();
   }
@@ -480,8 +480,7 @@ export class ChatService implements ContractService {
     this.conversation(action.conversationId);
     this.store.enqueue(action);
     this.emitConversations([action.conversationId]);
-    this.emit('connection:changed', { state: session.engine.connection, pendingCount: this.store.pendingCount() });
-    session.engine.kick();
+    session.engine.queued();
   }
 
   private clear(conversationId: string): void {
@@ -567,8 +566,7 @@ export class ChatService implements ContractService {
     const view = this.viewMessages(conversation, [message], new Set([message.ID]))[0]!;
     this.emit('messages:changed', { conversationId, upserted: [view], removed: [], cleared: false });
     this.emitConversations([conversationId]);
-    this.emit('connection:changed', { state: session.engine.connection, pendingCount: this.store.pendingCount() });
-    session.engine.kick();
+    session.engine.queued();
     return view;
   }
 
@@ -671,7 +669,8 @@ export class ChatService implements ContractService {
   // ---------------------------------------------------------------------------- events
 
   private onEngineEvent(event: EngineEvent): void {
-    if (!this.session) return;
+    // A stopped session's engine has nothing more to say, except that it is signed out.
+    if (!this.session && !(event.type === 'connection' && event.state === 'signed-out')) return;
     switch (event.type) {
       case 'conversations':
         if (event.ids === 'all') this.emitAllConversations();
@@ -694,7 +693,6 @@ export class ChatService implements ContractService {
         return;
       case 'action-failed':
         this.emit('action:failed', { conversationId: event.conversationId, action: event.action, error: event.error });
-        this.emit('connection:changed', { state: this.connection, pendingCount: this.store.pendingCount() });
         return;
     }
   }

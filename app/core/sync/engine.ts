@@ -129,6 +129,22 @@ export class SyncEngine {
   }
 
   /** A user action was queued: show it (the caller emits) and send it soon. */
+  /**
+   * The outbox grew (the user acted): says the new pending count, as the one producer of connection
+   * state, and sends what it can.
+   */
+  queued(): void {
+    this.emitConnection();
+    this.kick();
+  }
+
+  /** Signed out: stopped, and the connection state says so (the outbox was cleared with the account). */
+  signedOut(): void {
+    this.stop();
+    this.state = 'signed-out';
+    this.emitConnection();
+  }
+
   kick(): void {
     if (!this.started || this.drainScheduled) return;
     this.drainScheduled = true;
@@ -459,6 +475,8 @@ export class SyncEngine {
     this.emit({ type: 'conversations', ids: [action.conversationId] });
     if (action.kind === 'send') this.emit({ type: 'messages', conversationId: action.conversationId, cleared: false });
     this.emit({ type: 'action-failed', conversationId: action.conversationId, action: action.kind, error: toErrorInfo(error) });
+    // One entry fewer waiting.
+    this.emitConnection();
     if (error.code === 'invalid-response') {
       // The server may have done it and only its answer was garbled: catch up on what it holds.
       this.missed++;
