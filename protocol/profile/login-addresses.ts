@@ -110,15 +110,18 @@ const offered = (value: unknown): value is string => typeof value === 'string' &
 
 /**
  * PROFILE CHOICE: the push listener a client signed in at `signInUrl` connects to, or null when
- * none fits: after an https sign-in only `wss` (a plain `ws` beside it is never used: the client
- * polls instead); after an http sign-in `ws`, or `wss` when that is all there is.
+ * none fits: after an https sign-in only a `wss:` address (from `wss`, else from `ws`; a plain
+ * `ws:` one is never used: the client polls instead); after an http sign-in `ws`, else `wss`.
  */
 export function pushListener(signInUrl: string, listeners: Record<string, unknown> | null | undefined): LoginAddress | null {
   const secure = parse(signInUrl.trim())?.protocol === 'https:';
-  const order = secure ? ['wss'] : ['ws', 'wss'];
-  for (const key of order) {
+  for (const key of secure ? ['wss', 'ws'] : ['ws', 'wss']) {
     const value = listeners?.[key];
-    if (offered(value)) return { where: `listeners.${key}`, address: value };
+    if (!offered(value)) continue;
+    // After https only an encrypted socket will do, whichever key names it: a server behind a TLS
+    // proxy may hand out `wss://` under `ws` (the reference server does).
+    if (secure && parse(value)?.protocol !== 'wss:') continue;
+    return { where: `listeners.${key}`, address: value };
   }
   return null;
 }

@@ -113,6 +113,15 @@ describe('refusedLoginAddress over a whole login response', () => {
     expect(pushListener(HTTPS, { udp: '', ws: 'ws://chat.example.com/ozeki/ws', wss: '' })).toBeNull();
     expect(pushListener(HTTP, listeners)).toEqual({ where: 'listeners.ws', address: 'ws://chat.example.com:9011' });
     expect(pushListener(HTTP, { ws: '', wss: 'wss://127.0.0.1:9012' })).toEqual({ where: 'listeners.wss', address: 'wss://127.0.0.1:9012' });
+    // Behind a TLS proxy the reference server names its wss:// socket under `ws`.
+    expect(pushListener(HTTPS, { udp: '', ws: 'wss://chat.example.com/ozeki/ws', wss: '' })).toEqual({
+      where: 'listeners.ws',
+      address: 'wss://chat.example.com/ozeki/ws',
+    });
+    expect(refusedLoginAddress(HTTPS, { urls: urls(HTTPS), listeners: { udp: '', ws: 'wss://evil.example/ozeki/ws', wss: '' } })).toMatchObject({
+      where: 'listeners.ws',
+      problem: 'other-host',
+    });
   });
 
   it('lists every address it will contact, leaving out "" and what is not a string', () => {
