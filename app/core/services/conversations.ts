@@ -1,0 +1,184 @@
+/**
+ * Conversations: their views (pending actions overlaid), the list the window knows and its
+ * changes, and the user's actions on a conversation (favourite, muted, hidden, colour, clear, start).
+ */
+import { oneToOneConversationId, parseTimestamp, type Conversation } from '../../../protocol/index.js';
+import type { ConversationView } from '../../ipc/views.js';
+import { compareForList, type ToggleAction } from '../../shared/rules.js';
+import { CoreError } from '../errors.js';
+import type { Sessions } from '../session/session.js';
+import type { LocalStore } from '../store/local-store.js';
+import type { Action } from '../sync/actions.js';
+import { conversationFlags, conversationView, overlay, type PendingEntry } from '../views/conversation-views.js';
+import type { ServiceEvents } from './events.js';
+import type { Friends } from './friends.js';
+
+/** The meta key under which the newest viewed message's time of a conversation is kept. */
+export const viewedKey = (conversationId: string) => `viewed:${conversationId}`;
+
+export class Conversations {
+  /** Conversation ids the renderer has been told about, to report removals. */
+  private listed = new Set<string>();
+
+  constructor(
+    private readonly sessions: Sessions,
+    private readonly store: LocalStore,
+    private readonly friends: Friends,
+    private readonly events: ServiceEvents,
+    private readonly now: () => number,
+  ) {}
+
+  /** The overlaid conversations: every one, or just `ids`. */
+  overlaid(ids?: readonly string[]): { conversations: Map<string, Conversation>; pendingIds: Set<string> } {
+    const session = this.sessions.require();
+    const cached = ids ? ids.map((id) => this.store.conversation(id)).filter((c): c is Conversation => c !== undefined) : this.store.conversations();
+    const relevant: PendingEntry[] = ids ? ids.flatMap((id) => this.store.pendingFor(id)) : this.store.pending();
+    return overlay(cached, relevant, session.account.userid, this.friends.displayNames(), Math.floor(this.now() / 1000));
+  }
+
+  views(ids?: readonly string[]): ConversationView[] {
+    const session = this.sessions.require();
+    const { conversations, pendingIds } = this.overlaid(ids);
+    const names = this.friends.displayNames();
+    const views = [...conversations.values()].map((c) =>
+      conversationView(c, session.keyring, session.account.userid, { pending: pendingIds.has(c.id), unread: this.unread(c), names }),
+    );
+    return views.sort(compareForList);
+  }
+
+  /** The hidden conversations' views. */
+  hidden(): ConversationView[] {
+    return this.views().filter((c) => c.hidden);
+  }
+
+  get(id: string): Conversation {
+    const found = this.overlaid([id]).conversations.get(id);
+    if (!found) throw new CoreError('not-found', 'That conversation does not exist (any more).');
+    return found;
+  }
+
+  /** Messages from others newer than the newest one the user has viewed, among those cached. */
+  private unread(conversation: Conversation): number {
+    if (!conversation.lastmessageid) return 0;
+    const viewedAt = Number(this.store.getMeta(viewedKey(conversation.id)) ?? 0);
+    const session = this.sessions.current!;
+    let count = 0;
+    for (const m of this.store.messages(conversation.id, { limit: 100 })) {
+      const at = parseTimestamp(m.Created) ?? 0;
+      if (at <= viewedAt) break;
+      try {
+        if (session.keyring.openMessage(conversation, m.Data).from !== session.account.userid) count++;
+      } catch {
+        count++;
+      }
+    }
+    return count;
+  }
+
+  // ---------------------------------------------------------------------------- the list
+
+  /** Every conversation's view; from now on the window knows exactly these (removals are reported against them). */
+  listAll(): ConversationView[] {
+    const views = this.views();
+    this.listed = new Set(views.map((v) => v.id));
+    this.sessions.current?.keyCache?.retainOnly(this.listed);
+    return views;
+  }
+
+  /**
+   * The first `n` views in list order, from the store's list-order index. Conversations that only a
+   * pending action moves up (a favourite not yet synced) or creates arrive with the rest instead.
+   */
+  firstViews(n: number): { views: ConversationView[]; complete: boolean } {
+    const ids = this.store.firstConversations(n).map((c) => c.id);
+    const views = this.views(ids);
+    for (const v of views) this.listed.add(v.id);
+    const shown = new Set(ids);
+    // Complete only when the store had no more, and no unsent new conversation is left out.
+    const complete = ids.length < n && this.store.pending().every((e) => shown.has(e.action.conversationId));
+    return { views, complete };
+  }
+
+  emitAll(): void {
+    const before = this.listed;
+    const views = this.listAll();
+    const now = this.listed;
+    const removed = [...before].filter((id) => !now.has(id));
+    this.events.emit('conversations:changed', { upserted: views, removed });
+  }
+
+  emit(ids: readonly string[]): void {
+    const views = this.views(ids);
+    const present = new Set(views.map((v) => v.id));
+    const removed = ids.filter((id) => !present.has(id));
+    for (const v of views) this.listed.add(v.id);
+    for (const id of removed) this.listed.delete(id);
+    this.events.emit('conversations:changed', { upserted: views, removed });
+  }
+
+  /** Signed out: every conversation the window knows is gone. */
+  removeAll(): void {
+    this.events.emit('conversations:changed', { upserted: [], removed: [...this.listed] });
+    this.listed.clear();
+  }
+
+  // ---------------------------------------------------------------------------- actions
+
+  /**
+   * Sets favourite, muted or hidden to the state the user asked for. The intent is compared with
+   * the conversation as shown (pending actions applied): asking for the state it already has queues
+   * nothing and changes nothing. Otherwise the toggle towards it is queued, and the outbox folds it
+   * into what is still waiting (see coalesce), so only the final state is sent.
+   */
+  setFlag(conversationId: string, flag: 'favorite' | 'muted' | 'hidden', on: boolean): void {
+    const session = this.sessions.require();
+    const conversation = this.get(conversationId);
+    if (conversationFlags(conversation, session.account.userid)[flag] === on) return;
+    const toggles: Record<typeof flag, [on: ToggleAction, off: ToggleAction]> = {
+      favorite: ['favorite', 'unfavorite'],
+      muted: ['mute', 'unmute'],
+      hidden: ['hide', 'unhide'],
+    };
+    this.act({ kind: toggles[flag][on ? 0 : 1], conversationId });
+  }
+
+  setColor(conversationId: string, color: string): void {
+    this.act({ kind: 'color', conversationId, color: color.toLowerCase() });
+  }
+
+  /** Applies an action at once (outbox write) and lets the engine send it. */
+  private act(action: Action): void {
+    const session = this.sessions.require();
+    this.get(action.conversationId);
+    this.store.enqueue(action);
+    this.emit([action.conversationId]);
+    session.engine.queued();
+  }
+
+  clear(conversationId: string): void {
+    const conversation = this.get(conversationId);
+    this.act({ kind: 'clear', conversationId, instance: conversation.instance });
+    this.events.emit('messages:changed', { conversationId, upserted: [], removed: [], cleared: true });
+  }
+
+  async start(friendId: string): Promise<ConversationView> {
+    const session = this.sessions.require();
+    const me = session.account.userid;
+    if (friendId === me) throw new CoreError('invalid-argument', 'You cannot start a conversation with yourself.');
+    const id = oneToOneConversationId(me, friendId);
+    const existing = this.overlaid([id]).conversations.get(id);
+    if (!existing) {
+      const friend = this.store.friends().find((f) => f.friendid === friendId);
+      if (!friend) throw new CoreError('not-found', 'That person is not in your friends list.');
+      const participants = [
+        { userid: me, publickey: session.keyring.ownPublicKey() },
+        { userid: friend.friendid, publickey: friend.publickey },
+      ].sort((a, b) => (a.userid < b.userid ? -1 : 1));
+      const { displayname, secrets } = session.keyring.newConversation(participants, `${session.account.nick} and ${friend.friendname}`);
+      this.store.enqueue({ kind: 'create', conversationId: id, participantIds: participants.map((p) => p.userid), isgroup: false, displayname, secrets });
+      this.emit([id]);
+      session.engine.kick();
+    }
+    return this.views([id])[0]!;
+  }
+}

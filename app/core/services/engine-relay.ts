@@ -1,0 +1,51 @@
+/**
+ * The relay from the sync engine to the window: each engine event becomes the views and IPC events
+ * it changes (conversations, messages, friends, connection state, failed actions).
+ */
+import type { Sessions } from '../session/session.js';
+import type { LocalStore } from '../store/local-store.js';
+import type { EngineEvent } from '../sync/engine.js';
+import type { Conversations } from './conversations.js';
+import type { DesktopSignals } from './desktop-signals.js';
+import type { ServiceEvents } from './events.js';
+import type { Friends } from './friends.js';
+import type { Messages } from './messages.js';
+
+export type RelayDeps = {
+  sessions: Sessions;
+  store: LocalStore;
+  conversations: Conversations;
+  messages: Messages;
+  friends: Friends;
+  signals: DesktopSignals;
+  events: ServiceEvents;
+};
+
+export function relayEngineEvent(deps: RelayDeps, event: EngineEvent): void {
+  const { sessions, store, conversations, messages, friends, signals, events } = deps;
+  // A stopped session's engine has nothing more to say, except that it is signed out.
+  if (!sessions.current && !(event.type === 'connection' && event.state === 'signed-out')) return;
+  switch (event.type) {
+    case 'conversations':
+      if (event.ids === 'all') conversations.emitAll();
+      else conversations.emit(event.ids);
+      return;
+    case 'messages': {
+      if (!store.conversation(event.conversationId)) return;
+      const page = messages.page(event.conversationId);
+      events.emit('messages:changed', { conversationId: event.conversationId, upserted: page.messages, removed: [], cleared: event.cleared });
+      conversations.emit([event.conversationId]);
+      if (event.arrived?.length) signals.arrived(event.conversationId, event.arrived);
+      return;
+    }
+    case 'friends':
+      friends.changed();
+      return;
+    case 'connection':
+      events.emit('connection:changed', { state: event.state, pendingCount: event.pendingCount });
+      return;
+    case 'action-failed':
+      events.emit('action:failed', { conversationId: event.conversationId, action: event.action, error: event.error });
+      return;
+  }
+}
