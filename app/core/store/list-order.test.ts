@@ -6,11 +6,9 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Conversation } from '../../../protocol/index.js';
 import { compareForList } from '../../shared/rules.js';
+import { conversation as fixtureConversation, ME } from '../../../test/support/core/store/fixtures.js';
 import { openLocalDb } from './local-db.js';
 import type { LocalStore } from './local-store.js';
-
-const ME = 'a'.repeat(32);
-const OTHER = 'b'.repeat(32);
 
 /** A small deterministic generator (mulberry32), so a failure can be replayed. */
 function random(seed: number): () => number {
@@ -25,25 +23,12 @@ function random(seed: number): () => number {
 
 const hex32 = (rand: () => number): string => Array.from({ length: 32 }, () => '0123456789abcdef'[Math.floor(rand() * 16)]).join('');
 
-const conversation = (id: string, favorite: boolean, lastaccess: number): Conversation => ({
-  id,
-  isgroup: false,
-  participantids: [ME, OTHER],
-  participants: [
-    { userid: ME, username: 'sealed:me' },
-    { userid: OTHER, username: 'sealed:other' },
-  ],
-  displayname: `sealed:${id}`,
-  lastmessageid: '',
-  lastreportid: '',
-  lastaccess,
-  secret: 'wrapped-key',
-  instance: 'Inst000001',
-  mutedby: [],
-  favoriteby: favorite ? [ME] : [],
-  hiddenby: [],
-  properties: [{ userid: ME, ismuted: false, isfavorite: favorite, hideid: '', listitembackgroundcolor: '#ffffff' }],
-});
+const conversation = (id: string, favorite: boolean, lastaccess: number): Conversation =>
+  fixtureConversation(id, {
+    lastaccess,
+    favoriteby: favorite ? [ME] : [],
+    properties: [{ userid: ME, ismuted: false, isfavorite: favorite, hideid: '', listitembackgroundcolor: '#ffffff' }],
+  });
 
 /**
  * Favourites and not, activities that tie often (a handful of values, 0 and far-apart ones too), ids
