@@ -3,11 +3,9 @@
  * administration commands (while a server runs on the same folder), help and refusals.
  */
 import Database from 'better-sqlite3';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   API_KEY_PATTERN,
@@ -20,17 +18,11 @@ import {
 } from '../../protocol/index.js';
 import { DATABASE_FILE } from '../src/db/store.js';
 import { DEMO_ACCOUNTS_FILE, type DemoAccount } from '../src/seed.js';
+import { killAllCli, killGroup, startCli, type CliFinished as Finished } from './cli-process.js';
 import { tempDataDir, TestClient } from './harness.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
-const CLI = join(ROOT, 'server', 'src', 'cli.ts');
 const LISTENING = /Ozeki Chat reference server listening on (\S+)/;
 
-type Exit = { code: number | null; signal: NodeJS.Signals | null };
-type Finished = Exit & { stdout: string; stderr: string };
-
-const children = new Set<ChildProcess>();
 const folders: string[] = [];
 
 function dataDir(): string {
@@ -39,21 +31,7 @@ function dataDir(): string {
   return dir;
 }
 
-function start(args: string[]): { child: ChildProcess; out: { stdout: string; stderr: string }; exited: Promise<Finished> } {
-  // Its own process group, so cleanup reaches tsx's node child too.
-  const child = spawn(TSX, [CLI, ...args], { cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.add(child);
-  const out = { stdout: '', stderr: '' };
-  child.stdout!.on('data', (d: Buffer) => (out.stdout += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (out.stderr += d.toString()));
-  const exited = new Promise<Finished>((resolve) =>
-    child.once('exit', (code, signal) => {
-      children.delete(child);
-      resolve({ code, signal, ...out });
-    }),
-  );
-  return { child, out, exited };
-}
+const start = startCli;
 
 /** Runs a command to its end. */
 async function run(...args: string[]): Promise<Finished> {
@@ -82,16 +60,8 @@ async function serve(...args: string[]): Promise<ServerChild> {
   }
 }
 
-function killGroup(child: ChildProcess): void {
-  try {
-    process.kill(-child.pid!, 'SIGKILL');
-  } catch {
-    // Already gone.
-  }
-}
-
 afterAll(() => {
-  for (const child of children) killGroup(child);
+  killAllCli();
   for (const dir of folders) rmSync(dir, { recursive: true, force: true });
 });
 

@@ -4,34 +4,22 @@
  * with wider modes is tightened at start, with a log line per path.
  */
 import Database from 'better-sqlite3';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DATABASE_FILE } from '../src/db/store.js';
 import { DEMO_ACCOUNTS_FILE, type DemoAccount } from '../src/seed.js';
 import { startServer } from '../src/server.js';
+import { killAllCli, startCli } from './cli-process.js';
 import { startTestServer, tempDataDir, TestClient } from './harness.js';
-
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
-const CLI = join(ROOT, 'server', 'src', 'cli.ts');
 
 const mode = (path: string): number => statSync(path).mode & 0o777;
 /** [name, mode] of every entry in the folder, for readable failures. */
 const modes = (dir: string): [string, number][] => readdirSync(dir).map((f) => [f, mode(join(dir, f))]);
 
 const folders: string[] = [];
-const children = new Set<ChildProcess>();
 afterAll(() => {
-  for (const child of children) {
-    try {
-      process.kill(-child.pid!, 'SIGKILL');
-    } catch {
-      // Already gone.
-    }
-  }
+  killAllCli();
   for (const dir of folders) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -49,12 +37,7 @@ describe.skipIf(process.platform === 'win32')('the data folder is private to the
     folders.push(root);
     const dataDir = join(root, 'made', 'by', 'server');
     // The child inherits this process's umask 022.
-    const child = spawn(TSX, [CLI, '--port', '0', '--data', dataDir, '--seed', 'demo'], { cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-    children.add(child);
-    const out = { stdout: '', stderr: '' };
-    child.stdout!.on('data', (d: Buffer) => (out.stdout += d.toString()));
-    child.stderr!.on('data', (d: Buffer) => (out.stderr += d.toString()));
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const { child, out, exited } = startCli(['--port', '0', '--data', dataDir, '--seed', 'demo']);
     let url: string | undefined;
     for (const deadline = Date.now() + 30_000; !url;) {
       url = /listening on (\S+)/.exec(out.stdout)?.[1];

@@ -3,16 +3,15 @@
  * honoured only with `trustProxy` (`--trust-proxy`), and ignored otherwise, so a client cannot make
  * an ordinary server hand out addresses of its choosing.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeRequest, newStationId } from '../../protocol/index.js';
 import { Store } from '../src/db/store.js';
 import { DEMO_ACCOUNTS_FILE, seedDemo, type DemoAccount } from '../src/seed.js';
 import { startServer, type RunningServer } from '../src/server.js';
 import { rawPost, tempDataDir } from './harness.js';
+import { killAllCli, startCli } from './cli-process.js';
 
 const folders: string[] = [];
 const servers: RunningServer[] = [];
@@ -106,39 +105,12 @@ describe('with trustProxy', () => {
 });
 
 describe('the --trust-proxy flag of the command line', () => {
-  const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-  const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
-  const CLI = join(ROOT, 'server', 'src', 'cli.ts');
-  const children = new Set<ChildProcess>();
-
-  afterAll(() => {
-    for (const child of children) {
-      try {
-        process.kill(-child.pid!, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
-  });
-
-  function start(args: string[]) {
-    const child = spawn(TSX, [CLI, ...args], { cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-    children.add(child);
-    const out = { stdout: '', stderr: '' };
-    child.stdout!.on('data', (d: Buffer) => (out.stdout += d.toString()));
-    child.stderr!.on('data', (d: Buffer) => (out.stderr += d.toString()));
-    const exited = new Promise<number | null>((resolve) =>
-      child.once('exit', (code) => {
-        children.delete(child);
-        resolve(code);
-      }),
-    );
-    return { child, out, exited };
-  }
+  afterAll(killAllCli);
+  const start = startCli;
 
   it('is described in --help', async () => {
     const { out, exited } = start(['--help']);
-    expect(await exited).toBe(0);
+    expect((await exited).code).toBe(0);
     expect(out.stdout).toContain('--trust-proxy');
     expect(out.stdout).toMatch(/X-Forwarded-Proto/);
   });
@@ -165,7 +137,7 @@ describe('the --trust-proxy flag of the command line', () => {
         expect(listeners.ws.startsWith('ws://127.0.0.1:')).toBe(true);
       }
       child.kill('SIGTERM');
-      expect(await exited).toBe(0);
+      expect((await exited).code).toBe(0);
     }
   });
 });
