@@ -32,11 +32,11 @@ import { startChild, type Child } from './child.js';
 import type { Benchmark, Figure } from './report.js';
 import type { FavoriteTiming, FirstPaint, ScrollResult } from './renderer-probe.js';
 import { median, quantile } from './stats.js';
+import { CHROMIUM, CHROMIUM_ARGS } from '../test/support/chromium.js';
 
 const CONVERSATIONS = 10_000;
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const STATIC_DIR = join(ROOT, 'out/renderer');
-const CHROMIUM = '/usr/bin/chromium';
 const VIEWPORT = { width: 1280, height: 800 };
 const FIRST_PAINT_RUNS = 5;
 const FAVORITE_RUNS = 7;
@@ -194,15 +194,7 @@ export const rendererBenchmarks: Benchmark = {
       step('server seeded, renderer built');
       browser = await chromium.launch({
         executablePath: CHROMIUM,
-        args: [
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-dev-shm-usage',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-          '--no-first-run',
-        ],
+        args: CHROMIUM_ARGS,
       });
 
       // First run: sign in with "Try the demo" and let the first sync bring all 10,000 in.

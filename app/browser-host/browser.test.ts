@@ -5,24 +5,14 @@
  * Two drivers: a few DevTools Protocol calls over `ws` (needs nothing but Chromium), and
  * playwright-core, which is not a dependency yet (its test is skipped until it is).
  */
-import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '../../test/support/core/service-harness.js';
 import { launchChromium } from '../../test/support/browser-host/cdp.js';
 import { startHostFixture, type HostFixture } from '../../test/support/browser-host/fixture.js';
+import { CHROMIUM, CHROMIUM_ARGS, haveChromium } from '../../test/support/chromium.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
-const hasChromium = existsSync(CHROMIUM);
+const hasChromium = haveChromium;
 const hasPlaywright = (() => {
   try {
     createRequire(import.meta.url).resolve('playwright-core');

@@ -3,7 +3,7 @@
  * host serving the built renderer) on its own data folder, and Debian's Chromium driven by
  * playwright-core.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,9 +12,9 @@ import { startWebApp, type WebApp } from '../../app/browser-host/web-app.js';
 import { startTestServer, TestClient, type TestServer } from '../../server/test/harness.js';
 import type { DemoAccount } from '../../server/src/seed.js';
 import { startServer, type RunningServer } from '../../server/src/server.js';
+import { CHROMIUM, CHROMIUM_ARGS, haveChromium } from '../support/chromium.js';
 
-export const CHROMIUM = '/usr/bin/chromium';
-export const haveChromium = existsSync(CHROMIUM);
+export { CHROMIUM, haveChromium };
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 export const STATIC_DIR = join(root, 'out/renderer');
@@ -28,15 +28,7 @@ export async function buildRenderer(): Promise<void> {
 export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-dev-shm-usage',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
+    args: CHROMIUM_ARGS,
   });
 }
 
