@@ -6,13 +6,14 @@
  *
  * Secrets: the API key and the signatures never appear in an error message or in an error's cause.
  * Whatever the server says is shown only after any copy of them has been blanked out.
+ *
+ * The class holds the session and the retry loop; the steps around one request live beside it:
+ * addresses.ts (checking addresses and choosing a call's URL), request.ts (encoding and signing an
+ * attempt), answers.ts (reading the answer) and scrub.ts (keeping secrets out of errors).
  */
-import { STATUS_CODES } from 'node:http';
 import {
   API,
   CALLS,
-  decodeResponse,
-  encodeRequest,
   endpointUrl,
   HEADER,
   loginAddressProblem,
@@ -25,8 +26,12 @@ import {
   type ResponseOf,
 } from '../../../protocol/index.js';
 import { CoreError } from '../errors.js';
+import { refusedAddressError, requireHeaderValue, requireHttpUrl, urlForCall } from './addresses.js';
+import { interpret } from './answers.js';
+import { encodeAttempt } from './request.js';
 import { DEFAULT_BACKOFF, withRetry, type BackoffPolicy, type RandomSource, type Sleep } from './retry.js';
-import { CancelledError, hostOf, post, type FetchLike, type TransportResponse } from './transport.js';
+import { clip, scrubError } from './scrub.js';
+import { CancelledError, hostOf, post, type FetchLike } from './transport.js';
 
 export type Session = {
   /** What the user typed, e.g. http://127.0.0.1:9080/ozeki/index.php; the fallback for missing `urls`. */
@@ -82,8 +87,6 @@ export type LoginOptions = CallOptions & {
 export const DEFAULT_TIMEOUT_MS = 15_000;
 export const DEFAULT_CALL_RETRIES = 3;
 export const DEFAULT_LOGIN_RETRIES = 2;
-
-const MAX_SERVER_MESSAGE = 400;
 
 export class ApiClient {
   private session: Session | null = null;
@@ -209,7 +212,7 @@ export class ApiClient {
           if (session && this.session !== session) {
             throw new CoreError('not-signed-in', 'You were signed out before this request finished. Sign in again.');
           }
-          const { body, headers } = this.encode(name, payload, credentials, attempt === 0);
+          const { body, headers } = encodeAttempt(name, payload, credentials, () => this.now(), attempt === 0);
           const signature = headers[HEADER.signature];
           const hidden = signature ? [...secrets, signature] : secrets;
           const res = await post({
@@ -239,263 +242,4 @@ export class ApiClient {
       throw scrubError(err, secrets);
     }
   }
-
-  /** Encodes (and signs) one attempt; the first one is also checked against the request schema. */
-  private encode<N extends CallName>(
-    name: N,
-    payload: PayloadOf<N>,
-    credentials: Credentials,
-    check: boolean,
-  ): { body: string; headers: Record<string, string> } {
-    let encoded: { body: string; headers: Record<string, string> };
-    try {
-      encoded = encodeRequest(name, payload, credentials, this.now());
-    } catch {
-      throw new CoreError('invalid-argument', `The ${name} request could not be prepared: the sign-in details are incomplete. Sign in again.`);
-    }
-    if (check) {
-      const parsed = CALLS[name].request.safeParse(JSON.parse(encoded.body));
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0];
-        const where = issue && issue.path.length ? ` field ${issue.path.join('.')}` : '';
-        throw new CoreError(
-          'invalid-argument',
-          `The ${name} request was not sent: its${where || ' content'} is not valid (${issue?.message ?? 'unexpected shape'}).`,
-        );
-      }
-    }
-    return encoded;
-  }
-}
-
-// -------------------------------------------------------------------------------------------------
-// Addresses
-// -------------------------------------------------------------------------------------------------
-
-function isHttpUrl(text: string): URL | null {
-  try {
-    const url = new URL(text);
-    if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.username || url.password) return null;
-    return url;
-  } catch {
-    return null;
-  }
-}
-
-function requireHttpUrl(text: unknown, what: string): string {
-  if (typeof text !== 'string' || !text.trim()) {
-    throw new CoreError('invalid-argument', `Enter the ${what}, for example http://127.0.0.1:9080/ozeki/index.php.`);
-  }
-  const url = isHttpUrl(text.trim());
-  if (!url) {
-    throw new CoreError(
-      'invalid-argument',
-      `The ${what} must be a web address starting with http:// or https:// (without a user name or password), for example http://127.0.0.1:9080/ozeki/index.php.`,
-    );
-  }
-  return url.toString();
-}
-
-/** The sign-in refusal for a login response that names an address the app will not follow; it names both addresses. */
-function refusedAddressError(base: string, refused: { where: string; address: string; problem: string }): CoreError {
-  const signIn = clip(base, 200);
-  const address = clip(refused.address, 200);
-  let why: string;
-  if (refused.problem === 'other-host') {
-    why = `which is not on ${new URL(base).hostname}, the host you signed in to`;
-  } else if (refused.problem === 'not-encrypted') {
-    why = 'which is not encrypted (only https:// and wss:// are followed after signing in over https)';
-  } else {
-    why = 'which is not an address the app can use';
-  }
-  return new CoreError(
-    'invalid-response',
-    `Not signed in: the server at ${signIn} told the app to send later requests to ${address} (${refused.where}), ${why}. The app sent nothing there. Ask the server's administrator to check the public address the server hands out.`,
-  );
-}
-
-function requireHeaderValue(text: unknown, what: string): void {
-  if (typeof text !== 'string' || !/^[\x21-\x7e]{1,256}$/.test(text)) {
-    throw new CoreError('invalid-argument', `The ${what} is missing or not valid. Sign in again.`);
-  }
-}
-
-function urlForCall(session: Session, name: CallName): string {
-  const spec = CALLS[name];
-  const given = session.urls[spec.urlKey];
-  if (given && isHttpUrl(given)) return given;
-  return endpointUrl(session.baseUrl, spec.service, API[spec.urlKey]);
-}
-
-// -------------------------------------------------------------------------------------------------
-// Answers
-// -------------------------------------------------------------------------------------------------
-
-function statusLabel(status: number): string {
-  const text = STATUS_CODES[status];
-  return text ? `HTTP ${status} (${text})` : `HTTP ${status}`;
-}
-
-const isTransientStatus = (status: number): boolean => status === 408 || status === 429 || (status >= 500 && status <= 599);
-
-/** Turns one HTTP answer into the call's validated response, or throws the matching `CoreError`. */
-function interpret<N extends CallName>(name: N, res: TransportResponse, host: string, secrets: string[]): ResponseOf<N> {
-  const { status } = res;
-  let json: unknown;
-  let isJson: boolean;
-  try {
-    json = JSON.parse(res.text);
-    isJson = true;
-  } catch {
-    isJson = false;
-  }
-  const errorMessage = isJson ? serverErrorMessage(json, secrets) : undefined;
-  const opts = (transient: boolean) => ({ transient, httpStatus: status });
-
-  if (status >= 200 && status <= 299) {
-    if (!isJson) throw notJson(res, host);
-    const decoded = decodeResponse(name, json);
-    if (decoded.ok) return decoded.value;
-    if (decoded.kind === 'refused') {
-      throw new CoreError('refused', scrub(decoded.message, secrets), opts(false));
-    }
-    throw new CoreError(
-      'invalid-response',
-      `${scrub(decoded.message, secrets).replace(/\.$/, '')} (from ${host}, ${name}). The server may run a version this app does not support.`,
-      opts(false),
-    );
-  }
-
-  if (status >= 300 && status <= 399) {
-    const where = res.location ? ` to ${clip(scrub(res.location, secrets), 200)}` : '';
-    throw new CoreError(
-      'http-status',
-      `The server at ${host} redirected the request${where} (${statusLabel(status)}). Use the address it points to as the server address.`,
-      opts(false),
-    );
-  }
-
-  if (status === 401 && errorMessage !== undefined) {
-    if (name === 'login') {
-      throw new CoreError(
-        'unauthorized',
-        `The server did not accept this API key. Check that you copied the whole key, or ask your administrator for a new one. (The server at ${host} said: ${errorMessage})`,
-        opts(false),
-      );
-    }
-    throw new CoreError('unauthorized', `The server at ${host} no longer accepts this sign-in: ${errorMessage} Sign in again if it persists.`, opts(false));
-  }
-
-  if (status === 409 && errorMessage !== undefined && name !== 'workspaceRegister') {
-    throw new CoreError('stale-instance', errorMessage, opts(false));
-  }
-
-  if (isTransientStatus(status)) {
-    if (errorMessage !== undefined) throw new CoreError('refused', errorMessage, opts(true));
-    throw new CoreError(
-      'http-status',
-      `The server at ${host} answered with ${statusLabel(status)}. The server, or a proxy in front of it, is having trouble; try again later.`,
-      opts(true),
-    );
-  }
-
-  if (status >= 400 && status <= 499 && errorMessage !== undefined) {
-    throw new CoreError('refused', errorMessage, opts(false));
-  }
-
-  throw new CoreError(
-    'http-status',
-    `The server at ${host} answered with ${statusLabel(status)} instead of an API answer. Check the server address (it usually ends in /ozeki/index.php).`,
-    opts(false),
-  );
-}
-
-/** The profile's error body `{status: "<not OK>", errormessage}`: the sentence to show, or undefined. */
-function serverErrorMessage(json: unknown, secrets: string[]): string | undefined {
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) return undefined;
-  const { status, errormessage } = json as { status?: unknown; errormessage?: unknown };
-  if (typeof status !== 'string' || status === 'OK') return undefined;
-  const text = typeof errormessage === 'string' ? clip(scrub(errormessage, secrets), MAX_SERVER_MESSAGE) : '';
-  if (!text) return `The server refused the request (status ${clip(JSON.stringify(scrub(status, secrets)), 40)}).`;
-  return /[.!?]$/.test(text) ? text : `${text}.`;
-}
-
-function notJson(res: TransportResponse, host: string): CoreError {
-  const opts = { transient: true, httpStatus: res.status };
-  if (res.text.trim() === '') {
-    return new CoreError('invalid-response', `The server at ${host} sent an empty answer. Try again; if it keeps happening, check the server address.`, opts);
-  }
-  if (/html/i.test(res.contentType) || /^\s*</.test(res.text)) {
-    return new CoreError(
-      'invalid-response',
-      `The server at ${host} answered with a web page instead of an API answer. Check the server address (it usually ends in /ozeki/index.php).`,
-      opts,
-    );
-  }
-  return new CoreError('invalid-response', `The answer from ${host} is not valid JSON; it may have been cut off. Try again.`, opts);
-}
-
-// -------------------------------------------------------------------------------------------------
-// Keeping secrets out of errors
-// -------------------------------------------------------------------------------------------------
-
-function clip(text: string, max: number): string {
-  // eslint-disable-next-line no-control-regex
-  const clean = text.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
-  return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean;
-}
-
-function scrub(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const secret of secrets) {
-    if (secret.length < 8) continue;
-    out = out.replace(new RegExp(secret.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'gi'), '[hidden]');
-  }
-  return out;
-}
-
-function containsSecret(text: string, secrets: readonly string[]): boolean {
-  const lower = text.toLowerCase();
-  return secrets.some((s) => s.length >= 8 && lower.includes(s.toLowerCase()));
-}
-
-/**
- * Makes sure an error leaving the client carries no secret: the message is scrubbed, and a cause
- * that mentions one anywhere is dropped.
- */
-function scrubError(err: unknown, secrets: readonly string[]): unknown {
-  if (!(err instanceof CoreError)) {
-    return new CoreError('internal', 'Something went wrong inside the app while talking to the server. Try again; if it keeps happening, restart the app.');
-  }
-  let text = err.message;
-  let causeText: string;
-  try {
-    causeText = err.cause === undefined ? '' : describe(err.cause);
-  } catch {
-    causeText = '';
-  }
-  if (!containsSecret(text, secrets) && !containsSecret(causeText, secrets)) return err;
-  text = scrub(text, secrets);
-  const cleaned =
-    err instanceof CancelledError
-      ? Object.assign(new CancelledError(), { message: text })
-      : new CoreError(err.code, text, { transient: err.transient, ...(err.httpStatus === undefined ? {} : { httpStatus: err.httpStatus }) });
-  return cleaned;
-}
-
-function describe(value: unknown, depth = 0): string {
-  if (depth > 4 || value === null || value === undefined) return '';
-  if (typeof value === 'string') return value;
-  if (typeof value !== 'object') return String(value);
-  const parts: string[] = [];
-  if (value instanceof Error) parts.push(value.message, value.stack ?? '');
-  for (const key of Object.getOwnPropertyNames(value)) {
-    if (key === 'stack' || key === 'message') continue;
-    try {
-      parts.push(describe((value as Record<string, unknown>)[key], depth + 1));
-    } catch {
-      // getters that throw are not secrets
-    }
-  }
-  return parts.join(' ');
 }

@@ -1,0 +1,114 @@
+/**
+ * The local database's schema, as the list of migrations that build it, and the step that brings a
+ * file up to date. The schema version is SQLite's `user_version`: the number of migrations applied.
+ * A file whose version is higher than this app knows was written by a newer app; it is refused with
+ * `NewerSchema`, and opening sets it aside rather than guess at its tables.
+ */
+import type { Sqlite } from './connection.js';
+
+// Each entry moves the schema one version forward; never edit a shipped entry, append a new one.
+export const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE account (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    server_url TEXT NOT NULL,
+    userid TEXT NOT NULL,
+    email TEXT NOT NULL,
+    nick TEXT NOT NULL,
+    fullname TEXT NOT NULL,
+    rsakey TEXT NOT NULL,
+    urls TEXT NOT NULL,
+    listeners TEXT NOT NULL,
+    server_version TEXT NOT NULL,
+    saved_at INTEGER NOT NULL
+  );
+  CREATE TABLE conversations (
+    id TEXT PRIMARY KEY,
+    json TEXT NOT NULL,
+    received_at INTEGER NOT NULL
+  );
+  CREATE TABLE friends (
+    userid TEXT PRIMARY KEY,
+    json TEXT NOT NULL,
+    received_at INTEGER NOT NULL
+  );
+  CREATE TABLE messages (
+    conversation_id TEXT NOT NULL,
+    id TEXT NOT NULL,
+    created TEXT NOT NULL,
+    valid_until_ms INTEGER,
+    json TEXT NOT NULL,
+    received_at INTEGER NOT NULL,
+    PRIMARY KEY (conversation_id, id)
+  ) WITHOUT ROWID;
+  CREATE INDEX messages_by_created ON messages(conversation_id, created, id);
+  CREATE INDEX messages_by_expiry ON messages(valid_until_ms) WHERE valid_until_ms IS NOT NULL;
+  CREATE TABLE reports (
+    conversation_id TEXT NOT NULL,
+    id TEXT NOT NULL,
+    created TEXT NOT NULL,
+    json TEXT NOT NULL,
+    received_at INTEGER NOT NULL,
+    PRIMARY KEY (conversation_id, id)
+  ) WITHOUT ROWID;
+  CREATE TABLE outbox (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    conversation_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    action TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT,
+    in_flight INTEGER NOT NULL DEFAULT 0
+  );
+  -- Also a second copy of every seq: recovery counts what a damaged table lost against it.
+  CREATE INDEX outbox_by_conversation ON outbox(conversation_id, seq);
+  CREATE TABLE meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+  );
+  `,
+  // Opened conversation keys, sealed under a key only the keychain's secrets give (crypto/key-cache.ts).
+  `
+  CREATE TABLE key_cache (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    sealed BLOB NOT NULL
+  );
+  `,
+  // The list order as columns, so the first screen of a 10,000-conversation list is one indexed
+  // query instead of decoding every row (see LocalStore.firstConversations).
+  `
+  ALTER TABLE conversations ADD COLUMN favorite INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE conversations ADD COLUMN activity INTEGER NOT NULL DEFAULT 0;
+  UPDATE conversations SET
+    activity = coalesce(json_extract(conversations.json, '$.lastaccess'), 0),
+    favorite = EXISTS (SELECT 1 FROM json_each(conversations.json, '$.properties') AS p WHERE json_extract(p.value, '$.isfavorite') IN (1, 'true'));
+  CREATE INDEX conversations_in_list_order ON conversations(favorite DESC, activity DESC, id);
+  `,
+  // Unsent text per conversation, sealed with the conversation's key like a message.
+  `
+  CREATE TABLE drafts (
+    conversation_id TEXT PRIMARY KEY,
+    sealed TEXT NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+  `,
+];
+
+/** The file was written by a newer version of the app, with a schema this one does not know. */
+export class NewerSchema extends Error {}
+
+/** Applies the migrations the file does not have yet, each in its own transaction. */
+export function migrate(db: Sqlite): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > MIGRATIONS.length) {
+    throw new NewerSchema(`written by a newer version of the app (schema ${current}; this one knows up to ${MIGRATIONS.length})`);
+  }
+  for (let v = current; v < MIGRATIONS.length; v++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[v]!);
+      db.pragma(`user_version = ${v + 1}`);
+    }).immediate();
+  }
+}
