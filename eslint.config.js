@@ -1,6 +1,6 @@
 // ESLint over the whole tree: typescript-eslint's recommended rules for TypeScript, and
 // eslint-plugin-svelte's for the chat window. Formatting is Prettier's job (`npm run format`), so
-// no stylistic rules here. Import boundaries and cycles are checked by test/layering.test.ts.
+// no stylistic rules here. Import boundaries and cycles are checked by dependency-cruiser (`npm run deps`).
 import js from '@eslint/js';
 import svelte from 'eslint-plugin-svelte';
 import globals from 'globals';
