@@ -3,11 +3,12 @@
  * Figures are measured, never asserted in tests. BENCH_SECONDS shortens or lengthens timed runs.
  */
 import { formatTable, meets, type Benchmark, type Figure } from './report.js';
+import { accountsBenchmarks } from './accounts.js';
 import { coreBenchmarks } from './core.js';
 import { rendererBenchmarks } from './renderer.js';
 import { serverThroughput } from './server-throughput.js';
 
-const BENCHMARKS: Benchmark[] = [serverThroughput, coreBenchmarks, rendererBenchmarks];
+const BENCHMARKS: Benchmark[] = [serverThroughput, coreBenchmarks, accountsBenchmarks, rendererBenchmarks];
 
 const filter = process.argv.slice(2).join(' ').toLowerCase();
 const chosen = BENCHMARKS.filter((b) => !filter || b.name.toLowerCase().includes(filter));

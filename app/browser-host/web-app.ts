@@ -4,9 +4,11 @@
  */
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { ChatService, type DemoAccountSource } from '../core/chat-service.js';
+import { AccountsService } from '../core/accounts/accounts-service.js';
+import type { DemoAccountSource } from '../core/chat-service.js';
 import { describeTightened, ensurePrivateFolder } from '../core/private-files.js';
 import { openSettings } from '../core/settings/conf-settings.js';
+import type { SecretBackend } from '../core/vault/secret-backend.js';
 import { Vault } from '../core/vault/vault.js';
 import { startBrowserHost } from './host.js';
 
@@ -36,6 +38,8 @@ export async function startWebApp(opts: {
   port: number;
   log: (line: string) => void;
   demo?: DemoAccountSource;
+  /** The keychain to use instead of the OS's (tests: one that outlives an app restart in a test process). */
+  keychain?: SecretBackend;
 }): Promise<WebApp> {
   const opening = (async () => {
     try {
@@ -45,10 +49,10 @@ export async function startWebApp(opts: {
       // The local database says what is wrong with the folder, to the user; the log has the detail.
       opts.log(`The data folder ${opts.dataDir} could not be made private: ${err instanceof Error ? err.message : String(err)}`);
     }
-    const vault = await Vault.open();
+    const vault = await Vault.open(opts.keychain ? { backend: opts.keychain } : {});
     const { store: settings, notice } = openSettings(opts.dataDir);
     if (notice) opts.log(notice);
-    return ChatService.open({ dataDir: opts.dataDir, vault, settings, log: opts.log, ...(opts.demo ? { demo: opts.demo } : {}) });
+    return AccountsService.open({ dataDir: opts.dataDir, vault, settings, log: opts.log, ...(opts.demo ? { demo: opts.demo } : {}) });
   })();
   // Reported through `ready`; this only keeps an early failure from being "unhandled".
   opening.catch(() => {});

@@ -6,8 +6,10 @@
  */
 import type { Channel, SignInRequest, SignInResult } from '../ipc/contract.js';
 import type { ContractService, Handlers } from '../ipc/dispatcher.js';
-import type { Availability, ConnectionState, ConversationView, Snapshot } from '../ipc/views.js';
+import type { Availability, ConnectionState, ConversationView, KeychainStatus, Notice, ProfileView, Snapshot } from '../ipc/views.js';
+import { accountIdFor, accountView } from './accounts/account-id.js';
 import { ApiClient } from './api/client.js';
+import { CoreError } from './errors.js';
 import { Conversations } from './services/conversations.js';
 import { DesktopSignals } from './services/desktop-signals.js';
 import { Drafts } from './services/drafts.js';
@@ -21,7 +23,7 @@ import type { SettingsStore } from './settings/settings.js';
 import { openLocalDb } from './store/local-db.js';
 import type { LocalStore } from './store/local-store.js';
 import type { EngineOptions } from './sync/engine.js';
-import type { Vault } from './vault/vault.js';
+import type { AccountRef, Vault } from './vault/vault.js';
 
 export { DEFAULT_MESSAGE_LIFETIME_DAYS } from './services/messages.js';
 export type { ServiceSignal } from './services/events.js';
@@ -38,6 +40,10 @@ export type ChatServiceOptions = {
   engine?: Partial<Pick<EngineOptions, 'pollMs' | 'concurrency' | 'maxAttempts'>>;
   now?: () => number;
   log?: (line: string) => void;
+  /** The account to resume at launch (the accounts registry's); without it, the settings' last account. */
+  account?: AccountRef;
+  /** False: open the store only; the caller signs in (adding an account). Default true. */
+  resume?: boolean;
 };
 
 export class ChatService implements ContractService {
@@ -67,6 +73,7 @@ export class ChatService implements ContractService {
       settings: opts.settings,
       events,
       demo: opts.demo,
+      ...(opts.account ? { expected: opts.account } : {}),
       connect: (account, ref, keyring, secrets, station) =>
         connectSession(
           { api, store, vault, push: opts.push, engine: opts.engine, now, log, onEngineEvent: (event) => relayEngineEvent(relay!, event) },
@@ -99,7 +106,7 @@ export class ChatService implements ContractService {
   static async open(opts: ChatServiceOptions): Promise<ChatService> {
     const { db, notices } = openLocalDb(opts.dataDir);
     const service = new ChatService(opts, db, notices);
-    await service.sessions.resume();
+    if (opts.resume !== false) await service.sessions.resume();
     return service;
   }
 
@@ -127,6 +134,10 @@ export class ChatService implements ContractService {
     const h: Handlers = {
       'session:sign-in': (req) => this.signIn(req),
       'session:sign-out': () => this.signOut(),
+      // Alone (tests, and each account inside the accounts registry) a service is its one account.
+      'accounts:switch': async (id) => {
+        if (id !== this.accountId) throw new CoreError('not-found', 'That account is not signed in here.');
+      },
       'session:demo': async () => sessions.demo(),
       'session:sign-in-demo': async () => sessions.signInDemo(),
       'state:snapshot': async (opts) => this.snapshot(opts),
@@ -173,6 +184,31 @@ export class ChatService implements ContractService {
     return this.sessions.connection;
   }
 
+  /** The signed-in account's id (accounts/account-id.ts), or null. */
+  get accountId(): string | null {
+    const profile = this.sessions.profile();
+    return profile ? accountIdFor({ serverUrl: profile.serverUrl, userid: profile.userid }) : null;
+  }
+
+  /** Who is signed in here, or null. */
+  get profile(): ProfileView | null {
+    return this.sessions.profile();
+  }
+
+  get keychain(): KeychainStatus {
+    return this.sessions.keychain;
+  }
+
+  /** The notices so far (the accounts registry passes on those it was not listening for yet). */
+  get notices(): Notice[] {
+    return this.events.notices;
+  }
+
+  /** Each conversation's unread count as it counts towards the account's total (muted and hidden: 0). */
+  unreadCounted(): Map<string, number> {
+    return this.conversations.unreadCounted();
+  }
+
   /** "Sync now": resolves when it worked, and otherwise says why (the engine keeps retrying on its own). */
   syncNow(): Promise<void> {
     return this.sessions.syncNow();
@@ -196,8 +232,11 @@ export class ChatService implements ContractService {
     } else if (session) {
       conversations = this.conversations.listAll();
     }
+    const profile = this.sessions.profile();
     return {
-      profile: this.sessions.profile(),
+      accounts: profile ? [accountView(this.accountId!, profile, profile, { unread: 0, connection: this.connection, keychain: this.keychain })] : [],
+      activeAccountId: this.accountId,
+      profile,
       keychain: this.sessions.keychain,
       connection: this.connection,
       pendingCount: session ? this.store.pendingCount() : 0,

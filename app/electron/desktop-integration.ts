@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path';
 import { app, powerMonitor, type BrowserWindow } from 'electron';
-import type { ChatService } from '../core/chat-service.js';
+import type { AccountsService } from '../core/accounts/accounts-service.js';
 import { startDesktopController, type TrayView } from '../core/desktop/desktop-controller.js';
 import type { SettingsStore } from '../core/settings/settings.js';
 import { createNotifier } from './notifications.js';
@@ -16,7 +16,7 @@ const TRAY_VIEW_HOOK_ENV = 'OZEKI_TEST_TRAY_VIEW';
 const log = (line: string) => process.stderr.write(`desktop: ${line}\n`);
 
 export function startDesktopIntegration(deps: {
-  service: ChatService;
+  service: AccountsService;
   settings: SettingsStore;
   resourcesDir: string;
   getWindow(): BrowserWindow | null;

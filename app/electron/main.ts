@@ -1,13 +1,13 @@
 /**
  * The Electron main process. Keeps one instance, serves the renderer on app://chat, opens the core
- * (the same ChatService the browser host runs) on the user's data folder, carries the IPC contract,
+ * (the same accounts registry the browser host runs) on the user's data folder, carries the IPC contract,
  * and hands the window to the tray and notifications. Closing the window hides it; quitting closes
  * the core first.
  */
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { app, BrowserWindow, dialog, Menu, shell } from 'electron';
-import { ChatService } from '../core/chat-service.js';
+import { AccountsService } from '../core/accounts/accounts-service.js';
 import { describeTightened, ensurePrivateFolder } from '../core/private-files.js';
 import { openSettings } from '../core/settings/conf-settings.js';
 import type { SettingsStore } from '../core/settings/settings.js';
@@ -145,13 +145,13 @@ async function run(): Promise<void> {
     if (keychainAdvice) log(keychainAdvice);
     // Only from `npm start` in a checkout: a packaged app never reads secrets from a path in its environment.
     const demo = app.isPackaged ? undefined : demoAccountFromEnv(process.env);
-    return ChatService.open({ dataDir, vault, settings, log, ...(demo ? { demo } : {}) });
+    return AccountsService.open({ dataDir, vault, settings, log, ...(demo ? { demo } : {}) });
   })();
   // The window loads while the core opens its database; its first requests wait for the core.
   const ipc = connectIpc({ service: opening, getWindow: () => mainWindow, log });
   windowSettings = settings;
   if (windowWanted) ensureWindow(settings);
-  let service: ChatService;
+  let service: AccountsService;
   try {
     service = await opening;
   } catch (err) {

@@ -47,6 +47,10 @@ const CASES: Record<Channel, Cases> = {
     ],
   },
   'session:sign-out': noArguments,
+  'accounts:switch': {
+    valid: [['0123456789abcdef'], ['ffffffffffffffff']],
+    invalid: [[], ['0123456789ABCDEF'], ['0123456789abcde'], ['0123456789abcdef0'], [16], [null], ['0123456789abcdef', '0123456789abcdef']],
+  },
   'session:demo': noArguments,
   'session:sign-in-demo': noArguments,
   'state:snapshot': {

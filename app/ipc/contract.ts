@@ -10,6 +10,7 @@ import { z } from 'zod';
 import type { ErrorInfo } from '../shared/errors.js';
 import type { CHANNEL_NAMES, EVENT_NAMES } from './electron-channels.js';
 import type {
+  AccountsView,
   ActionFailure,
   Availability,
   ConnectionState,
@@ -60,14 +61,22 @@ export type SignInResult = { profile: ProfileView; keychain: KeychainStatus };
 /** A demo account the host offers ("Try the demo"): where and who, never its secrets. */
 export type DemoOffer = { serverUrl: string; email: string };
 
+const accountId = z.string().regex(/^[0-9a-f]{16}$/, 'an account id is 16 lower-case hex characters');
 const none = z.tuple([]);
 const oneConversation = z.tuple([conversationId]);
 const conversationAndOn = z.tuple([conversationId, z.boolean()]);
 
 /** Every channel: its argument tuple schema. Result types are in {@link ChannelResults}. */
 export const CHANNELS = {
+  /**
+   * Signs an account in and puts it on screen: a new one is added beside those already signed in
+   * (which keep syncing); the same server and user again replaces that account's sign-in.
+   */
   'session:sign-in': z.tuple([signInSchema]),
+  /** Signs out the account on screen only; another signed-in account takes the screen. */
   'session:sign-out': none,
+  /** Puts another signed-in account on screen. Every other channel acts on the account on screen. */
+  'accounts:switch': z.tuple([accountId]),
   'session:demo': none,
   'session:sign-in-demo': none,
   /**
@@ -114,6 +123,7 @@ export type ChannelArgs<C extends Channel> = z.infer<(typeof CHANNELS)[C]>;
 export type ChannelResults = {
   'session:sign-in': SignInResult;
   'session:sign-out': void;
+  'accounts:switch': void;
   /** The demo account on offer, or null. */
   'session:demo': DemoOffer | null;
   /** Signs in with the demo account; its API key and password stay in the main process. */
@@ -144,6 +154,12 @@ export type Reply<C extends Channel> = { ok: true; value: ChannelResults[C] } | 
 
 /** Events from the main process. */
 export type Events = {
+  /**
+   * The signed-in accounts or their summaries changed (one added or signed out, another on screen,
+   * an unread count or connection). When `activeAccountId` changes the window starts over with a
+   * snapshot: every other event is about the account on screen.
+   */
+  'accounts:changed': AccountsView;
   'session:changed': { profile: ProfileView | null; keychain: KeychainStatus };
   'connection:changed': { state: ConnectionState; pendingCount: number };
   /** Conversations added or changed (as the user sees them now) and ids no longer listed. */

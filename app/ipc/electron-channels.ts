@@ -12,6 +12,7 @@
 export const CHANNEL_NAMES = [
   'session:sign-in',
   'session:sign-out',
+  'accounts:switch',
   'session:demo',
   'session:sign-in-demo',
   'state:snapshot',
@@ -37,6 +38,7 @@ export const CHANNEL_NAMES = [
 export type ChannelName = (typeof CHANNEL_NAMES)[number];
 
 export const EVENT_NAMES = [
+  'accounts:changed',
   'session:changed',
   'connection:changed',
   'conversations:changed',

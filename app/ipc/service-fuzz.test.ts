@@ -52,6 +52,8 @@ let conversationIds: string[];
 let friendIds: string[];
 let meId: string;
 const knownMessageIds = new Set<string>();
+/** The signed-in account's id ('' signed out: no id can match it). */
+const accountIdNow = (): string => sut.service.accountId ?? '';
 
 beforeAll(async () => {
   t = await startTestServer();
@@ -175,10 +177,11 @@ function nested(depth: number): unknown {
   return v;
 }
 
-type Slot = 'conversation' | 'open-conversation' | 'message' | 'messages' | 'user' | 'color' | 'on' | 'text' | 'draft' | 'availability' | 'signIn';
+type Slot = 'account' | 'conversation' | 'open-conversation' | 'message' | 'messages' | 'user' | 'color' | 'on' | 'text' | 'draft' | 'availability' | 'signIn';
 const SIGNATURES: Record<Channel, Slot[]> = {
   'session:sign-in': ['signIn'],
   'session:sign-out': [],
+  'accounts:switch': ['account'],
   'session:demo': [],
   'session:sign-in-demo': [],
   'state:snapshot': [],
@@ -211,6 +214,10 @@ function plausible(g: Gen, slot: Slot, ids: { conversations: string[]; messages:
         [real, real, g.hex(32), 'f'.repeat(32), '0'.repeat(32)],
         [real.toUpperCase(), real.slice(1), `${real}0`, `${real}\u0000`, ` ${real}`, HUGE, ''],
       );
+    }
+    case 'account': {
+      const own = accountIdNow();
+      return either([own, own, g.hex(16)], [own.toUpperCase(), own.slice(1), `${own}0`, '', HUGE]);
     }
     case 'open-conversation': {
       const real = g.pick(ids.conversations);
@@ -359,6 +366,7 @@ function isSnapshot(v: unknown): boolean {
 const VALUE: Record<Channel, (v: unknown) => boolean> = {
   'session:sign-in': (v) => isObject(v) && isObject(v.profile) && isObject(v.keychain),
   'session:sign-out': (v) => v === undefined,
+  'accounts:switch': (v) => v === undefined,
   // Only where and who: never a secret.
   'session:demo': (v) => v === null || (isObject(v) && Object.keys(v).sort().join() === 'email,serverUrl'),
   'session:sign-in-demo': (v) => isObject(v) && isObject(v.profile) && isObject(v.keychain),
@@ -426,6 +434,9 @@ function expected(channel: Channel, args: unknown[]): 'ok' | ErrorCode | 'ok-or-
     case 'session:sign-in-demo':
       // This host offers no demo account.
       return 'not-found';
+    case 'accounts:switch':
+      // A service alone is its one account: switching to it is a no-op, to any other not found.
+      return first === accountIdNow() ? 'ok' : 'not-found';
     case 'conversation:start':
       return first === meId ? 'invalid-argument' : friendIds.includes(first as string) ? 'ok' : 'not-found';
     case 'messages:older':
@@ -723,7 +734,7 @@ describe('the IPC dispatcher in front of a signed-out ChatService', () => {
           const expected =
             channel === 'state:snapshot' || channel === 'session:sign-out' || channel === 'session:demo' || channel === 'ui:conversation-opened'
               ? 'ok'
-              : channel === 'session:sign-in-demo'
+              : channel === 'session:sign-in-demo' || channel === 'accounts:switch'
                 ? 'not-found'
                 : 'not-signed-in';
           expect(got, where).toBe(expected);
@@ -744,6 +755,8 @@ describe('the IPC dispatcher in front of a signed-out ChatService', () => {
 /** Arguments that pass a slot's schema (ids that do not exist here). */
 function validFor(slot: Slot): unknown {
   switch (slot) {
+    case 'account':
+      return '0123456789abcdef';
     case 'conversation':
     case 'open-conversation':
       return 'c'.repeat(32);

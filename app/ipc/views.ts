@@ -66,7 +66,30 @@ export type MessagePage = { conversationId: string; messages: MessageView[]; has
 
 export type FriendView = { userid: string; name: string; availability: string };
 
-export type Snapshot = {
+/** One signed-in account, as the switcher shows it. */
+export type AccountView = {
+  /** 16 hex characters, stable for this server and user on this installation. */
+  id: string;
+  email: string;
+  /** The name to show: full name, nick, or the e-mail address. */
+  name: string;
+  serverUrl: string;
+  /** Unread messages in conversations neither muted nor hidden (countsAsUnread in app/shared/rules.ts). */
+  unread: number;
+  connection: ConnectionState;
+  /** False when this account's secrets are kept in memory only: it signs in again next launch. */
+  persistent: boolean;
+};
+
+export type AccountsView = {
+  /** In the order they were added (Ctrl+1..9 follow it). */
+  accounts: AccountView[];
+  /** The account on screen, or null when none is signed in (the sign-in form shows). */
+  activeAccountId: string | null;
+};
+
+export type Snapshot = AccountsView & {
+  /** The account on screen's profile, or null when none. */
   profile: ProfileView | null;
   keychain: KeychainStatus;
   connection: ConnectionState;

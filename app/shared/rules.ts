@@ -60,3 +60,12 @@ export const NO_COLOR = '#ffffff';
 export function isNoColor(color: string): boolean {
   return color.toLowerCase() === NO_COLOR;
 }
+
+/**
+ * Whether a conversation's unread messages count towards a total (the tray's badge, an account's
+ * count in the switcher): not when it is muted ("do not call me about this") or hidden (a count
+ * would point at nothing the user can find in the list).
+ */
+export function countsAsUnread(c: { readonly muted: boolean; readonly hidden: boolean; readonly unread: number }): boolean {
+  return !c.muted && !c.hidden && c.unread > 0;
+}

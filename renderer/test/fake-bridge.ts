@@ -3,7 +3,7 @@
  * call, and `emit` to play an event from the main process. The real bridge is tested by the host.
  */
 import type { Channel, ChannelArgs, EventName, Events, OzekiBridge, Reply } from '../../app/ipc/contract.js';
-import type { Snapshot } from '../../app/ipc/views.js';
+import type { AccountView, Snapshot } from '../../app/ipc/views.js';
 
 type Handler<C extends Channel> = (...args: ChannelArgs<C>) => Reply<C> | Promise<Reply<C>>;
 export type Handlers = { [C in Channel]?: Handler<C> };
@@ -82,8 +82,26 @@ export function conversation(id: string, name: string, lastActivity: number) {
   };
 }
 
-export function snapshot(over: Partial<Snapshot> = {}): Snapshot {
+/** A signed-in account as the switcher shows it. */
+export function account(id: string, email: string, over: Partial<AccountView> = {}): AccountView {
   return {
+    id: id.padEnd(16, '0'),
+    email,
+    name: email,
+    serverUrl: 'http://127.0.0.1:9080/ozeki/index.php',
+    unread: 0,
+    connection: 'online',
+    persistent: true,
+    ...over,
+  };
+}
+
+export function snapshot(over: Partial<Snapshot> = {}): Snapshot {
+  const signedIn = over.profile ?? null;
+  const own = signedIn ? [account('a', signedIn.email, { name: signedIn.fullname })] : [];
+  return {
+    accounts: own,
+    activeAccountId: own[0]?.id ?? null,
     profile: null,
     keychain: { persistent: true, reason: null },
     connection: 'signed-out',

@@ -120,9 +120,35 @@ class FakeService {
   }
 }
 
+const ACCOUNT = '0123456789abcdef';
+
+/** The fake service as the registry of its one account. */
+function oneAccount(service: FakeService): DesktopService {
+  return {
+    onAccountEvent: (listener) => service.on((event, payload) => listener(ACCOUNT, event, payload as never)),
+    onAccountSignal: (listener) => service.onSignal((signal) => listener(ACCOUNT, signal)),
+    list: () => [{ id: ACCOUNT, email: PROFILE.email, service }],
+    activeAccountId: ACCOUNT,
+    get availability() {
+      return service.availability;
+    },
+    get openConversationId() {
+      return service.openConversationId;
+    },
+    openConversation: (accountId, conversationId) => {
+      expect(accountId).toBe(ACCOUNT);
+      service.openConversation(conversationId);
+    },
+    setAvailability: (availability) => service.setAvailability(availability),
+    syncNow: () => service.syncNow(),
+  };
+}
+
 function setup(opts: { conversations?: ConversationView[]; dndUntil?: number | null; load?: boolean } = {}) {
   const time = new ManualTime();
   const service = new FakeService({
+    accounts: [],
+    activeAccountId: ACCOUNT,
     profile: PROFILE,
     keychain: { persistent: true, reason: null },
     connection: 'online',
@@ -156,7 +182,7 @@ function setup(opts: { conversations?: ConversationView[]; dndUntil?: number | n
     quit: () => void host.quits++,
     log: (line) => host.logged.push(line),
   };
-  const controller = new DesktopController(service as unknown as DesktopService, settings, desktopHost).start();
+  const controller = new DesktopController(oneAccount(service), settings, desktopHost).start();
   if (opts.load !== false) time.advance(INITIAL_LOAD_DELAY_MS);
   return { time, service, settings, host, controller };
 }
@@ -288,7 +314,7 @@ describe('arrivals in the controller', () => {
     expect(host.notifications).toEqual([]);
     time.advance(1);
     expect(host.notifications).toEqual([
-      { key: `conversation:${cid(1)}`, title: 'Conversation 1', body: '2 new messages\nBob: second', conversationId: cid(1) },
+      { key: `conversation:${cid(1)}`, title: 'Conversation 1', body: '2 new messages\nBob: second', conversationId: cid(1), accountId: ACCOUNT },
     ]);
   });
 

@@ -1,21 +1,47 @@
 /**
- * The desktop integration without Electron: follows the ChatService and the settings, keeps the
- * tray's state, decides notifications, runs the Do not disturb timer, and carries out tray actions.
+ * The desktop integration without Electron: follows every signed-in account (the accounts registry)
+ * and the settings, keeps the tray's state (the total unread, a section per account), decides
+ * notifications (naming their account when there are several; Do not disturb applies to all), runs
+ * the Do not disturb timer, and carries out tray actions.
  * The host (app/electron/desktop-integration.ts) only draws what it is given and reports clicks, so
  * this runs, and is tested, under plain Node.
  */
-import type { Availability, ConnectionState, ConversationView } from '../../ipc/views.js';
-import type { ChatService } from '../chat-service.js';
+import type { EventName, Events } from '../../ipc/contract.js';
+import type { Availability, ConnectionState, ConversationView, Snapshot } from '../../ipc/views.js';
+import type { ServiceSignal } from '../chat-service.js';
 import type { SettingsStore } from '../settings/settings.js';
 import { dndUntilFor, isDndStale, nextDndCheck, type DndChoice } from './dnd.js';
 import { systemZone, type Zone } from './local-time.js';
 import { planNotifications, type Arrival, type PlannedNotification } from './notification-policy.js';
-import { trayIcon, trayMenu, trayTooltip, unreadTotal, type TrayAction, type TrayIcon, type TrayMenuItem, type TrayState } from './tray-menu.js';
+import { displayText, trayIcon, trayMenu, trayTooltip, unreadTotal, type TrayAction, type TrayIcon, type TrayMenuItem, type TrayState } from './tray-menu.js';
 
-export type DesktopService = Pick<
-  ChatService,
-  'on' | 'onSignal' | 'snapshot' | 'connection' | 'availability' | 'openConversationId' | 'openConversation' | 'setAvailability' | 'syncNow'
->;
+/** What the controller needs of the accounts registry (AccountsService implements it). */
+export type DesktopService = {
+  onAccountEvent(listener: <E extends EventName>(accountId: string, event: E, payload: Events[E]) => void): () => void;
+  onAccountSignal(listener: (accountId: string, signal: ServiceSignal) => void): () => void;
+  /** The signed-in accounts, in the switcher's order. */
+  list(): { id: string; email: string; service: { snapshot(): Snapshot; readonly connection: ConnectionState } }[];
+  readonly activeAccountId: string | null;
+  readonly availability: Availability;
+  /** The conversation on screen (of the account on screen), or null. */
+  readonly openConversationId: string | null;
+  openConversation(accountId: string, conversationId: string): void;
+  setAvailability(availability: Availability): Promise<void>;
+  syncNow(): Promise<void>;
+};
+
+/** One account as the tray and notifications follow it. */
+type AccountState = {
+  email: string;
+  signedIn: boolean;
+  /** Who is signed in: another user signing in on it is a new session. */
+  userid: string | null;
+  connection: ConnectionState;
+  pendingCount: number;
+  conversations: Map<string, ConversationView>;
+  /** Messages older than this are history, not news (see notification-policy.ts). */
+  sessionStart: number;
+};
 
 export type Timers = { set(fn: () => void, ms: number): unknown; clear(handle: unknown): void };
 
@@ -64,15 +90,9 @@ export class DesktopController {
   private readonly log: (line: string) => void;
   private readonly unsubscribe: (() => void)[] = [];
 
-  private signedIn = false;
-  /** Who is signed in: another account signing in is a new session. */
-  private userid: string | null = null;
-  private connection: ConnectionState = 'signed-out';
-  private pendingCount = 0;
-  private readonly conversations = new Map<string, ConversationView>();
-  private sessionStart: number;
+  private readonly accounts = new Map<string, AccountState>();
 
-  private arrivals: Arrival[] = [];
+  private arrivals: (Arrival & { accountId: string })[] = [];
   private firstArrivalAt = 0;
   private arrivalTimer: unknown = null;
   private renderTimer: unknown = null;
@@ -91,12 +111,30 @@ export class DesktopController {
     this.zone = host.zone ?? systemZone;
     this.timers = host.timers ?? realTimers;
     this.log = host.log ?? (() => {});
-    this.sessionStart = this.now();
+  }
+
+  /** The account's state, made when first heard of. */
+  private account(id: string): AccountState {
+    let state = this.accounts.get(id);
+    if (!state) {
+      const listed = this.service.list().find((a) => a.id === id);
+      const connection = listed?.service.connection ?? 'signed-out';
+      state = {
+        email: listed?.email ?? '',
+        signedIn: connection !== 'signed-out',
+        userid: null,
+        connection,
+        pendingCount: 0,
+        conversations: new Map(),
+        sessionStart: this.now(),
+      };
+      this.accounts.set(id, state);
+    }
+    return state;
   }
 
   start(): this {
-    this.connection = this.service.connection;
-    this.signedIn = this.connection !== 'signed-out';
+    for (const { id } of this.service.list()) this.account(id);
     this.loadTimer = this.timers.set(() => {
       this.loadTimer = null;
       this.load();
@@ -104,28 +142,29 @@ export class DesktopController {
     }, INITIAL_LOAD_DELAY_MS);
 
     this.unsubscribe.push(
-      this.service.on((event, payload) => {
+      this.service.onAccountEvent((accountId, event, payload) => {
+        const account = this.account(accountId);
         switch (event) {
           case 'session:changed': {
-            const { profile } = payload as { profile: { userid: string } | null };
-            // Signed out, or another account signed in: what was shown is about someone else's chats.
-            const switched = profile !== null && this.userid !== null && profile.userid !== this.userid;
-            if ((profile === null && this.signedIn) || switched) this.onSignedOut();
-            if (profile && profile.userid !== this.userid) this.sessionStart = this.now();
-            this.signedIn = profile !== null;
-            this.userid = profile?.userid ?? null;
+            const { profile } = payload as Events['session:changed'];
+            // Signed out, or another user signed in on it: what was shown is about someone else's chats.
+            const switched = profile !== null && account.userid !== null && profile.userid !== account.userid;
+            if ((profile === null && account.signedIn) || switched) this.onSignedOut(accountId);
+            if (profile && profile.userid !== account.userid) account.sessionStart = this.now();
+            account.signedIn = profile !== null;
+            account.userid = profile?.userid ?? null;
             break;
           }
           case 'connection:changed': {
-            const { state, pendingCount } = payload as { state: ConnectionState; pendingCount: number };
-            this.connection = state;
-            this.pendingCount = pendingCount;
+            const { state, pendingCount } = payload as Events['connection:changed'];
+            account.connection = state;
+            account.pendingCount = pendingCount;
             break;
           }
           case 'conversations:changed': {
-            const { upserted, removed } = payload as { upserted: ConversationView[]; removed: string[] };
-            for (const id of removed) this.conversations.delete(id);
-            for (const c of upserted) this.conversations.set(c.id, c);
+            const { upserted, removed } = payload as Events['conversations:changed'];
+            for (const id of removed) account.conversations.delete(id);
+            for (const c of upserted) account.conversations.set(c.id, c);
             break;
           }
           default:
@@ -133,8 +172,8 @@ export class DesktopController {
         }
         this.scheduleRender();
       }),
-      this.service.onSignal((signal) => {
-        if (signal.type === 'messages-arrived') this.onArrival({ conversationId: signal.conversationId, messages: signal.messages });
+      this.service.onAccountSignal((accountId, signal) => {
+        if (signal.type === 'messages-arrived') this.onArrival({ accountId, conversationId: signal.conversationId, messages: signal.messages });
         else this.scheduleRender();
       }),
     );
@@ -149,28 +188,42 @@ export class DesktopController {
     this.arrivalTimer = this.renderTimer = this.dndTimer = this.loadTimer = null;
   }
 
-  /** Reads the whole state from the service (once; events keep it current from then on). */
+  /** Reads every account's whole state (once; events keep it current from then on). */
   private load(): void {
     if (this.loadTimer !== null) this.timers.clear(this.loadTimer);
     this.loadTimer = null;
     this.loaded = true;
-    const snapshot = this.service.snapshot();
-    this.signedIn = snapshot.profile !== null;
-    this.userid = snapshot.profile?.userid ?? null;
-    this.connection = snapshot.connection;
-    this.pendingCount = snapshot.pendingCount;
-    this.conversations.clear();
-    for (const c of snapshot.conversations) this.conversations.set(c.id, c);
+    for (const { id, service } of this.service.list()) {
+      const snapshot = service.snapshot();
+      const account = this.account(id);
+      account.signedIn = snapshot.profile !== null;
+      account.userid = snapshot.profile?.userid ?? null;
+      account.connection = snapshot.connection;
+      account.pendingCount = snapshot.pendingCount;
+      account.conversations.clear();
+      for (const c of snapshot.conversations) account.conversations.set(c.id, c);
+    }
   }
 
-  /** The tray's state now. */
+  /** The signed-in accounts, in the switcher's order (one signed out or gone drops out). */
+  private signedInAccounts(): { id: string; state: AccountState }[] {
+    const listed = this.service.list();
+    for (const id of this.accounts.keys()) if (!listed.some((a) => a.id === id)) this.accounts.delete(id);
+    return listed.map(({ id }) => ({ id, state: this.account(id) })).filter((a) => a.state.signedIn);
+  }
+
+  /** The tray's state now: the account on screen's connection, every account's conversations. */
   state(): TrayState {
+    const accounts = this.signedInAccounts();
+    const shown = accounts.find((a) => a.id === this.service.activeAccountId) ?? accounts[0];
+    const signedIn = shown !== undefined;
     return {
-      signedIn: this.signedIn,
-      connection: this.connection,
-      pendingCount: this.pendingCount,
-      conversations: [...this.conversations.values()],
-      availability: this.signedIn ? this.service.availability : ('available' satisfies Availability),
+      signedIn,
+      connection: shown?.state.connection ?? 'signed-out',
+      pendingCount: shown?.state.pendingCount ?? 0,
+      conversations: accounts.flatMap((a) => [...a.state.conversations.values()]),
+      accounts: accounts.map((a) => ({ id: a.id, label: a.state.email, conversations: [...a.state.conversations.values()] })),
+      availability: signedIn ? this.service.availability : ('available' satisfies Availability),
       dndUntil: this.settings.get().desktop.dndUntil,
       now: this.now(),
       zone: this.zone,
@@ -185,7 +238,7 @@ export class DesktopController {
         this.host.showWindow();
         return;
       case 'open-conversation':
-        this.openConversation(action.conversationId);
+        this.openConversation(action.conversationId, action.accountId);
         return;
       case 'set-dnd':
         this.setDnd(action.choice);
@@ -213,14 +266,15 @@ export class DesktopController {
 
   /** A notification was clicked. */
   notificationClicked(notification: PlannedNotification): void {
-    if (notification.conversationId) this.openConversation(notification.conversationId);
+    if (notification.conversationId) this.openConversation(notification.conversationId, notification.accountId);
     else this.host.showWindow();
   }
 
-  /** Shows the window on a conversation (a notification's or a favourite's). */
-  openConversation(conversationId: string): void {
+  /** Shows the window on a conversation (a notification's or a favourite's), and its account. */
+  openConversation(conversationId: string, accountId?: string): void {
     this.host.showWindow();
-    this.service.openConversation(conversationId);
+    const account = accountId ?? this.service.activeAccountId ?? this.service.list()[0]?.id;
+    if (account) this.service.openConversation(account, conversationId);
   }
 
   setDnd(choice: DndChoice): void {
@@ -290,7 +344,7 @@ export class DesktopController {
 
   // ------------------------------------------------------------------------------ notifications
 
-  private onArrival(arrival: Arrival): void {
+  private onArrival(arrival: Arrival & { accountId: string }): void {
     if (this.disposed) return;
     const now = this.now();
     if (!this.arrivals.length) this.firstArrivalAt = now;
@@ -309,17 +363,27 @@ export class DesktopController {
     this.arrivalTimer = null;
     const arrivals = this.arrivals;
     this.arrivals = [];
-    if (!arrivals.length || !this.signedIn) return;
+    const accounts = this.signedInAccounts();
+    if (!arrivals.length || !accounts.length) return;
     // Muted or not, and the names, come from the list.
     if (!this.loaded) this.load();
-    const planned = planNotifications(arrivals, {
-      now: this.now(),
-      sessionStart: this.sessionStart,
-      dndUntil: this.settings.get().desktop.dndUntil,
-      conversation: (id) => this.conversations.get(id),
-      openConversationId: this.service.openConversationId,
-      windowFocused: this.host.isWindowFocused(),
-    });
+    const several = accounts.length > 1;
+    const planned: PlannedNotification[] = [];
+    for (const { id, state } of accounts) {
+      const mine = arrivals.filter((a) => a.accountId === id);
+      if (!mine.length) continue;
+      const plan = planNotifications(mine, {
+        now: this.now(),
+        sessionStart: state.sessionStart,
+        dndUntil: this.settings.get().desktop.dndUntil,
+        conversation: (cid) => state.conversations.get(cid),
+        openConversationId: id === this.service.activeAccountId ? this.service.openConversationId : null,
+        windowFocused: this.host.isWindowFocused(),
+      });
+      // With several accounts each notification says whose it is, and a click opens that account.
+      for (const n of plan)
+        planned.push(several ? { ...n, key: `${id}:${n.key}`, title: `${n.title} · ${displayText(state.email)}`, accountId: id } : { ...n, accountId: id });
+    }
     for (const notification of planned) {
       try {
         this.host.showNotification(notification);
@@ -329,11 +393,13 @@ export class DesktopController {
     }
   }
 
-  private onSignedOut(): void {
-    this.conversations.clear();
-    this.arrivals = [];
-    if (this.arrivalTimer !== null) this.timers.clear(this.arrivalTimer);
-    this.arrivalTimer = null;
+  private onSignedOut(accountId: string): void {
+    this.accounts.get(accountId)?.conversations.clear();
+    this.arrivals = this.arrivals.filter((a) => a.accountId !== accountId);
+    if (!this.arrivals.length && this.arrivalTimer !== null) {
+      this.timers.clear(this.arrivalTimer);
+      this.arrivalTimer = null;
+    }
     try {
       this.host.clearNotifications();
     } catch (err) {

@@ -8,6 +8,7 @@ import { startTestServer, type TestServer } from '../../../server/test/harness.j
 import { createDispatcher } from '../../ipc/dispatcher.js';
 import type { ServiceSignal } from '../chat-service.js';
 import { eventually, openService, signIn, type ServiceUnderTest } from '../../../test/support/core/service-harness.js';
+import { ONE_ACCOUNT_ID, oneAccount } from '../../../test/support/core/one-account.js';
 import { DesktopController, type DesktopHost, type Timers, type TrayView } from './desktop-controller.js';
 import type { PlannedNotification } from './notification-policy.js';
 
@@ -165,13 +166,13 @@ describe('the desktop controller on a real service', () => {
   it('notifies of a new message, badges the tray, and opens the conversation on click', async () => {
     const timers = new ManualTimers();
     const host = recordingHost(timers);
-    const controller = new DesktopController(alice.service, alice.settings, host).start();
+    const controller = new DesktopController(oneAccount(alice.service), alice.settings, host).start();
     try {
       const sent = await send(bob, 'Alice and Bob', 'Ping from Bob');
       await eventually(() => arrivals(alice).some((m) => m.id === sent.id), 10_000, 'the arrival');
       timers.runAll();
       expect(host.notifications).toEqual([
-        { key: `conversation:${sent.conversationId}`, title: 'Bob', body: 'Ping from Bob', conversationId: sent.conversationId },
+        { key: `conversation:${sent.conversationId}`, title: 'Bob', body: 'Ping from Bob', conversationId: sent.conversationId, accountId: ONE_ACCOUNT_ID },
       ]);
       expect(host.views.at(-1)!.icon.file).toBe('tray-unread.png');
       expect(host.views.at(-1)!.tooltip).toMatch(/^Ozeki Chat · \d+ unread messages?$/);
@@ -189,7 +190,7 @@ describe('the desktop controller on a real service', () => {
     const timers = new ManualTimers();
     const host = recordingHost(timers);
     const settings = alice.settings;
-    const controller = new DesktopController(alice.service, settings, host).start();
+    const controller = new DesktopController(oneAccount(alice.service), settings, host).start();
     const id = named(alice, 'Alice and Bob').id;
     const deliver = async (text: string) => {
       const sent = await send(bob, 'Alice and Bob', text);

@@ -41,6 +41,8 @@ export type PlannedNotification = {
   body: string;
   /** Opened on click; null for the summary, which opens the window as it was. */
   conversationId: string | null;
+  /** The account it is about (the desktop controller sets it; a click opens that account). */
+  accountId?: string;
 };
 
 export type Verdict = 'notify' | 'mine' | 'history' | 'expired' | 'unknown-conversation' | 'muted' | 'hidden' | 'dnd' | 'on-screen';

@@ -7,7 +7,7 @@
  * in the list, so a badge would point at nothing the user can find.
  */
 import type { Availability, ConnectionState, ConversationView } from '../../ipc/views.js';
-import { compareListPosition } from '../../shared/rules.js';
+import { compareListPosition, countsAsUnread } from '../../shared/rules.js';
 import { dndMode, formatMorning, formatUntil, isDndActive, type DndChoice } from './dnd.js';
 import type { Zone } from './local-time.js';
 
@@ -18,7 +18,7 @@ export const MAX_LABEL_CHARS = 40;
 
 export type TrayAction =
   | { kind: 'show-window' }
-  | { kind: 'open-conversation'; conversationId: string }
+  | { kind: 'open-conversation'; conversationId: string; accountId?: string }
   | { kind: 'set-dnd'; choice: DndChoice }
   | { kind: 'set-availability'; availability: Availability }
   | { kind: 'sync-now' }
@@ -34,8 +34,10 @@ export type TrayState = {
   signedIn: boolean;
   connection: ConnectionState;
   pendingCount: number;
-  /** Every conversation, in any order. */
+  /** Every conversation of every account, in any order (the unread total counts them all). */
   conversations: readonly ConversationView[];
+  /** The signed-in accounts, each with its conversations: with more than one, the tray has a section per account. */
+  accounts?: readonly { id: string; label: string; conversations: readonly ConversationView[] }[];
   availability: Availability;
   dndUntil: number | null;
   now: number;
@@ -62,10 +64,8 @@ export const AVAILABILITY_LABELS: Record<Availability, string> = {
 };
 const AVAILABILITIES = Object.keys(AVAILABILITY_LABELS) as Availability[];
 
-/** Conversations whose unread messages count (see the unread rule above). */
-export function countsAsUnread(c: ConversationView): boolean {
-  return !c.muted && !c.hidden && c.unread > 0;
-}
+/** Conversations whose unread messages count (the unread rule above, in app/shared/rules.ts). */
+export { countsAsUnread };
 
 export function unreadTotal(conversations: readonly ConversationView[]): number {
   let total = 0;
@@ -127,17 +127,25 @@ export function trayMenu(state: TrayState): TrayMenuItem[] {
   const items: TrayMenuItem[] = [{ type: 'normal', id: 'open', label: `Open ${APP_NAME}`, enabled: true, action: { kind: 'show-window' } }];
 
   if (state.signedIn) {
-    const favorites = trayFavorites(state.conversations);
-    if (favorites.length) {
-      items.push({ type: 'separator', id: 'favorites-separator' }, { type: 'normal', id: 'favorites-heading', label: 'Favorites', enabled: false });
+    const several = (state.accounts?.length ?? 0) > 1;
+    // One account: one "Favorites" section. Several: a section per account, headed by its address.
+    const sections = several ? state.accounts! : [{ id: state.accounts?.[0]?.id, label: 'Favorites', conversations: state.conversations }];
+    for (const section of sections) {
+      const favorites = trayFavorites(section.conversations);
+      if (!favorites.length) continue;
+      const prefix = several ? `${section.id}:` : '';
+      items.push(
+        { type: 'separator', id: `${prefix}favorites-separator` },
+        { type: 'normal', id: `${prefix}favorites-heading`, label: several ? displayText(section.label) : 'Favorites', enabled: false },
+      );
       for (const c of favorites) {
         const count = countsAsUnread(c) ? ` (${c.unread})` : '';
         items.push({
           type: 'normal',
-          id: `favorite:${c.id}`,
+          id: `favorite:${prefix}${c.id}`,
           label: `${displayText(c.name)}${count}`,
           enabled: true,
-          action: { kind: 'open-conversation', conversationId: c.id },
+          action: { kind: 'open-conversation', conversationId: c.id, ...(section.id ? { accountId: section.id } : {}) },
         });
       }
     }

@@ -4,7 +4,7 @@
  */
 import { oneToOneConversationId, parseTimestamp, type Conversation } from '../../../protocol/index.js';
 import type { ConversationView } from '../../ipc/views.js';
-import { compareForList, type ToggleAction } from '../../shared/rules.js';
+import { compareForList, countsAsUnread, type ToggleAction } from '../../shared/rules.js';
 import { CoreError } from '../errors.js';
 import type { Sessions } from '../session/session.js';
 import type { LocalStore } from '../store/local-store.js';
@@ -57,10 +57,31 @@ export class Conversations {
     return found;
   }
 
-  /** Messages from others newer than the newest one the user has viewed, among those cached. */
+  /**
+   * Messages from others newer than the newest one the user has viewed, among those cached. Kept
+   * per conversation and counted again only when its newest message or the viewed mark moves, or
+   * when its messages change (`messagesChanged`): a favourite click or a rebuilt list decrypts
+   * nothing.
+   */
   private unread(conversation: Conversation): number {
     if (!conversation.lastmessageid) return 0;
     const viewedAt = Number(this.store.getMeta(viewedKey(conversation.id)) ?? 0);
+    const key = `${conversation.lastmessageid}|${viewedAt}`;
+    const known = this.unreadCounts.get(conversation.id);
+    if (known?.key === key) return known.count;
+    const count = this.countUnread(conversation, viewedAt);
+    this.unreadCounts.set(conversation.id, { key, count });
+    return count;
+  }
+
+  private readonly unreadCounts = new Map<string, { key: string; count: number }>();
+
+  /** A conversation's messages changed (arrived, cleared, expired, viewed): its unread count is counted again. */
+  messagesChanged(conversationId: string): void {
+    this.unreadCounts.delete(conversationId);
+  }
+
+  private countUnread(conversation: Conversation, viewedAt: number): number {
     const session = this.sessions.current!;
     let count = 0;
     for (const m of this.store.messages(conversation.id, { limit: 100 })) {
@@ -73,6 +94,22 @@ export class Conversations {
       }
     }
     return count;
+  }
+
+  /**
+   * Each conversation's unread messages as they count towards a total (countsAsUnread: neither
+   * muted nor hidden), without building views: for the account's count in the switcher.
+   */
+  unreadCounted(): Map<string, number> {
+    const counted = new Map<string, number>();
+    if (!this.sessions.current) return counted;
+    const me = this.sessions.current.account.userid;
+    for (const c of this.overlaid().conversations.values()) {
+      const { muted, hidden } = conversationFlags(c, me);
+      const unread = this.unread(c);
+      counted.set(c.id, countsAsUnread({ muted, hidden, unread }) ? unread : 0);
+    }
+    return counted;
   }
 
   // ---------------------------------------------------------------------------- the list
@@ -120,6 +157,7 @@ export class Conversations {
   removeAll(): void {
     this.events.emit('conversations:changed', { upserted: [], removed: [...this.listed] });
     this.listed.clear();
+    this.unreadCounts.clear();
   }
 
   // ---------------------------------------------------------------------------- actions
@@ -157,6 +195,7 @@ export class Conversations {
 
   clear(conversationId: string): void {
     const conversation = this.get(conversationId);
+    this.messagesChanged(conversationId);
     this.act({ kind: 'clear', conversationId, instance: conversation.instance });
     this.events.emit('messages:changed', { conversationId, upserted: [], removed: [], cleared: true });
   }

@@ -32,6 +32,7 @@ export function relayEngineEvent(deps: RelayDeps, event: EngineEvent): void {
       return;
     case 'messages': {
       if (!store.conversation(event.conversationId)) return;
+      conversations.messagesChanged(event.conversationId);
       const page = messages.page(event.conversationId);
       events.emit('messages:changed', { conversationId: event.conversationId, upserted: page.messages, removed: [], cleared: event.cleared });
       conversations.emit([event.conversationId]);

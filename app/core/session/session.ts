@@ -18,6 +18,14 @@ import type { Session } from './connect.js';
 /** A demo account the host knows (npm start seeds one); only its address and e-mail reach the renderer. */
 export type DemoAccountSource = () => { serverUrl: string; email: string; apiKey: string; password: string } | null;
 
+/** The server address as typed, tidied: "http://host/ozeki/index.php/" means the same place as without the slash. */
+export function signInServerUrl(typed: string): string {
+  return typed
+    .trim()
+    .replace(/(?<=[^/])\/+$/, '')
+    .replace(/^(https?:\/\/[^/]+)$/, '$1/');
+}
+
 export type SessionDeps = {
   api: ApiClient;
   store: LocalStore;
@@ -25,6 +33,8 @@ export type SessionDeps = {
   settings: SettingsStore;
   events: ServiceEvents;
   demo?: DemoAccountSource;
+  /** The account this session resumes at launch (the accounts registry's entry); else settings' lastAccount. */
+  expected?: AccountRef;
   /** Builds a session's engine and push client, not yet started. */
   connect: (account: StoredAccount, ref: AccountRef, keyring: Keyring, secrets: { apikey: string; password: string }, station: string) => Session;
   /** A session was set up, before it is announced. */
@@ -79,11 +89,7 @@ export class Sessions {
 
   async signIn(req: SignInRequest): Promise<SignInResult> {
     const { api, store, vault, settings, events } = this.deps;
-    // "http://host/ozeki/index.php/" means the same place as without the slash.
-    const serverUrl = req.serverUrl
-      .trim()
-      .replace(/(?<=[^/])\/+$/, '')
-      .replace(/^(https?:\/\/[^/]+)$/, '$1/');
+    const serverUrl = signInServerUrl(req.serverUrl);
     const email = req.email.trim().toLowerCase();
     const userid = userIdFromEmail(email);
     const ref: AccountRef = { serverUrl, userid };
@@ -110,7 +116,7 @@ export class Sessions {
     if (!this.keychainValue.persistent) {
       events.addNotice(
         'warning',
-        `Your sign-in is kept for this session only. ${this.keychainValue.reason ?? 'The keychain cannot be used.'} You will sign in again next launch.`,
+        `Your sign-in as ${email} is kept for this session only. ${this.keychainValue.reason ?? 'The keychain cannot be used.'} You will sign in again next launch.`,
         false,
       );
     }
@@ -134,7 +140,7 @@ export class Sessions {
   /** When the last account's secrets are in the keychain, resumes it (offline too). */
   async resume(): Promise<void> {
     const { store, vault, settings, events } = this.deps;
-    const last = settings.get().lastAccount;
+    const last = this.deps.expected ?? settings.get().lastAccount;
     const account = store.loadAccount();
     if (!last || !account || account.userid !== last.userid || normalizeServerUrl(account.serverUrl) !== normalizeServerUrl(last.serverUrl)) return;
     const ref: AccountRef = { serverUrl: account.serverUrl, userid: account.userid };

@@ -19,6 +19,8 @@ export type DesktopSettings = {
   trayHintShown: boolean;
 };
 
+export type StoredAccountEntry = { id: string; serverUrl: string; userid: string; email: string; dir: string };
+
 export type Settings = {
   /** The server address last typed on the sign-in screen. */
   serverUrl: string | null;
@@ -26,14 +28,35 @@ export type Settings = {
   lastAccount: { serverUrl: string; userid: string; email: string } | null;
   /** Account key (see vault/account.ts) -> 32-hex station id, minted once per installation and account. */
   stations: Record<string, string>;
+  /**
+   * Every account signed in on this installation, in the order they were added (the switcher's,
+   * and Ctrl+1..9's). `dir` is the account's data folder relative to the app's ('' for the one
+   * account a version before several accounts kept at the top). Secrets are in the vault.
+   */
+  accounts: StoredAccountEntry[];
+  /** The account on screen last (an `accounts` id), shown again at launch. */
+  activeAccount: string | null;
   window: WindowState;
   ui: { theme: Theme; compactList: boolean };
   desktop: DesktopSettings;
 };
 
-export const SETTING_KEYS = ['serverUrl', 'lastAccount', 'stations', 'window', 'ui', 'desktop'] as const satisfies readonly (keyof Settings)[];
+export const SETTING_KEYS = [
+  'serverUrl',
+  'lastAccount',
+  'stations',
+  'accounts',
+  'activeAccount',
+  'window',
+  'ui',
+  'desktop',
+] as const satisfies readonly (keyof Settings)[];
 
 export const THEMES: readonly Theme[] = ['system', 'light', 'dark'];
+/** An account's id: 16 hex characters (see accounts/account-entries.ts). */
+export const ACCOUNT_ID_PATTERN = /^[0-9a-f]{16}$/;
+/** Where an account's data lives, below the app's folder: nowhere else (no "..", no absolute path). */
+export const ACCOUNT_DIR_PATTERN = /^(|accounts\/[0-9a-f]{16})$/;
 /** Window sizes and positions are whole pixels in these ranges. */
 export const WINDOW_SIZE = { min: 200, max: 32_767 } as const;
 export const WINDOW_POSITION = { min: -32_768, max: 32_767 } as const;
@@ -45,6 +68,8 @@ export function defaultSettings(): Settings {
     serverUrl: null,
     lastAccount: null,
     stations: {},
+    accounts: [],
+    activeAccount: null,
     window: { width: 1100, height: 720, maximized: false },
     ui: { theme: 'system', compactList: false },
     desktop: { dndUntil: null, trayHintShown: false },
@@ -121,6 +146,46 @@ export function sanitizeSettings(raw: unknown): { settings: Settings; reset: str
     if (dropped) reset.push('stations');
   }
 
+  // An entry that is not whole is dropped on its own (that account signs in again); the others stay.
+  const accounts: StoredAccountEntry[] = [];
+  if (has(input, 'accounts')) {
+    let dropped = !Array.isArray(input.accounts);
+    const seen = new Set<string>();
+    for (const entry of Array.isArray(input.accounts) ? (input.accounts as unknown[]) : []) {
+      const valid =
+        isRecord(entry) &&
+        typeof entry.id === 'string' &&
+        ACCOUNT_ID_PATTERN.test(entry.id) &&
+        !seen.has(entry.id) &&
+        isServerUrl(entry.serverUrl) &&
+        isNonEmptyString(entry.userid) &&
+        isNonEmptyString(entry.email) &&
+        typeof entry.dir === 'string' &&
+        ACCOUNT_DIR_PATTERN.test(entry.dir);
+      if (!valid) {
+        dropped = true;
+        continue;
+      }
+      seen.add(entry.id as string);
+      accounts.push({
+        id: entry.id as string,
+        serverUrl: entry.serverUrl as string,
+        userid: entry.userid as string,
+        email: entry.email as string,
+        dir: entry.dir as string,
+      });
+    }
+    if (dropped) reset.push('accounts');
+  }
+  let activeAccount: string | null = null;
+  if (has(input, 'activeAccount')) {
+    if (input.activeAccount === null || (typeof input.activeAccount === 'string' && ACCOUNT_ID_PATTERN.test(input.activeAccount))) {
+      activeAccount = input.activeAccount as string | null;
+    } else {
+      reset.push('activeAccount');
+    }
+  }
+
   const window: WindowState = { ...defaults.window };
   if (has(input, 'window')) {
     const w = input.window;
@@ -166,7 +231,7 @@ export function sanitizeSettings(raw: unknown): { settings: Settings; reset: str
     }
   }
 
-  const settings: Settings = { serverUrl, lastAccount, stations, window, ui, desktop };
+  const settings: Settings = { serverUrl, lastAccount, stations, accounts, activeAccount, window, ui, desktop };
   // Copy the nested objects that came from the input, so the result shares nothing with it.
   return { settings: structuredClone(settings), reset };
 }
