@@ -3,7 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { account, conversation, installBridge, PROFILE, snapshot } from '../../../test/fake-bridge.js';
 import App from '../../App.svelte';
-import { accountForShortcut, accountLabel } from './accounts.js';
+import { accountForShortcut, accountLabel, secondLine } from './accounts.js';
 
 const work = account('a', 'alice@demo.ozeki.chat', { name: 'Alice Andersen', unread: 3 });
 const home = account('b', 'alice@home.example', { name: 'Alice at home', connection: 'offline' });
@@ -11,6 +11,12 @@ const bob = account('c', 'bob@demo.ozeki.chat', { name: 'Bob Brown' });
 const BOB_PROFILE = { ...PROFILE, userid: 'b'.repeat(32), email: 'bob@demo.ozeki.chat', fullname: 'Bob Brown', nick: 'Bob' };
 
 describe('an account in the switcher', () => {
+  it('shows its server beside the address only when another account has the same address', () => {
+    const twin = account('e', 'alice@demo.ozeki.chat', { serverUrl: 'https://chat.example.com:8443/ozeki' });
+    expect(secondLine(work, [work, home])).toBe('alice@demo.ozeki.chat');
+    expect(secondLine(twin, [work, twin])).toBe('alice@demo.ozeki.chat · chat.example.com:8443');
+  });
+
   it('is named with its e-mail address, its unread count and trouble with its connection', () => {
     expect(accountLabel(work)).toBe('Alice Andersen, alice@demo.ozeki.chat, 3 unread');
     expect(accountLabel(home)).toBe('Alice at home, alice@home.example, offline');
@@ -93,6 +99,10 @@ describe('several accounts in the window', () => {
     expect(screen.getByRole('heading', { name: 'Add an account' })).toBeInTheDocument();
     expect(screen.getByLabelText('Server URL')).toBeInTheDocument();
     await userEvent.click(screen.getByRole('button', { name: 'Cancel' }));
+    expect(await screen.findByRole('option', { name: 'Work chat' })).toBeInTheDocument();
+    // Escape does the same.
+    await userEvent.click(screen.getByRole('button', { name: 'Add account' }));
+    await userEvent.type(screen.getByLabelText('Email'), 'x{Escape}');
     expect(await screen.findByRole('option', { name: 'Work chat' })).toBeInTheDocument();
   });
 

@@ -43,3 +43,15 @@ export function accountForShortcut(
   if (!modifier || event.altKey || event.shiftKey || !/^[1-9]$/.test(event.key)) return null;
   return accounts[Number(event.key) - 1]?.id ?? null;
 }
+
+/** The line under the name: the e-mail address, with the server when another account has the same address. */
+export function secondLine(account: AccountView, all: readonly AccountView[]): string {
+  if (!all.some((a) => a.id !== account.id && a.email === account.email)) return account.email;
+  let host = account.serverUrl;
+  try {
+    host = new URL(account.serverUrl).host;
+  } catch {
+    // shown as given
+  }
+  return `${account.email} · ${host}`;
+}
