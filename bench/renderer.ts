@@ -23,7 +23,8 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startBrowserHost, type HostedService } from '../app/browser-host/host.js';
-import { ChatService, type DemoAccountSource } from '../app/core/chat-service.js';
+import { AccountsService } from '../app/core/accounts/accounts-service.js';
+import type { DemoAccountSource } from '../app/core/chat-service.js';
 import { openSettings } from '../app/core/settings/conf-settings.js';
 import { FileKeychain } from '../test/support/core/file-keychain.js';
 import { Vault } from '../app/core/vault/vault.js';
@@ -67,8 +68,8 @@ function rendererJsGzipped(): { bytes: number; files: number } {
   return { bytes, files: files.length };
 }
 
-type App = { url: string; service: ChatService; snapshotBuildMs: number[]; close(): Promise<void> };
-type StartingApp = Omit<App, 'service'> & { opening: Promise<ChatService> };
+type App = { url: string; service: AccountsService; snapshotBuildMs: number[]; close(): Promise<void> };
+type StartingApp = Omit<App, 'service'> & { opening: Promise<AccountsService> };
 
 /**
  * The app as `startWebApp` builds it, but with a keychain in a file (outside the data folder), so a
@@ -84,7 +85,7 @@ async function startAppOpening(dataDir: string, keychainFile: string, log: (line
   const opening = (async () => {
     const vault = await Vault.open({ backend: new FileKeychain(keychainFile) });
     const { store: settings } = openSettings(dataDir);
-    return ChatService.open({ dataDir, vault, settings, log, ...(demo ? { demo } : {}) });
+    return AccountsService.open({ dataDir, vault, settings, log, ...(demo ? { demo } : {}) });
   })();
   // The core's own share of a snapshot reply, apart from sending it and the page parsing it.
   const snapshotBuildMs: number[] = [];
@@ -443,7 +444,7 @@ export const rendererBenchmarks: Benchmark = {
           target: { op: '<=', value: 300 },
         },
         { name: `  host listening (the page can load from here)`, value: coldMedian((c) => c.host), unit: 'ms', digits: 0 },
-        { name: `  core opened meanwhile: vault, ChatService.open (keys from the cache)`, value: coldMedian((c) => c.core), unit: 'ms', digits: 0 },
+        { name: `  core opened meanwhile: vault, AccountsService.open (keys from the cache)`, value: coldMedian((c) => c.core), unit: 'ms', digits: 0 },
         { name: `  host listening to navigation start (page.goto)`, value: coldMedian((c) => c.toNavigation), unit: 'ms', digits: 0 },
         { name: `  navigation start to snapshot requested (HTML, JS, bridge)`, value: coldMedian((c) => c.pageToRequest), unit: 'ms', digits: 0 },
         { name: `  snapshot request to reply in the page`, value: coldMedian((c) => c.request), unit: 'ms', digits: 0 },
