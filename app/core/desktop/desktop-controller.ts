@@ -6,42 +6,15 @@
  * The host (app/electron/desktop-integration.ts) only draws what it is given and reports clicks, so
  * this runs, and is tested, under plain Node.
  */
-import type { EventName, Events } from '../../ipc/contract.js';
-import type { Availability, ConnectionState, ConversationView, Snapshot } from '../../ipc/views.js';
-import type { ServiceSignal } from '../chat-service.js';
+import type { Availability } from '../../ipc/views.js';
 import type { SettingsStore } from '../settings/settings.js';
+import { followAccountEvent, type AccountState, type DesktopService } from './desktop-accounts.js';
 import { dndUntilFor, isDndStale, nextDndCheck, type DndChoice } from './dnd.js';
 import { systemZone, type Zone } from './local-time.js';
+
+export type { DesktopService } from './desktop-accounts.js';
 import { planNotifications, type Arrival, type PlannedNotification } from './notification-policy.js';
 import { displayText, trayIcon, trayMenu, trayTooltip, unreadTotal, type TrayAction, type TrayIcon, type TrayMenuItem, type TrayState } from './tray-menu.js';
-
-/** What the controller needs of the accounts registry (AccountsService implements it). */
-export type DesktopService = {
-  onAccountEvent(listener: <E extends EventName>(accountId: string, event: E, payload: Events[E]) => void): () => void;
-  onAccountSignal(listener: (accountId: string, signal: ServiceSignal) => void): () => void;
-  /** The signed-in accounts, in the switcher's order. */
-  list(): { id: string; email: string; service: { snapshot(): Snapshot; readonly connection: ConnectionState } }[];
-  readonly activeAccountId: string | null;
-  readonly availability: Availability;
-  /** The conversation on screen (of the account on screen), or null. */
-  readonly openConversationId: string | null;
-  openConversation(accountId: string, conversationId: string): void;
-  setAvailability(availability: Availability): Promise<void>;
-  syncNow(): Promise<void>;
-};
-
-/** One account as the tray and notifications follow it. */
-type AccountState = {
-  email: string;
-  signedIn: boolean;
-  /** Who is signed in: another user signing in on it is a new session. */
-  userid: string | null;
-  connection: ConnectionState;
-  pendingCount: number;
-  conversations: Map<string, ConversationView>;
-  /** Messages older than this are history, not news (see notification-policy.ts). */
-  sessionStart: number;
-};
 
 export type Timers = { set(fn: () => void, ms: number): unknown; clear(handle: unknown): void };
 
@@ -144,32 +117,9 @@ export class DesktopController {
     this.unsubscribe.push(
       this.service.onAccountEvent((accountId, event, payload) => {
         const account = this.account(accountId);
-        switch (event) {
-          case 'session:changed': {
-            const { profile } = payload as Events['session:changed'];
-            // Signed out, or another user signed in on it: what was shown is about someone else's chats.
-            const switched = profile !== null && account.userid !== null && profile.userid !== account.userid;
-            if ((profile === null && account.signedIn) || switched) this.onSignedOut(accountId);
-            if (profile && profile.userid !== account.userid) account.sessionStart = this.now();
-            account.signedIn = profile !== null;
-            account.userid = profile?.userid ?? null;
-            break;
-          }
-          case 'connection:changed': {
-            const { state, pendingCount } = payload as Events['connection:changed'];
-            account.connection = state;
-            account.pendingCount = pendingCount;
-            break;
-          }
-          case 'conversations:changed': {
-            const { upserted, removed } = payload as Events['conversations:changed'];
-            for (const id of removed) account.conversations.delete(id);
-            for (const c of upserted) account.conversations.set(c.id, c);
-            break;
-          }
-          default:
-            return;
-        }
+        const followed = followAccountEvent(account, event, payload, this.now());
+        if (followed === 'ignored') return;
+        if (followed === 'signed-out') this.onSignedOut(accountId);
         this.scheduleRender();
       }),
       this.service.onAccountSignal((accountId, signal) => {
