@@ -40,7 +40,8 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
   // A core that fails to open is answered on the socket (see attachIpcSocket), not "unhandled".
   Promise.resolve(opts.service).catch(() => {});
   const root = await realpath(opts.staticDir);
-  const bridgeScript = await buildBridgeScript();
+  const bridgeScript = buildBridgeScript();
+  bridgeScript.catch((err: unknown) => log(`browser host: the bridge script could not be built: ${err instanceof Error ? err.message : String(err)}`));
   const indexFile = join(root, 'index.html');
   const token = newToken();
 
@@ -69,7 +70,7 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
     if (req.method !== 'GET' && req.method !== 'HEAD') return reply(res, 405, 'text/plain; charset=utf-8', '405\n', { Allow: 'GET, HEAD' });
     const pathname = (req.url ?? '/').split('?')[0] ?? '/';
     if (pathname === BRIDGE_SCRIPT_PATH) {
-      return reply(res, 200, 'text/javascript; charset=utf-8', bridgeScript, { 'Cache-Control': 'no-store' });
+      return reply(res, 200, 'text/javascript; charset=utf-8', await bridgeScript, { 'Cache-Control': 'no-store' });
     }
     // The icon the page links (renderer/public/favicon.png, copied by vite), also under the name
     // browsers and tools ask for unprompted. Like every static file it is served without the
