@@ -44,6 +44,20 @@ export type ScrollResult = {
   scrolledPx: number;
 };
 
+/** An account switch by keyboard (Ctrl+digit) to the other account's list painted. */
+export type SwitchTiming = {
+  /** The Ctrl+digit keydown reached the page. */
+  keyAt: number;
+  /** The new account's snapshot reply, parsed, handed to the renderer. */
+  snapshotAt: number;
+  /** Its first [role=option] is in the DOM. */
+  rowsAt: number;
+  /** The frame showing them has been produced. */
+  paintedAt: number;
+  /** The first option's accessible name, to check it is the other account's list. */
+  firstOption: string;
+};
+
 export type FavoriteTiming = {
   name: string;
   /** The `f` keydown reached the page. */
@@ -79,7 +93,7 @@ type Page = {
     addEventListener(type: string, listener: () => void, capture: boolean): void;
     removeEventListener(type: string, listener: () => void, capture: boolean): void;
   };
-  addEventListener(type: string, listener: (e: { key?: string }) => void, capture: boolean): void;
+  addEventListener(type: string, listener: (e: { key?: string; ctrlKey?: boolean; metaKey?: boolean }) => void, capture: boolean): void;
   requestAnimationFrame(callback: (t: number) => void): number;
   MutationObserver: new (callback: () => void) => Observer;
   PerformanceObserver: new (callback: (list: { getEntries(): unknown[] }) => void) => { observe(options: { type: string }): void; disconnect(): void };
@@ -156,13 +170,8 @@ g.WebSocket = class extends (NativeSocket as unknown as new (url: string, protoc
 let firstPaint: FirstPaint | null = null;
 const changes: { at: number; upserted: { id: string; name: string; favorite: boolean }[] }[] = [];
 
-function watchFirstRows(requestedAt: number, snapshotAt: number, count: number): void {
-  const frameAt = lastFrameAt;
-  const frameChars = lastFrameChars;
-  const done = (rowsAt: number) =>
-    void afterNextFrame().then((visibleAt) => {
-      firstPaint = { requestedAt, frameAt, frameChars, snapshotAt, snapshotConversations: count, rowsAt, visibleAt, timeOrigin: performance.timeOrigin };
-    });
+/** Calls `done` with the time the "Conversations" listbox first has an option in the DOM. */
+function whenRowsInDom(done: (rowsAt: number) => void): void {
   const hasRows = () => {
     const listbox = conversationsListbox();
     return listbox !== null && listbox.querySelectorAll('[role="option"]').length > 0;
@@ -173,6 +182,35 @@ function watchFirstRows(requestedAt: number, snapshotAt: number, count: number):
     done(now());
   });
   observer.observe(g.document, { childList: true, subtree: true });
+}
+
+function watchFirstRows(requestedAt: number, snapshotAt: number, count: number): void {
+  const frameAt = lastFrameAt;
+  const frameChars = lastFrameChars;
+  whenRowsInDom(
+    (rowsAt) =>
+      void afterNextFrame().then((visibleAt) => {
+        firstPaint = { requestedAt, frameAt, frameChars, snapshotAt, snapshotConversations: count, rowsAt, visibleAt, timeOrigin: performance.timeOrigin };
+      }),
+  );
+}
+
+let switchKeyAt = 0;
+let switchArmed: ((timing: SwitchTiming) => void) | null = null;
+let pendingSwitch: Promise<SwitchTiming> | null = null;
+
+/** The snapshot that follows an armed switch key: the window starts over from it (App.svelte's startOver). */
+function watchSwitchedRows(snapshotAt: number): void {
+  const resolve = switchArmed!;
+  switchArmed = null;
+  const keyAt = switchKeyAt;
+  whenRowsInDom(
+    (rowsAt) =>
+      void afterNextFrame().then((paintedAt) => {
+        const first = conversationsListbox()?.querySelectorAll('[role="option"]')[0];
+        resolve({ keyAt, snapshotAt, rowsAt, paintedAt, firstOption: first ? nameOf(first) : '' });
+      }),
+  );
 }
 
 // The bridge defines window.ozeki once, frozen and non-configurable (as Electron's contextBridge
@@ -188,6 +226,8 @@ Object.defineProperty = function <T>(target: T, key: PropertyKey, descriptor: Pr
       return bridge.invoke(channel, ...args).then((reply) => {
         if (channel === 'state:snapshot' && reply.ok && firstPaint === null) {
           watchFirstRows(requestedAt, now(), reply.value?.conversations?.length ?? 0);
+        } else if (channel === 'state:snapshot' && reply.ok && switchArmed && switchKeyAt > 0 && requestedAt >= switchKeyAt) {
+          watchSwitchedRows(now());
         }
         return reply;
       });
@@ -270,9 +310,16 @@ g.addEventListener(
   'keydown',
   (e) => {
     if (e.key === 'f' || e.key === 'F') keyAt = now();
+    if ((e.ctrlKey || e.metaKey) && e.key !== undefined && /^[1-9]$/.test(e.key)) switchKeyAt = now();
   },
   true,
 );
+
+/** Arms the measurement of the next Ctrl+digit: until the new account's first screen is painted. */
+function armSwitch(): void {
+  switchKeyAt = 0;
+  pendingSwitch = new Promise((resolve) => (switchArmed = resolve));
+}
 
 /** Arms the measurement of the next `f`: until `name` shows as an option in the Favorites group. */
 function armFavorite(listbox: El, name: string): void {
@@ -311,4 +358,6 @@ g.__ozekiBench = {
   scroll,
   armFavorite,
   favorite: () => pendingFavorite,
+  armSwitch,
+  switched: () => pendingSwitch,
 };

@@ -19,7 +19,6 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startBrowserHost, type HostedService } from '../app/browser-host/host.js';
@@ -32,34 +31,19 @@ import type { DemoAccount } from '../server/src/seed.js';
 import { startChild, type Child } from './child.js';
 import type { Benchmark, Figure } from './report.js';
 import type { FavoriteTiming, FirstPaint, ScrollResult } from './renderer-probe.js';
+import { buildRenderer, firstPaint, probeScript, STATIC_DIR, VIEWPORT, within } from './page.js';
 import { median, quantile } from './stats.js';
 import { CHROMIUM, CHROMIUM_ARGS } from '../test/support/chromium.js';
 
 const CONVERSATIONS = 10_000;
-const ROOT = fileURLToPath(new URL('../', import.meta.url));
-const STATIC_DIR = join(ROOT, 'out/renderer');
-const VIEWPORT = { width: 1280, height: 800 };
 const FIRST_PAINT_RUNS = 5;
 const FAVORITE_RUNS = 7;
-const COLD_START_RUNS = 3;
+const COLD_START_RUNS = 5;
 /** About 75 rows a second: a brisk flick, so most frames bring new rows into the window. */
 const SCROLL_PX_PER_FRAME = 60;
 const SCROLL_MS = Math.max(1, Number(process.env.BENCH_SECONDS ?? 6) * (2 / 3)) * 1000;
 
 const n = (x: number) => x.toLocaleString('en-US');
-
-/** The probe as a plain script: compiled apart from tsx, whose keepNames helpers do not exist in the page. */
-async function probeScript(): Promise<string> {
-  const { transform } = await import('esbuild');
-  const source = readFileSync(new URL('./renderer-probe.ts', import.meta.url), 'utf8');
-  const { code } = await transform(source, { loader: 'ts', format: 'iife', target: 'es2022', sourcefile: 'renderer-probe.ts' });
-  return code;
-}
-
-async function buildRenderer(): Promise<void> {
-  const { build } = await import('vite');
-  await build({ configFile: join(ROOT, 'renderer/vite.config.ts'), logLevel: 'warn' });
-}
 
 /** Every .js file of the built renderer, each gzipped on its own (level 9, as it would be pre-compressed). */
 function rendererJsGzipped(): { bytes: number; files: number } {
@@ -133,13 +117,6 @@ async function openPage(browser: Browser, url: string, probe: string): Promise<{
   return { context, page };
 }
 
-/** The probe's record of the first list paint of this page load. Polls on a timer, not per frame, to stay out of the frames timed. */
-async function firstPaint(page: Page, timeoutMs = 60_000): Promise<FirstPaint> {
-  // Functions, not strings: a string would be eval'ed in the page, which its CSP forbids.
-  await page.waitForFunction(() => (globalThis as any).__ozekiBench.firstPaint() !== null, undefined, { timeout: timeoutMs, polling: 100 });
-  return (await page.evaluate(() => (globalThis as any).__ozekiBench.firstPaint())) as FirstPaint;
-}
-
 const conversationList = (page: Page) => page.getByRole('listbox', { name: 'Conversations' });
 
 /** Progress on stderr with BENCH_VERBOSE=1, to see where a slow or stuck run is. */
@@ -147,14 +124,6 @@ const t00 = performance.now();
 const step = (what: string) => {
   if (process.env.BENCH_VERBOSE) process.stderr.write(`  [renderer ${((performance.now() - t00) / 1000).toFixed(1)} s] ${what}\n`);
 };
-
-/** An in-page measurement that never finishes (no frame, no row) must fail the run, not hang it. */
-function within<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${what}`)), ms)));
-  work.catch(() => {}); // once timed out, its late failure (the page closing) is expected
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
-}
 
 async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
