@@ -33,7 +33,7 @@ afterAll(async () => {
   await two?.stop({ remove: true }).catch(() => {});
 });
 
-async function openRegistry(dataDir: string, keychain: TestKeychain | null) {
+async function openRegistry(dataDir: string, keychain: TestKeychain | null, defer: (fn: () => void) => void = (fn) => void setTimeout(fn, 0)) {
   const vault = await Vault.open({ backend: keychain ?? null });
   const { store: settings } = openSettings(dataDir);
   const registry = await AccountsService.open({
@@ -41,7 +41,7 @@ async function openRegistry(dataDir: string, keychain: TestKeychain | null) {
     vault,
     settings,
     engine: { pollMs: { pushDown: 300, pushUp: 1000 }, maxAttempts: 3 },
-    defer: (fn) => void setTimeout(fn, 0),
+    defer,
   });
   const events: Recorded[] = [];
   registry.on((event, payload) => events.push({ event, payload }));
@@ -161,14 +161,37 @@ describe('several accounts in one registry', () => {
     expect(JSON.stringify(landed)).toContain('c0ffee');
   }, 40_000);
 
-  it('brings every account back after a restart, with the one on screen last', async () => {
+  it('brings every account back after a restart: the one on screen first, the others once the window has its first screen', async () => {
     const before = opened.registry.view();
     await opened.registry.close();
-    opened = await openRegistry(dataDir, keychain);
-    const after = opened.registry.view();
-    expect(after.accounts.map((a) => [a.id, a.email])).toEqual(before.accounts.map((a) => [a.id, a.email]));
-    expect(after.activeAccountId).toBe(before.activeAccountId);
-    expect(opened.registry.list().every((a) => a.service.profile !== null)).toBe(true);
+    const deferred: (() => void)[] = [];
+    opened = await openRegistry(dataDir, keychain, (fn) => void deferred.push(fn));
+    const { registry } = opened;
+    const launched = registry.view();
+    // Listed by name from the settings while they open; only the one on screen has opened.
+    expect(launched.accounts.map((a) => [a.id, a.email, a.name])).toEqual(before.accounts.map((a) => [a.id, a.email, a.name]));
+    expect(launched.activeAccountId).toBe(before.activeAccountId);
+    expect(registry.list().map((a) => a.id)).toEqual([before.activeAccountId]);
+    expect(registry.snapshot({ first: 5 }).profile?.email).toBe(before.accounts.find((a) => a.id === before.activeAccountId)!.email);
+
+    const allOpen = registry.opened();
+    for (const fn of deferred.splice(0)) fn();
+    await allOpen;
+    expect(registry.list().map((a) => a.id)).toEqual(before.accounts.map((a) => a.id));
+    expect(registry.list().every((a) => a.service.profile !== null)).toBe(true);
+  }, 20_000);
+
+  it('puts an account chosen before it opened on screen once it has', async () => {
+    const before = opened.registry.view();
+    await opened.registry.close();
+    const deferred: (() => void)[] = [];
+    opened = await openRegistry(dataDir, keychain, (fn) => void deferred.push(fn));
+    const other = before.accounts.find((a) => a.id !== before.activeAccountId)!;
+    const switching = opened.registry.handlers()['accounts:switch'](other.id);
+    for (const fn of deferred.splice(0)) fn();
+    await switching;
+    expect(opened.registry.view().activeAccountId).toBe(other.id);
+    expect(opened.registry.snapshot().profile?.email).toBe(other.email);
   }, 20_000);
 
   it('signs out only the account on screen: its secrets and folder go, the next account takes the screen', async () => {
@@ -209,9 +232,10 @@ describe('accounts where the keychain is memory only', () => {
       ({ registry } = await openRegistry(dataDir, null));
       expect(registry.view()).toEqual({ accounts: [], activeAccountId: null });
       const after = registry.snapshot().notices.map((n) => n.message);
+      // The one on screen last is tried first.
       expect(after.filter((m) => m.includes('signed out'))).toEqual([
-        expect.stringContaining('alice@demo.ozeki.chat'),
         expect.stringContaining('bob@demo.ozeki.chat'),
+        expect.stringContaining('alice@demo.ozeki.chat'),
       ]);
       await registry.close();
     } finally {

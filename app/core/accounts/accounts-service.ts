@@ -5,30 +5,36 @@
  * contract: the account channels here, every other channel routed to the account on screen, and
  * of the events only that account's reach the window (with every account's notices, named). The
  * desktop (tray, notifications) hears every account's events, tagged with its id.
+ *
+ * At launch the account on screen opens first and the window can show it; the others open once
+ * the window has painted its first screen and asks for the whole list (or after
+ * OTHER_ACCOUNTS_DELAY_MS), one at a time, so three accounts start about as fast as one and do
+ * not compete with that first paint. Until then they are listed from their settings entry.
  */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Channel, EventName, Events, SignInRequest, SignInResult } from '../../ipc/contract.js';
+import type { EventName, Events, SignInRequest, SignInResult } from '../../ipc/contract.js';
 import type { ContractService, Handlers } from '../../ipc/dispatcher.js';
-import type { AccountsView, Availability, ConnectionState, Notice, Snapshot } from '../../ipc/views.js';
-import { CHANNEL_NAMES } from '../../ipc/electron-channels.js';
-import { newNonce, userIdFromEmail } from '../../../protocol/index.js';
-import { ChatService, type ChatServiceOptions, type ServiceSignal } from '../chat-service.js';
+import type { AccountsView, Availability, ConnectionState, Snapshot } from '../../ipc/views.js';
+import { userIdFromEmail } from '../../../protocol/index.js';
+import { ChatService, type ChatServiceOptions } from '../chat-service.js';
 import { CoreError } from '../errors.js';
 import { ensurePrivateFolder } from '../private-files.js';
+import type { Listener } from '../services/events.js';
 import { signInServerUrl } from '../session/session.js';
 import type { StoredAccountEntry } from '../settings/settings.js';
-import { accountDirFor, accountIdFor, accountView } from './account-id.js';
+import { accountsHandlers } from './accounts-contract.js';
+import { AccountEvents, type AccountListener, type AccountSignalListener } from './account-events.js';
+import { accountDirFor, accountIdFor, accountView, launchOrder } from './account-id.js';
+import { everySettled, StartOnce } from './launch-work.js';
 import { UnreadTotals } from './unread-totals.js';
 
 export type AccountsServiceOptions = Omit<ChatServiceOptions, 'account' | 'resume' | 'api'> & {
-  /** Runs the accounts' unread counts once the window has had its first screen (tests pass fake timers). */
+  /** Runs the launch's deferred work: the other accounts' opening, the unread counts (tests pass fake timers). */
   defer?: (fn: () => void, ms: number) => void;
 };
 
-type Listener = <E extends EventName>(event: E, payload: Events[E]) => void;
-export type AccountListener = <E extends EventName>(accountId: string, event: E, payload: Events[E]) => void;
-export type AccountSignalListener = (accountId: string, signal: ServiceSignal) => void;
+export type { AccountListener, AccountSignalListener } from './account-events.js';
 
 type Account = { entry: StoredAccountEntry; service: ChatService; handlers: Handlers; off: () => void; leaving: boolean };
 
@@ -37,85 +43,83 @@ type Account = { entry: StoredAccountEntry; service: ChatService; handlers: Hand
  * so the window's first screen (which needs only the account on screen) does not wait for it.
  */
 export const UNREAD_COUNT_DELAY_MS = 1000;
-/** Handled here, not by the account on screen. */
-const OWN_CHANNELS = new Set<Channel>(['session:sign-in', 'session:sign-out', 'session:sign-in-demo', 'session:demo', 'accounts:switch', 'state:snapshot']);
+/** The accounts not on screen open at launch once the window has its first screen, or after this long without one. */
+export const OTHER_ACCOUNTS_DELAY_MS = 500;
 
 export class AccountsService implements ContractService {
-  private readonly accounts: Account[] = [];
+  /** Every account in the switcher's order, opened or still opening at launch. */
+  private readonly entries: StoredAccountEntry[] = [];
+  private readonly accounts = new Map<string, Account>();
+  /** Accounts that could not be opened this launch: kept in the settings, tried again next launch. */
+  private readonly unopened: StoredAccountEntry[] = [];
   private activeId: string | null = null;
-  private readonly listeners = new Set<Listener>();
-  private readonly accountListeners = new Set<AccountListener>();
-  private readonly signalListeners = new Set<AccountSignalListener>();
-  private readonly notices: Notice[] = [];
+  private readonly events: AccountEvents;
   private readonly unread = new UnreadTotals();
-  private lastAnnounced = '';
+  /** Opens the launch's other accounts; `done` once every one has opened (or failed to). */
+  private rest = new StartOnce(async () => {});
+  private closed = false;
   private readonly log: (line: string) => void;
 
   private constructor(private readonly opts: AccountsServiceOptions) {
     this.log = opts.log ?? (() => {});
+    this.events = new AccountEvents(this.log);
   }
 
   /**
-   * Opens every account the settings list and resumes each from the keychain (offline too). An
-   * account whose sign-in the keychain no longer holds is dropped from the list, and the user told.
-   * The one account a version before several accounts kept (settings' lastAccount, its database at
-   * the top of the data folder) becomes the first entry.
+   * Opens the account last on screen and resumes it from the keychain (offline too); the others
+   * follow (see the header). An account whose sign-in the keychain no longer holds is dropped from
+   * the list, and the user told.
    */
   static async open(opts: AccountsServiceOptions): Promise<AccountsService> {
     const registry = new AccountsService(opts);
-    const settings = opts.settings.get();
-    let entries = settings.accounts;
-    if (!entries.length && settings.lastAccount) {
-      const last = settings.lastAccount;
-      entries = [{ id: accountIdFor(last), serverUrl: last.serverUrl, userid: last.userid, email: last.email, dir: '' }];
+    const { entries, queue } = launchOrder(opts.settings.get());
+    registry.entries.push(...entries);
+    // The first that opens is on screen: the wanted one, or the next if it is gone.
+    while (queue.length && registry.activeId === null) {
+      const entry = queue.shift()!;
+      if (await registry.openEntry(entry)) registry.activeId = entry.id;
     }
-    const several = entries.length > 1;
-    for (const entry of entries) {
-      const service = await ChatService.open({ ...registry.serviceOptions(entry), account: { serverUrl: entry.serverUrl, userid: entry.userid } });
-      if (!service.profile) {
-        const kept = service.notices;
-        await service.close().catch(() => {});
-        for (const n of kept) registry.addNotice(n.level, several ? `${entry.email}: ${n.message}` : n.message, n.retryable);
-        registry.addNotice('warning', `${entry.email} is signed out: this device kept no sign-in for it. Add the account again to use it.`, false);
-        continue;
-      }
-      registry.adopt(entry, service, several);
-    }
-    const wanted = settings.activeAccount;
-    registry.activeId = registry.accounts.find((a) => a.entry.id === wanted)?.entry.id ?? registry.accounts[0]?.entry.id ?? null;
     registry.save();
-    registry.lastAnnounced = JSON.stringify(registry.view());
+    registry.events.shown(registry.view());
     const defer = opts.defer ?? ((fn, ms) => void setTimeout(fn, ms).unref?.());
-    defer(() => registry.countUnread(), UNREAD_COUNT_DELAY_MS);
+    registry.rest = new StartOnce(() => registry.openRest(queue));
+    if (!queue.length) void registry.rest.now();
+    defer(() => void registry.rest.now(), OTHER_ACCOUNTS_DELAY_MS);
+    defer(() => void registry.rest.done.then(() => registry.countUnread()), UNREAD_COUNT_DELAY_MS);
     return registry;
+  }
+
+  /** Resolves once every account of the launch has opened (or been dropped); starts them now if they have not. */
+  opened(): Promise<void> {
+    return this.rest.now();
   }
 
   // ------------------------------------------------------------------------------ listeners
 
   /** The window's events: the account on screen's, every account's notices, and accounts:changed. */
   on(listener: Listener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.events.on(listener);
   }
 
   /** Every account's events, tagged (the desktop: tray sections, notifications). */
   onAccountEvent(listener: AccountListener): () => void {
-    this.accountListeners.add(listener);
-    return () => this.accountListeners.delete(listener);
+    return this.events.onAccountEvent(listener);
   }
 
   onAccountSignal(listener: AccountSignalListener): () => void {
-    this.signalListeners.add(listener);
-    return () => this.signalListeners.delete(listener);
+    return this.events.onAccountSignal(listener);
   }
 
   // ------------------------------------------------------------------------------ accounts
 
   view(): AccountsView {
+    const opening = { unread: 0, connection: 'reconnecting' as const, keychain: { persistent: this.opts.vault.persistent, reason: null } };
     return {
-      accounts: this.accounts.map(({ entry, service }) =>
-        accountView(entry.id, entry, service.profile, { unread: this.unread.total(entry.id), connection: service.connection, keychain: service.keychain }),
-      ),
+      accounts: this.entries.map((entry) => {
+        const service = this.accounts.get(entry.id)?.service;
+        const state = service ? { unread: this.unread.total(entry.id), connection: service.connection, keychain: service.keychain } : opening;
+        return accountView(entry.id, entry, service?.profile ?? null, state);
+      }),
       activeAccountId: this.activeId,
     };
   }
@@ -129,9 +133,9 @@ export class AccountsService implements ContractService {
     return this.find(this.activeId)?.service ?? null;
   }
 
-  /** Every signed-in account, in the switcher's order. */
+  /** Every opened account, in the switcher's order. */
   list(): { id: string; email: string; service: ChatService }[] {
-    return this.accounts.map((a) => ({ id: a.entry.id, email: a.entry.email, service: a.service }));
+    return this.openAccounts().map((a) => ({ id: a.entry.id, email: a.entry.email, service: a.service }));
   }
 
   switchTo(id: string): void {
@@ -156,21 +160,21 @@ export class AccountsService implements ContractService {
    * sign-in leaves nothing of it behind.
    */
   async signIn(req: SignInRequest): Promise<SignInResult> {
+    await this.opened();
     const ref = { serverUrl: signInServerUrl(req.serverUrl), userid: userIdFromEmail(req.email.trim().toLowerCase()) };
     const id = accountIdFor(ref);
     const existing = this.find(id);
     if (existing) {
       const result = await existing.service.signIn(req);
-      this.activeId = id;
-      this.save();
-      this.announce(true);
+      this.signedIn(existing);
       return result;
     }
     const entry: StoredAccountEntry = { id, serverUrl: ref.serverUrl, userid: ref.userid, email: req.email.trim().toLowerCase(), dir: accountDirFor(id) };
     ensurePrivateFolder(join(this.opts.dataDir, 'accounts'));
     const service = await ChatService.open({ ...this.serviceOptions(entry), resume: false });
     // Its notices (the keychain keeping this sign-in in memory only) are heard from the start.
-    const account = this.adopt(entry, service, this.accounts.length > 0, false);
+    this.entries.push(entry);
+    const account = this.adopt(entry, service, false);
     let result: SignInResult;
     try {
       result = await service.signIn(req);
@@ -181,27 +185,26 @@ export class AccountsService implements ContractService {
       throw err;
     }
     this.unread.reset(id, service.unreadCounted());
-    this.activeId = id;
-    this.save();
-    this.announce(true);
+    this.signedIn(account);
     return result;
   }
 
   /** Signs out the account on screen (its secrets, cache and folder go); the next one takes the screen. */
   async signOut(): Promise<void> {
+    await this.opened();
     const account = this.find(this.activeId);
     if (!account) return;
     account.leaving = true;
-    const index = this.accounts.indexOf(account);
+    const index = this.entries.indexOf(account.entry);
     try {
       await account.service.signOut();
     } finally {
       this.drop(account);
       await account.service.close().catch(() => {});
       if (account.entry.dir) rmSync(join(this.opts.dataDir, account.entry.dir), { recursive: true, force: true });
-      this.activeId = (this.accounts[index] ?? this.accounts[index - 1])?.entry.id ?? null;
+      this.activeId = (this.entries[index] ?? this.entries[index - 1])?.id ?? null;
       this.save();
-      if (!this.activeId) this.emitToWindow('session:changed', { profile: null, keychain: this.keychain });
+      if (!this.activeId) this.events.toWindow('session:changed', { profile: null, keychain: this.keychain });
       this.announce(true);
     }
   }
@@ -209,36 +212,28 @@ export class AccountsService implements ContractService {
   // ------------------------------------------------------------------------------ the contract
 
   handlers(): Handlers {
-    const routed = Object.fromEntries(
-      CHANNEL_NAMES.filter((c) => !OWN_CHANNELS.has(c)).map((channel) => [
-        channel,
-        (...args: unknown[]) => (this.requireActive().handlers[channel] as (...a: unknown[]) => Promise<unknown>)(...args),
-      ]),
-    ) as Partial<Handlers>;
-    return {
-      ...routed,
-      'session:sign-in': (req) => this.signIn(req),
-      'session:sign-out': () => this.signOut(),
-      'session:demo': async () => {
-        const demo = this.opts.demo?.() ?? null;
-        return demo ? { serverUrl: demo.serverUrl, email: demo.email } : null;
-      },
-      'session:sign-in-demo': async () => {
-        const demo = this.opts.demo?.() ?? null;
-        if (!demo) throw new CoreError('not-found', 'No demo account is offered here.');
-        return this.signIn(demo);
-      },
-      'accounts:switch': async (id) => this.switchTo(id),
-      'state:snapshot': async (opts) => this.snapshot(opts ?? {}),
-    } as Handlers;
+    return accountsHandlers(this, this.opts.demo);
+  }
+
+  /** The account on screen's own handlers (accounts-contract.ts routes every other channel there). */
+  activeHandlers(): Handlers {
+    return this.requireActive().handlers;
+  }
+
+  /** Puts an account on screen: one chosen in the moment after launch before it opened is shown once it has. */
+  async show(id: string): Promise<void> {
+    if (!this.find(id) && this.entries.some((e) => e.id === id)) await this.opened();
+    this.switchTo(id);
   }
 
   snapshot(opts: { first?: number } = {}): Snapshot {
+    // The window asks for its whole list once its first screen is painted: the other accounts open after it.
+    if (opts.first === undefined) void this.rest.now();
     const active = this.active;
     const base: Omit<Snapshot, keyof AccountsView | 'notices'> = active
       ? active.snapshot(opts)
       : { profile: null, keychain: this.keychain, connection: 'signed-out', pendingCount: 0, conversations: [], complete: true, friends: [] };
-    return { ...base, ...this.view(), notices: [...this.notices] };
+    return { ...base, ...this.view(), notices: this.events.notices };
   }
 
   /** The account on screen's availability (the tray's radio items). */
@@ -248,16 +243,12 @@ export class AccountsService implements ContractService {
 
   /** The person's availability, on every account. */
   async setAvailability(availability: Availability): Promise<void> {
-    const results = await Promise.allSettled(this.accounts.map((a) => a.service.setAvailability(availability)));
-    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed) throw failed.reason;
+    await everySettled(this.openAccounts(), (a) => a.service.setAvailability(availability));
   }
 
   /** "Sync now" on every account; rejects with the first failure. */
   async syncNow(): Promise<void> {
-    const results = await Promise.allSettled(this.accounts.map((a) => a.service.syncNow()));
-    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed) throw failed.reason;
+    await everySettled(this.openAccounts(), (a) => a.service.syncNow());
   }
 
   get connection(): ConnectionState {
@@ -269,16 +260,63 @@ export class AccountsService implements ContractService {
   }
 
   async settle(): Promise<void> {
-    await Promise.all(this.accounts.map((a) => a.service.settle()));
+    await Promise.all(this.openAccounts().map((a) => a.service.settle()));
   }
 
   async close(): Promise<void> {
-    const all = this.accounts.splice(0);
+    this.closed = true;
+    const all = [...this.accounts.values()];
+    this.accounts.clear();
     for (const a of all) a.off();
     await Promise.all(all.map((a) => a.service.close().catch(() => {})));
   }
 
   // ------------------------------------------------------------------------------ inside
+
+  /** Opens one account of the launch; false when it is signed out (and so dropped) or the registry closed meanwhile. */
+  private async openEntry(entry: StoredAccountEntry): Promise<boolean> {
+    const several = this.entries.length > 1;
+    const service = await ChatService.open({ ...this.serviceOptions(entry), account: { serverUrl: entry.serverUrl, userid: entry.userid } });
+    if (this.closed) {
+      await service.close().catch(() => {});
+      return false;
+    }
+    if (!service.profile) {
+      const kept = service.notices;
+      await service.close().catch(() => {});
+      this.entries.splice(this.entries.indexOf(entry), 1);
+      for (const n of kept) this.events.notice(n.level, n.message, n.retryable, { email: entry.email, named: several });
+      this.events.notice('warning', `${entry.email} is signed out: this device kept no sign-in for it. Add the account again to use it.`, false);
+      return false;
+    }
+    this.named(this.adopt(entry, service));
+    return true;
+  }
+
+  /** The launch's other accounts, one at a time, each after a turn of the event loop (the window's requests go first). */
+  private async openRest(queue: StoredAccountEntry[]): Promise<void> {
+    for (const entry of queue) {
+      await new Promise((resolve) => setImmediate(resolve));
+      if (this.closed) return;
+      try {
+        if (await this.openEntry(entry)) {
+          const { service } = this.accounts.get(entry.id)!;
+          // The desktop hears of it as of an account just signed in, and reads its state.
+          this.events.toDesktop(entry.id, 'session:changed', { profile: service.profile, keychain: service.keychain });
+        }
+      } catch (err) {
+        this.entries.splice(this.entries.indexOf(entry), 1);
+        this.unopened.push(entry);
+        const why = err instanceof Error ? err.message : String(err);
+        this.log(`account ${entry.id} not opened: ${why}`);
+        this.events.notice('error', `${entry.email} could not be opened (${why}). It is tried again at the next launch.`, false);
+      }
+      if (this.closed) return;
+      this.activeId ??= this.entries[0]?.id ?? null;
+      this.save();
+      this.announce(false);
+    }
+  }
 
   private serviceOptions(entry: StoredAccountEntry): ChatServiceOptions {
     const { defer: _defer, ...rest } = this.opts;
@@ -289,8 +327,13 @@ export class AccountsService implements ContractService {
     return this.active?.keychain ?? { persistent: this.opts.vault.persistent, reason: this.opts.vault.unavailableReason };
   }
 
+  /** The opened accounts in the switcher's order. */
+  private openAccounts(): Account[] {
+    return this.entries.flatMap((e) => this.accounts.get(e.id) ?? []);
+  }
+
   private find(id: string | null): Account | undefined {
-    return id === null ? undefined : this.accounts.find((a) => a.entry.id === id);
+    return id === null ? undefined : this.accounts.get(id);
   }
 
   private requireActive(): Account {
@@ -299,81 +342,60 @@ export class AccountsService implements ContractService {
     return account;
   }
 
-  /** Takes an opened service into the list and listens to it. */
-  private adopt(entry: StoredAccountEntry, service: ChatService, named: boolean, keepNotices = true): Account {
+  /** An account just signed in goes on screen. */
+  private signedIn(account: Account): void {
+    this.named(account);
+    this.activeId = account.entry.id;
+    this.save();
+    this.announce(true);
+  }
+
+  /** Keeps the account's name in its entry, to list it by name at the next launch before it opens. */
+  private named(account: Account): Account {
+    const profile = account.service.profile;
+    const name = profile?.fullname || profile?.nick;
+    if (name) account.entry.name = name;
+    return account;
+  }
+
+  /** Takes an opened service (its entry already listed) and listens to it. */
+  private adopt(entry: StoredAccountEntry, service: ChatService, keepNotices = true): Account {
     const account: Account = { entry, service, handlers: service.handlers(), off: () => {}, leaving: false };
-    if (keepNotices) for (const n of service.notices) this.addNotice(n.level, named ? `${entry.email}: ${n.message}` : n.message, n.retryable);
+    const named = this.entries.length > 1;
+    if (keepNotices) for (const n of service.notices) this.events.notice(n.level, n.message, n.retryable, { email: entry.email, named });
     const offEvents = service.on((event, payload) => this.fromAccount(account, event, payload));
-    const offSignals = service.onSignal((signal) => {
-      for (const listener of this.signalListeners) listener(entry.id, signal);
-    });
+    const offSignals = service.onSignal((signal) => this.events.signal(entry.id, signal));
     account.off = () => {
       offEvents();
       offSignals();
     };
-    this.accounts.push(account);
+    this.accounts.set(entry.id, account);
     return account;
   }
 
   private drop(account: Account): void {
     account.off();
-    const index = this.accounts.indexOf(account);
-    if (index >= 0) this.accounts.splice(index, 1);
+    this.accounts.delete(account.entry.id);
+    const index = this.entries.indexOf(account.entry);
+    if (index >= 0) this.entries.splice(index, 1);
     this.unread.forget(account.entry.id);
   }
 
   private fromAccount<E extends EventName>(account: Account, event: E, payload: Events[E]): void {
     const id = account.entry.id;
-    for (const listener of this.accountListeners) {
-      try {
-        listener(id, event, payload);
-      } catch (err) {
-        this.log(`account event listener failed: ${err instanceof Error ? err.message : String(err)}`);
-      }
-    }
-    if (event === 'conversations:changed') this.unread.apply(id, payload as Events['conversations:changed']);
     const onScreen = id === this.activeId && !account.leaving;
-    const named = this.accounts.length > 1 || !onScreen;
-    if (event === 'notice') {
-      const n = payload as Notice;
-      this.addNotice(n.level, named ? `${account.entry.email}: ${n.message}` : n.message, n.retryable);
-    } else if (event === 'action:failed' && !onScreen) {
-      const failure = payload as Events['action:failed'];
-      this.addNotice('error', `${account.entry.email}: ${failure.error.message}`, false);
-    } else if (onScreen) {
-      this.emitToWindow(event, payload);
-    }
+    if (event === 'conversations:changed') this.unread.apply(id, payload as Events['conversations:changed']);
+    this.events.fromAccount({ id, email: account.entry.email, onScreen, named: this.entries.length > 1 || !onScreen }, event, payload);
     if (event === 'conversations:changed' || event === 'connection:changed' || event === 'session:changed') this.announce(false);
   }
 
-  private addNotice(level: Notice['level'], message: string, retryable: boolean): void {
-    const notice: Notice = { id: newNonce().slice(0, 12), level, message, retryable };
-    this.notices.push(notice);
-    this.emitToWindow('notice', notice);
-  }
-
-  private emitToWindow<E extends EventName>(event: E, payload: Events[E]): void {
-    for (const listener of this.listeners) {
-      try {
-        listener(event, payload);
-      } catch (err) {
-        this.log(`event listener failed: ${err instanceof Error ? err.message : String(err)}`);
-      }
-    }
-  }
-
-  /** Tells the window of the accounts when what it shows of them changed (or always, when `force`). */
   private announce(force: boolean): void {
-    const view = this.view();
-    const key = JSON.stringify(view);
-    if (!force && key === this.lastAnnounced) return;
-    this.lastAnnounced = key;
-    this.emitToWindow('accounts:changed', view);
+    this.events.announce(this.view(), force);
   }
 
   /** Every account's unread count, from its conversations; events keep them current from then on. */
   private countUnread(): void {
-    for (const { entry, service } of this.accounts) {
+    for (const { entry, service } of this.openAccounts()) {
       if (!this.unread.has(entry.id)) this.unread.reset(entry.id, service.unreadCounted());
     }
     this.announce(false);
@@ -381,7 +403,7 @@ export class AccountsService implements ContractService {
 
   private save(): void {
     try {
-      this.opts.settings.update({ accounts: this.accounts.map((a) => a.entry), activeAccount: this.activeId });
+      this.opts.settings.update({ accounts: [...this.entries, ...this.unopened], activeAccount: this.activeId });
     } catch (err) {
       this.log(`accounts not saved: ${err instanceof Error ? err.message : String(err)}`);
     }

@@ -22,6 +22,7 @@ let bob: ServiceUnderTest;
 let registry: AccountsService;
 let settings: SettingsStore;
 const dataDir = mkdtempSync(join(tmpdir(), 'ozeki-desktop-accounts-'));
+const keychain = new TestKeychain();
 
 class ManualTimers implements Timers {
   private next = 0;
@@ -45,7 +46,7 @@ beforeAll(async () => {
   t = await startTestServer();
   bob = await openService();
   await signIn(bob, t.server.url, t.accounts[1]!);
-  const vault = await Vault.open({ backend: new TestKeychain() });
+  const vault = await Vault.open({ backend: keychain });
   settings = openSettings(dataDir).store;
   registry = await AccountsService.open({ dataDir, vault, settings, engine: { pollMs: { pushDown: 300, pushUp: 1000 }, maxAttempts: 3 }, defer: () => {} });
   for (const who of [t.accounts[0]!, t.accounts[2]!]) {
@@ -156,4 +157,30 @@ describe('the desktop over several accounts', () => {
       controller.dispose();
     }
   });
+
+  it('gives an account that opens after launch its tray section, with its favourites', async () => {
+    const before = registry.list().map((a) => ({ id: a.id, email: a.email }));
+    const onScreen = registry.activeAccountId!;
+    await registry.close();
+    const vault = await Vault.open({ backend: keychain });
+    registry = await AccountsService.open({ dataDir, vault, settings, engine: { pollMs: { pushDown: 300, pushUp: 1000 }, maxAttempts: 3 }, defer: () => {} });
+    const timers = new ManualTimers();
+    const { host, desktop } = recordingHost(timers);
+    const controller = new DesktopController(registry, settings, desktop).start();
+    try {
+      timers.runAll();
+      controller.render();
+      const other = before.find((a) => a.id !== onScreen)!;
+      expect(labels(host.views.at(-1)!.menu)).not.toContain(other.email);
+
+      await registry.opened();
+      timers.runAll();
+      controller.render();
+      const view = host.views.at(-1)!;
+      expect(labels(view.menu)).toEqual(expect.arrayContaining(before.map((a) => a.email)));
+      expect(view.menu.some((i) => i.id.startsWith(`favorite:${other.id}:`))).toBe(true);
+    } finally {
+      controller.dispose();
+    }
+  }, 20_000);
 });

@@ -6,7 +6,7 @@
  * The host (app/electron/desktop-integration.ts) only draws what it is given and reports clicks, so
  * this runs, and is tested, under plain Node.
  */
-import type { Availability } from '../../ipc/views.js';
+import type { Availability, Snapshot } from '../../ipc/views.js';
 import type { SettingsStore } from '../settings/settings.js';
 import { followAccountEvent, type AccountState, type DesktopService } from './desktop-accounts.js';
 import { dndUntilFor, isDndStale, nextDndCheck, type DndChoice } from './dnd.js';
@@ -102,6 +102,8 @@ export class DesktopController {
         sessionStart: this.now(),
       };
       this.accounts.set(id, state);
+      // Opened after the first load (the registry opens the accounts not on screen after launch): read it whole now.
+      if (this.loaded && listed) this.loadAccount(state, listed.service.snapshot());
     }
     return state;
   }
@@ -142,17 +144,17 @@ export class DesktopController {
   private load(): void {
     if (this.loadTimer !== null) this.timers.clear(this.loadTimer);
     this.loadTimer = null;
+    for (const { id, service } of this.service.list()) this.loadAccount(this.account(id), service.snapshot());
     this.loaded = true;
-    for (const { id, service } of this.service.list()) {
-      const snapshot = service.snapshot();
-      const account = this.account(id);
-      account.signedIn = snapshot.profile !== null;
-      account.userid = snapshot.profile?.userid ?? null;
-      account.connection = snapshot.connection;
-      account.pendingCount = snapshot.pendingCount;
-      account.conversations.clear();
-      for (const c of snapshot.conversations) account.conversations.set(c.id, c);
-    }
+  }
+
+  private loadAccount(account: AccountState, snapshot: Snapshot): void {
+    account.signedIn = snapshot.profile !== null;
+    account.userid = snapshot.profile?.userid ?? null;
+    account.connection = snapshot.connection;
+    account.pendingCount = snapshot.pendingCount;
+    account.conversations.clear();
+    for (const c of snapshot.conversations) account.conversations.set(c.id, c);
   }
 
   /** The signed-in accounts, in the switcher's order (one signed out or gone drops out). */

@@ -5,6 +5,7 @@
 import { newNonce } from '../../../protocol/index.js';
 import type { EventName, Events } from '../../ipc/contract.js';
 import type { Availability, MessageView, Notice } from '../../ipc/views.js';
+import { Listeners } from './listeners.js';
 
 export type Listener = <E extends EventName>(event: E, payload: Events[E]) => void;
 
@@ -18,20 +19,21 @@ export type ServiceSignal =
 export type SignalListener = (signal: ServiceSignal) => void;
 
 export class ServiceEvents {
-  private readonly listeners = new Set<Listener>();
-  private readonly signalListeners = new Set<SignalListener>();
+  private readonly listeners: Listeners<[EventName, Events[EventName]]>;
+  private readonly signalListeners: Listeners<[ServiceSignal]>;
   private readonly kept: Notice[] = [];
 
-  constructor(private readonly log: (line: string) => void) {}
+  constructor(log: (line: string) => void) {
+    this.listeners = new Listeners('event', log);
+    this.signalListeners = new Listeners('signal', log);
+  }
 
   on(listener: Listener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.listeners.add(listener as (event: EventName, payload: Events[EventName]) => void);
   }
 
   onSignal(listener: SignalListener): () => void {
-    this.signalListeners.add(listener);
-    return () => this.signalListeners.delete(listener);
+    return this.signalListeners.add(listener);
   }
 
   /** Whether anyone listens to the IPC events yet (a window). */
@@ -51,22 +53,10 @@ export class ServiceEvents {
   }
 
   signal(signal: ServiceSignal): void {
-    for (const listener of this.signalListeners) {
-      try {
-        listener(signal);
-      } catch (err) {
-        this.log(`signal listener failed: ${err instanceof Error ? err.message : String(err)}`);
-      }
-    }
+    this.signalListeners.emit(signal);
   }
 
   emit<E extends EventName>(event: E, payload: Events[E]): void {
-    for (const listener of this.listeners) {
-      try {
-        listener(event, payload);
-      } catch (err) {
-        this.log(`event listener failed: ${err instanceof Error ? err.message : String(err)}`);
-      }
-    }
+    this.listeners.emit(event, payload);
   }
 }

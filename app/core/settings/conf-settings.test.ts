@@ -131,6 +131,17 @@ describe('settings on disk', () => {
     expect(readJson(fileIn(dir))).toEqual(store.get());
   });
 
+  it("keeps each account's shown name, and leaves out one that is not a name without dropping the account", () => {
+    const dir = tempDir();
+    const entry = { id: 'a'.repeat(16), ...alice, email: 'alice@example.test', dir: 'accounts/' + 'a'.repeat(16) };
+    openSettings(dir).store.update({ accounts: [{ ...entry, name: 'Alice Smith' }] });
+    expect(openSettings(dir).store.get().accounts).toEqual([{ ...entry, name: 'Alice Smith' }]);
+
+    const onDisk = readJson(fileIn(dir)) as Record<string, unknown>;
+    writeFileSync(fileIn(dir), JSON.stringify({ ...onDisk, accounts: [{ ...entry, name: 42 }] }));
+    expect(openSettings(dir).store.get().accounts).toEqual([entry]);
+  });
+
   it('drops keys that are not settings, so a stray secret does not stay in the file', () => {
     const dir = tempDir();
     writeFileSync(

@@ -19,7 +19,18 @@ export type DesktopSettings = {
   trayHintShown: boolean;
 };
 
-export type StoredAccountEntry = { id: string; serverUrl: string; userid: string; email: string; dir: string };
+export type StoredAccountEntry = {
+  id: string;
+  serverUrl: string;
+  userid: string;
+  email: string;
+  dir: string;
+  /** The name to show while the account is still opening at launch (its profile has the truth). */
+  name?: string;
+};
+
+/** Longer is not a name someone chose to be shown by. */
+const MAX_SHOWN_NAME = 200;
 
 export type Settings = {
   /** The server address last typed on the sign-in screen. */
@@ -173,6 +184,8 @@ export function sanitizeSettings(raw: unknown): { settings: Settings; reset: str
         userid: entry.userid as string,
         email: entry.email as string,
         dir: entry.dir as string,
+        // A name that is not text is only left out: the account shows its e-mail address until it opens.
+        ...(isNonEmptyString(entry.name) && entry.name.length <= MAX_SHOWN_NAME ? { name: entry.name } : {}),
       });
     }
     if (dropped) reset.push('accounts');

@@ -1,0 +1,49 @@
+/**
+ * The contract as the accounts registry answers it: sign-in, sign-out, the demo, accounts:switch
+ * and the snapshot are the registry's own; every other channel goes to the account on screen.
+ */
+import type { Channel, SignInRequest, SignInResult } from '../../ipc/contract.js';
+import type { Handlers } from '../../ipc/dispatcher.js';
+import { CHANNEL_NAMES } from '../../ipc/electron-channels.js';
+import type { DemoAccountSource } from '../chat-service.js';
+import { CoreError } from '../errors.js';
+import type { Snapshot } from '../../ipc/views.js';
+
+/** Handled by the registry, not by the account on screen. */
+const OWN_CHANNELS = new Set<Channel>(['session:sign-in', 'session:sign-out', 'session:sign-in-demo', 'session:demo', 'accounts:switch', 'state:snapshot']);
+
+/** What of the registry (AccountsService) the handlers call. */
+export type AccountsRegistry = {
+  signIn(req: SignInRequest): Promise<SignInResult>;
+  signOut(): Promise<void>;
+  show(accountId: string): Promise<void>;
+  snapshot(opts: { first?: number }): Snapshot;
+  /** The account on screen's own handlers; throws not-signed-in when there is none. */
+  activeHandlers(): Handlers;
+};
+
+export function accountsHandlers(registry: AccountsRegistry, demoSource?: DemoAccountSource): Handlers {
+  const routed = Object.fromEntries(
+    CHANNEL_NAMES.filter((c) => !OWN_CHANNELS.has(c)).map((channel) => [
+      channel,
+      // Looked up per call: the account on screen changes.
+      (...args: unknown[]) => (registry.activeHandlers()[channel] as (...a: unknown[]) => Promise<unknown>)(...args),
+    ]),
+  ) as Partial<Handlers>;
+  return {
+    ...routed,
+    'session:sign-in': (req) => registry.signIn(req),
+    'session:sign-out': () => registry.signOut(),
+    'session:demo': async () => {
+      const demo = demoSource?.() ?? null;
+      return demo ? { serverUrl: demo.serverUrl, email: demo.email } : null;
+    },
+    'session:sign-in-demo': async () => {
+      const demo = demoSource?.() ?? null;
+      if (!demo) throw new CoreError('not-found', 'No demo account is offered here.');
+      return registry.signIn(demo);
+    },
+    'accounts:switch': (id) => registry.show(id),
+    'state:snapshot': async (opts) => registry.snapshot(opts ?? {}),
+  } as Handlers;
+}
