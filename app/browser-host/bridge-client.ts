@@ -25,6 +25,8 @@ declare const location: { search: string; pathname: string; hash: string; host: 
 declare const history: { state: unknown; replaceState(state: unknown, unused: string, url: string): void };
 declare const sessionStorage: { getItem(key: string): string | null; setItem(key: string, value: string): void };
 declare const WebSocket: new (url: string) => SocketLike;
+declare const requestIdleCallback: ((callback: () => void, options: { timeout: number }) => number) | undefined;
+declare function addEventListener(type: 'pagehide', listener: () => void): void;
 
 /**
  * Every request's answer when the socket is down or refused. In a browser a refused handshake looks
@@ -164,7 +166,10 @@ const TOKEN_KEY = 'ozeki-host-token';
 
 /**
  * Takes the token from the page URL and removes it from the address bar (and so from history and
- * bookmarks). It is kept in sessionStorage, per tab and per origin, so reloading the page works.
+ * bookmarks). It is kept in sessionStorage, per tab and per origin, so reloading the page works:
+ * written once the page is idle, or as it goes away if sooner, because the first use of
+ * sessionStorage in a tab waits on the browser process (measured: 10 to 30 ms at launch), and the
+ * socket should not wait for it.
  */
 function takeToken(): string {
   const params = new URLSearchParams(location.search);
@@ -173,11 +178,19 @@ function takeToken(): string {
     params.delete('token');
     const rest = params.toString();
     history.replaceState(history.state, '', location.pathname + (rest ? `?${rest}` : '') + location.hash);
-    try {
-      sessionStorage.setItem(TOKEN_KEY, fromUrl);
-    } catch {
-      // storage turned off: this load still works, a reload will not
-    }
+    let kept = false;
+    const keep = () => {
+      if (kept) return;
+      kept = true;
+      try {
+        sessionStorage.setItem(TOKEN_KEY, fromUrl);
+      } catch {
+        // storage turned off: this load still works, a reload will not
+      }
+    };
+    if (typeof requestIdleCallback === 'function') requestIdleCallback(keep, { timeout: 2000 });
+    else setTimeout(keep, 1000);
+    addEventListener('pagehide', keep);
     return fromUrl;
   }
   try {

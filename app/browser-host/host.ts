@@ -3,7 +3,8 @@
  * Electron cannot run. One loopback HTTP server serves the built renderer (with the bridge script
  * injected) and, on the same port, the IPC WebSocket that carries the `window.ozeki` contract.
  */
-import { readFile, realpath } from 'node:fs/promises';
+import { realpathSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -39,7 +40,9 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
   const log = opts.log ?? (() => {});
   // A core that fails to open is answered on the socket (see attachIpcSocket), not "unhandled".
   Promise.resolve(opts.service).catch(() => {});
-  const root = await realpath(opts.staticDir);
+  // Synchronously, so the host listens before the core's opening gets the thread: the page can
+  // start loading while the core opens its databases.
+  const root = realpathSync(opts.staticDir);
   const bridgeScript = buildBridgeScript();
   bridgeScript.catch((err: unknown) => log(`browser host: the bridge script could not be built: ${err instanceof Error ? err.message : String(err)}`));
   const indexFile = join(root, 'index.html');
