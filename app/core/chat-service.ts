@@ -106,6 +106,9 @@ export class ChatService implements ContractService {
   static async open(opts: ChatServiceOptions): Promise<ChatService> {
     const { db, notices } = openLocalDb(opts.dataDir);
     const service = new ChatService(opts, db, notices);
+    // A turn of the event loop between opening the database and reading its keys (each about 10 ms
+    // at launch): the window's first requests are served on this same thread meanwhile.
+    await new Promise((resolve) => setImmediate(resolve));
     if (opts.resume !== false) await service.sessions.resume();
     return service;
   }

@@ -53,6 +53,19 @@ describe('settings on disk', () => {
     });
   });
 
+  it('writes nothing for an update that changes nothing', () => {
+    const dir = tempDir();
+    const { store } = openSettings(dir);
+    store.update({ ui: { theme: 'dark', compactList: false } });
+    // A file the store did not write: a second write of the same values would replace it.
+    writeFileSync(fileIn(dir), '{"marker": true}');
+    store.update({ ui: { theme: 'dark', compactList: false } });
+    store.update({});
+    expect(readJson(fileIn(dir))).toEqual({ marker: true });
+    store.update({ ui: { theme: 'light', compactList: false } });
+    expect(readJson(fileIn(dir))).toMatchObject({ ui: { theme: 'light' } });
+  });
+
   it('hands out copies, so changing one does not change the settings', () => {
     const { store } = openSettings(tempDir());
     store.get().window.width = 1;

@@ -124,6 +124,8 @@ export function openSettings(dir: string): { store: SettingsStore; notice: strin
     get: () => structuredClone(current),
     update: (patch) => {
       const next = applyPatch(current, patch);
+      // Nothing changed, nothing written: a launch saves the same accounts it read, and each write is an fsync.
+      if (isDeepStrictEqual(next, current)) return;
       try {
         conf.store = structuredClone(next);
       } catch (err) {
