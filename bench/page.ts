@@ -2,18 +2,28 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Page } from 'playwright-core';
+import type { ConsoleMessage, Page } from 'playwright-core';
 import type { FirstPaint } from './renderer-probe.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 export const STATIC_DIR = join(ROOT, 'out/renderer');
 export const VIEWPORT = { width: 1280, height: 800 };
+/** A pause before each timed cold start, so the one before it has finished tearing down. */
+export const SETTLE_MS = 300;
+/** What the probe logs before a page load's first paint record (its JSON follows). */
+const FIRST_PAINT_MESSAGE = 'ozeki-bench first-paint ';
 
 /** The probe as a plain script: compiled apart from tsx, whose keepNames helpers do not exist in the page. */
 export async function probeScript(): Promise<string> {
   const { transform } = await import('esbuild');
   const source = readFileSync(new URL('./renderer-probe.ts', import.meta.url), 'utf8');
-  const { code } = await transform(source, { loader: 'ts', format: 'iife', target: 'es2022', sourcefile: 'renderer-probe.ts' });
+  const { code } = await transform(source, {
+    loader: 'ts',
+    format: 'iife',
+    target: 'es2022',
+    sourcefile: 'renderer-probe.ts',
+    define: { FIRST_PAINT_MESSAGE: JSON.stringify(FIRST_PAINT_MESSAGE) },
+  });
   return code;
 }
 
@@ -22,11 +32,25 @@ export async function buildRenderer(): Promise<void> {
   await build({ configFile: join(ROOT, 'renderer/vite.config.ts'), logLevel: 'warn' });
 }
 
-/** The probe's record of the first list paint of this page load. Polls on a timer, not per frame, to stay out of the frames timed. */
-export async function firstPaint(page: Page, timeoutMs = 60_000): Promise<FirstPaint> {
-  // Functions, not strings: a string would be eval'ed in the page, which its CSP forbids.
-  await page.waitForFunction(() => (globalThis as any).__ozekiBench.firstPaint() !== null, undefined, { timeout: timeoutMs, polling: 100 });
-  return (await page.evaluate(() => (globalThis as any).__ozekiBench.firstPaint())) as FirstPaint;
+/**
+ * The probe's record of the next page load's first list paint: call it before the navigation or
+ * reload. It listens to the page's console and runs nothing in the page (see renderer-probe.ts).
+ */
+export function nextFirstPaint(page: Page, timeoutMs = 60_000): Promise<FirstPaint> {
+  return new Promise<FirstPaint>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      page.off('console', onConsole);
+      reject(new Error(`no list painted within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const onConsole = (message: ConsoleMessage) => {
+      const text = message.text();
+      if (!text.startsWith(FIRST_PAINT_MESSAGE)) return;
+      clearTimeout(timer);
+      page.off('console', onConsole);
+      resolve(JSON.parse(text.slice(FIRST_PAINT_MESSAGE.length)) as FirstPaint);
+    };
+    page.on('console', onConsole);
+  });
 }
 
 /** An in-page measurement that never finishes (no frame, no row) must fail the run, not hang it. */
@@ -35,4 +59,25 @@ export function within<T>(work: Promise<T>, ms: number, what: string): Promise<T
   const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${what}`)), ms)));
   work.catch(() => {}); // once timed out, its late failure (the page closing) is expected
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Holds the core's opening back until a navigation is under way, as the Electron app has its
+ * window loading (in Chromium's own processes) before the core's opening takes Node's thread.
+ * `openAfter(navigation)` lets the core open once Playwright has sent the navigation, then waits
+ * for both.
+ */
+export function startGate(): { promise: Promise<void>; openAfter(navigation: Promise<unknown>): Promise<void> } {
+  let open!: () => void;
+  const promise = new Promise<void>((resolve) => (open = resolve));
+  return {
+    promise,
+    async openAfter(navigation) {
+      navigation.catch(() => {}); // awaited below; a failure is reported there
+      // One turn of the event loop: the navigation's message reaches Chromium first.
+      await new Promise((resolve) => setImmediate(resolve));
+      open();
+      await navigation;
+    },
+  };
 }

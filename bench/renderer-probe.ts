@@ -1,11 +1,13 @@
 /**
  * Instruments the renderer page for bench/renderer.ts. It runs IN THE PAGE: compiled on its own
- * by esbuild (see probeScript in renderer.ts) and installed with page.addInitScript, so it runs
+ * by esbuild (see probeScript in page.ts) and installed with page.addInitScript, so it runs
  * before the host's bridge script and the renderer's bundle. It imports nothing, and the Node-only
  * tsconfig has no DOM library, so the few page APIs it uses are typed below.
  *
  * Everything is timed with the page's performance.now(); Node reads the results through
- * `globalThis.__ozekiBench`. Elements are found by ARIA role and accessible name only, since the
+ * `globalThis.__ozekiBench`, except the first list paint of a page load, which is sent as a
+ * console message (FIRST_PAINT_MESSAGE): polling the page for it would run Playwright's own script
+ * in the page (about 20 ms of main thread the first time) in the middle of what is timed. Elements are found by ARIA role and accessible name only, since the
  * list's markup and classes are still changing.
  *
  * "Painted" is always taken the same way: a requestAnimationFrame callback registered once the
@@ -16,6 +18,9 @@
  * change. Rasterising and presenting it (other threads) come after and are not counted. A
  * MessageChannel rather than setTimeout(0), which may be delayed or clamped.
  */
+
+/** The console message that carries a page load's FirstPaint, as JSON after it: page.ts defines it (probeScript). */
+declare const FIRST_PAINT_MESSAGE: string;
 
 export type FirstPaint = {
   /** invoke('state:snapshot') called. */
@@ -100,6 +105,7 @@ type Page = {
   MessageChannel: new () => { port1: { onmessage: (() => void) | null; close(): void }; port2: { postMessage(message: unknown): void } };
   WebSocket: new (url: string, protocols?: string | string[]) => { addEventListener(type: string, listener: (e: { data: unknown }) => void): void };
   __ozekiBench: unknown;
+  console: { debug(message: string): void };
 };
 
 const g = globalThis as unknown as Page;
@@ -191,6 +197,7 @@ function watchFirstRows(requestedAt: number, snapshotAt: number, count: number):
     (rowsAt) =>
       void afterNextFrame().then((visibleAt) => {
         firstPaint = { requestedAt, frameAt, frameChars, snapshotAt, snapshotConversations: count, rowsAt, visibleAt, timeOrigin: performance.timeOrigin };
+        g.console.debug(FIRST_PAINT_MESSAGE + JSON.stringify(firstPaint));
       }),
   );
 }
@@ -354,7 +361,6 @@ function active(listbox: El): { name: string; inFavorites: boolean } | null {
 
 g.__ozekiBench = {
   active,
-  firstPaint: () => firstPaint,
   scroll,
   armFavorite,
   favorite: () => pendingFavorite,

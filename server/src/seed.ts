@@ -1,6 +1,7 @@
 /**
  * `--seed demo`: three demo users who are all friends, a one-to-one conversation for every pair with
- * a few encrypted messages, optionally many extra conversations for the first user (benchmarks), and
+ * a few encrypted messages, optionally many extra conversations for the first user (or the first few:
+ * benchmarks), and
  * `<data>/demo-accounts.json` with what a person needs to sign in as each of them.
  */
 import { randomBytes } from 'node:crypto';
@@ -32,7 +33,14 @@ const DAY = 86_400_000;
 
 export type SeedResult = { accounts: DemoAccount[]; file: string; created: boolean };
 
-export async function seedDemo(store: Store, dataDir: string, opts: { conversations?: number } = {}): Promise<SeedResult> {
+export type SeedOptions = {
+  /** Extra group conversations, for benchmarks: each has the first user, a third of them everyone. */
+  conversations?: number;
+  /** How many of the first users are in every extra conversation (1 unless given). */
+  extrasFor?: number;
+};
+
+export async function seedDemo(store: Store, dataDir: string, opts: SeedOptions = {}): Promise<SeedResult> {
   const file = join(dataDir, DEMO_ACCOUNTS_FILE);
   if (existsSync(file) && store.users.findByEmail(PEOPLE[0]!.email)) {
     return { accounts: JSON.parse(readFileSync(file, 'utf8')) as DemoAccount[], file, created: false };
@@ -79,11 +87,12 @@ export async function seedDemo(store: Store, dataDir: string, opts: { conversati
         });
       }
     }
-    const [first, ...others] = accounts as [DemoAccount, ...DemoAccount[]];
+    const leads = accounts.slice(0, Math.max(1, Math.min(opts.extrasFor ?? 1, accounts.length - 1)));
+    const others = accounts.slice(leads.length);
     for (let n = 1; n <= (opts.conversations ?? 0); n++) {
       const withAll = n % 3 === 0;
       addConversation(store, {
-        participantIds: withAll ? [first.userid, ...others.map((o) => o.userid)] : [first.userid, others[n % others.length]!.userid],
+        participantIds: [...leads, ...(withAll ? others : [others[n % others.length]!])].map((p) => p.userid),
         name: `Project ${n}`,
         isgroup: true,
         lastaccessMs: now - 2 * DAY - n * 60_000,

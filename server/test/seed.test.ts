@@ -47,4 +47,28 @@ describe('the demo seed', () => {
       store.close();
     }
   });
+
+  it('puts the first users asked for in every extra conversation, and the first user alone otherwise', async () => {
+    const counts = async (extrasFor?: number) => {
+      const dataDir = tempDataDir();
+      dirs.push(dataDir);
+      const store = new Store(dataDir);
+      try {
+        const { accounts } = await seedDemo(store, dataDir, { conversations: 30, ...(extrasFor ? { extrasFor } : {}) });
+        // Each pair of demo users also shares its own one-to-one conversation.
+        return accounts.map((a) => store.conversations.allForUser(a.userid).length - (accounts.length - 1));
+      } finally {
+        store.close();
+      }
+    };
+    const [alone, bob, carol] = await counts();
+    expect(alone).toBe(30);
+    // The others each in some: everyone's third, and a share of the rest.
+    expect(bob).toBeGreaterThanOrEqual(10);
+    expect(bob).toBeLessThan(30);
+    expect(carol).toBeLessThan(30);
+    const [first, second, third] = await counts(2);
+    expect([first, second]).toEqual([30, 30]);
+    expect(third).toBe(30);
+  });
 });
