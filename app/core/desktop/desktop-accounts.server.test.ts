@@ -13,6 +13,7 @@ import { AccountsService } from '../accounts/accounts-service.js';
 import { openSettings } from '../settings/conf-settings.js';
 import type { SettingsStore } from '../settings/settings.js';
 import { Vault } from '../vault/vault.js';
+import { ManualTimers } from '../../../test/support/core/manual-timers.js';
 import { DesktopController, type DesktopHost, type Timers, type TrayView } from './desktop-controller.js';
 import type { PlannedNotification } from './notification-policy.js';
 import type { TrayMenuItem } from './tray-menu.js';
@@ -23,24 +24,6 @@ let registry: AccountsService;
 let settings: SettingsStore;
 const dataDir = mkdtempSync(join(tmpdir(), 'ozeki-desktop-accounts-'));
 const keychain = new TestKeychain();
-
-class ManualTimers implements Timers {
-  private next = 0;
-  private readonly pending = new Map<number, () => void>();
-  set(fn: () => void): number {
-    this.pending.set(++this.next, fn);
-    return this.next;
-  }
-  clear(handle: unknown): void {
-    this.pending.delete(handle as number);
-  }
-  runAll(): void {
-    for (const [id, fn] of [...this.pending]) {
-      this.pending.delete(id);
-      fn();
-    }
-  }
-}
 
 beforeAll(async () => {
   t = await startTestServer();

@@ -9,6 +9,7 @@ import { createDispatcher } from '../../ipc/dispatcher.js';
 import type { ServiceSignal } from '../chat-service.js';
 import { eventually, openService, signIn, type ServiceUnderTest } from '../../../test/support/core/service-harness.js';
 import { ONE_ACCOUNT_ID, oneAccount } from '../../../test/support/core/one-account.js';
+import { ManualTimers } from '../../../test/support/core/manual-timers.js';
 import { DesktopController, type DesktopHost, type Timers, type TrayView } from './desktop-controller.js';
 import type { PlannedNotification } from './notification-policy.js';
 
@@ -121,25 +122,6 @@ describe('my availability', () => {
 });
 
 // ------------------------------------------------------------------------------ the controller
-
-/** Timers that run only when the test says so. */
-class ManualTimers implements Timers {
-  private next = 0;
-  readonly pending = new Map<number, () => void>();
-  set(fn: () => void): number {
-    this.pending.set(++this.next, fn);
-    return this.next;
-  }
-  clear(handle: unknown): void {
-    this.pending.delete(handle as number);
-  }
-  runAll(): void {
-    for (const [id, fn] of [...this.pending]) {
-      this.pending.delete(id);
-      fn();
-    }
-  }
-}
 
 type RecordingHost = DesktopHost & { focused: boolean; views: TrayView[]; notifications: PlannedNotification[]; shown: number };
 
