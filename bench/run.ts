@@ -2,6 +2,7 @@
  * `npm run bench [-- <name filter>]`: runs the benchmarks and prints each figure against its target.
  * Figures are measured, never asserted in tests. BENCH_SECONDS shortens or lengthens timed runs.
  */
+import { execFileSync } from 'node:child_process';
 import { formatTable, meets, type Benchmark, type Figure } from './report.js';
 import { accountsBenchmarks } from './accounts.js';
 import { coreBenchmarks } from './core.js';
@@ -17,8 +18,19 @@ if (!chosen.length) {
   process.exit(2);
 }
 
+/** Between benchmarks, the disk writes one left behind (hundreds of MB of databases) are flushed first, so they do not land in the next one's timings. */
+async function settle(): Promise<void> {
+  try {
+    execFileSync('sync', { stdio: 'ignore', timeout: 60_000 });
+  } catch {
+    // No `sync` here (Windows): the pause alone.
+  }
+  await new Promise((resolve) => setTimeout(resolve, 2000));
+}
+
 const figures: Figure[] = [];
-for (const bench of chosen) {
+for (const [i, bench] of chosen.entries()) {
+  if (i > 0) await settle();
   process.stderr.write(`running: ${bench.name}\n`);
   figures.push(...(await bench.run()));
 }

@@ -80,6 +80,21 @@ describe('the replay memory stays bounded', () => {
     }
   });
 
+  it('still refuses a replay after a restart inside its window, and forgets it after', () => {
+    const { store, dir } = freshStore();
+    store.seenSignatures.remember('u1', 'sig-before-restart', t0 + 300_000, t0);
+    store.close();
+    const again = new Store(dir, { log: () => {} });
+    try {
+      expect(again.seenSignatures.count()).toBe(1);
+      expect(again.seenSignatures.remember('u1', 'sig-before-restart', t0 + 300_000, t0 + 1000)).toBe(false);
+      expect(again.seenSignatures.purge(t0 + 300_001)).toBe(1);
+      expect(again.db.prepare('SELECT count(*) AS n FROM replay_log').get()).toEqual({ n: 0 });
+    } finally {
+      again.close();
+    }
+  });
+
   it('purges every PURGE_EVERY inserts too, with the clock it is given, so a burst cannot outgrow the timer', () => {
     const { store } = freshStore();
     try {

@@ -134,6 +134,19 @@ export const MIGRATIONS: readonly Migration[] = [
       db.exec('VACUUM');
     },
   },
+  // 4. The replay memory as a log in arrival order (see SeenSignatures): inserts append instead of
+  // landing on a random page of a (user, signature) key. What was remembered is kept.
+  `
+  CREATE TABLE replay_log (
+    seq INTEGER PRIMARY KEY,
+    user_id TEXT NOT NULL,
+    signature TEXT NOT NULL,
+    expires INTEGER NOT NULL
+  );
+  CREATE INDEX replay_log_by_expiry ON replay_log(expires);
+  INSERT INTO replay_log (user_id, signature, expires) SELECT user_id, signature, expires FROM replay_guard ORDER BY expires;
+  DROP TABLE replay_guard;
+  `,
 ];
 
 const AUTO_VACUUM_INCREMENTAL = 2;
