@@ -1,5 +1,5 @@
 /**
- * better-sqlite3 and keytar are compiled for one runtime's ABI, and a checkout has one build of
+ * better-sqlite3(-multiple-ciphers) and keytar are compiled for one runtime's ABI, and a checkout has one build of
  * each in node_modules: Node's (the tests) or Electron's (the app). `npm start` and `npm test`
  * each check the build they need and rebuild it when it is the other one, so the README's
  * commands work in any order. The check runs in a child process: a failed native load cannot be
@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { isAbiMismatch } from '../app/electron/native-modules.js';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const PROBE = "new (require('better-sqlite3'))(':memory:').close()";
+const PROBE = "new (require('better-sqlite3-multiple-ciphers'))(':memory:').close()";
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
 
@@ -33,7 +33,7 @@ function run(command: string, args: string[], say: (line: string) => void): void
 export function ensureNodeBuild(say: (line: string) => void): void {
   if (probe(process.execPath, process.env) !== 'other-runtime') return;
   say('The native modules are built for Electron (npm start did that); rebuilding them for Node…');
-  run(npm, ['rebuild', 'better-sqlite3', 'keytar'], say);
+  run(npm, ['rebuild', 'better-sqlite3', 'better-sqlite3-multiple-ciphers', 'keytar'], say);
 }
 
 /** Makes the native modules load in Electron, rebuilding them when they are Node's build. */

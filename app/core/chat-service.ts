@@ -18,8 +18,9 @@ import { ServiceEvents, type Listener, type SignalListener } from './services/ev
 import { Friends } from './services/friends.js';
 import { Messages } from './services/messages.js';
 import { connectSession } from './session/connect.js';
-import { Sessions, type DemoAccountSource } from './session/session.js';
+import { launchAccount, loadLaunchSecrets, Sessions, type DemoAccountSource } from './session/session.js';
 import type { SettingsStore } from './settings/settings.js';
+import { dbKeyFromHex, newDbKey } from './store/cipher.js';
 import { openLocalDb } from './store/local-db.js';
 import type { LocalStore } from './store/local-store.js';
 import type { EngineOptions } from './sync/engine.js';
@@ -59,6 +60,7 @@ export class ChatService implements ContractService {
     opts: ChatServiceOptions,
     private readonly store: LocalStore,
     storeNotices: string[],
+    dbKey: Buffer,
   ) {
     const api = opts.api ?? new ApiClient();
     const now = opts.now ?? Date.now;
@@ -70,6 +72,7 @@ export class ChatService implements ContractService {
       api,
       store,
       vault,
+      dbKey,
       settings: opts.settings,
       events,
       demo: opts.demo,
@@ -102,14 +105,30 @@ export class ChatService implements ContractService {
     for (const message of storeNotices) events.addNotice('warning', message, false);
   }
 
-  /** Opens the local store and, when the last account's secrets are in the keychain, resumes it (offline too). */
+  /**
+   * Reads the launch account's secrets (with its database key), opens the local store with that
+   * key and, when the secrets were there, resumes the account (offline too). A store made by
+   * version 0.1 had no key: one is made and saved with the secrets before the file is encrypted.
+   */
   static async open(opts: ChatServiceOptions): Promise<ChatService> {
-    const { db, notices } = openLocalDb(opts.dataDir);
-    const service = new ChatService(opts, db, notices);
+    const log = opts.log ?? (() => {});
+    const ref = opts.resume === false ? null : launchAccount(opts.account, opts.settings);
+    const launch = await loadLaunchSecrets(opts.vault, ref);
+    const stored = dbKeyFromHex(launch.secrets?.dbkey);
+    const key = stored ?? newDbKey();
+    if (ref && launch.secrets && !stored) {
+      // Into the keychain first: a crash after the file is encrypted must not lose its key.
+      launch.secrets = { ...launch.secrets, dbkey: key.toString('hex') };
+      await opts.vault.save(ref, launch.secrets);
+    }
+    const opened = openLocalDb(opts.dataDir, { key, keyIsNew: !stored });
+    if (opened.encrypted) log(`The local database in ${opts.dataDir} was encrypted (made by version 0.1).`);
+    if (opened.repaired) log(`The local database in ${opts.dataDir} was set aside as ${opened.repaired.asideFile} (${opened.repaired.reason}) and rebuilt.`);
+    const service = new ChatService(opts, opened.db, opened.notices, key);
     // A turn of the event loop between opening the database and reading its keys (each about 10 ms
     // at launch): the window's first requests are served on this same thread meanwhile.
     await new Promise((resolve) => setImmediate(resolve));
-    if (opts.resume !== false) await service.sessions.resume();
+    if (opts.resume !== false) service.sessions.resume(launch);
     return service;
   }
 

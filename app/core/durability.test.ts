@@ -23,6 +23,7 @@ import { createDispatcher } from '../ipc/dispatcher.js';
 import { openLocalDb } from './store/local-db.js';
 import { eventually, openService, signIn, TestKeychain } from '../../test/support/core/service-harness.js';
 import { applySteps, makeScript, seeded, type ChildConfig, type DrainReport, type States, type Step } from '../../test/support/core/durability-script.js';
+import { dbKeyIn } from '../../test/support/core/store/db-key.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, '../..');
@@ -270,7 +271,7 @@ describe('the core, restarted after a kill with a change in flight', () => {
     await first.close({ remove: false });
 
     // What a run killed mid-send leaves: the favourite reached the server, its outbox entry is still "in flight".
-    const { db } = openLocalDb(first.dataDir);
+    const { db } = openLocalDb(first.dataDir, { key: dbKeyIn(keychain.entries.values()) });
     const { seq } = db.enqueue({ kind: 'favorite', conversationId: id });
     db.markInFlight(seq!);
     db.close();

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { describeTightened, ensurePrivateFolder } from './private-files.js';
 import { openSettings } from './settings/conf-settings.js';
 import { openLocalDb } from './store/local-db.js';
+import { TEST_DB_KEY } from '../../test/support/core/store/db-key.js';
 
 const mode = (path: string): number => statSync(path).mode & 0o777;
 
@@ -27,7 +28,7 @@ describe.skipIf(process.platform === 'win32')('the data folder is private to its
     // The settings store opens first in both hosts, as it did when the folder came out 0755.
     const { store } = openSettings(dataDir);
     store.update({ serverUrl: 'http://127.0.0.1:9080/ozeki/index.php' });
-    const { db } = openLocalDb(dataDir);
+    const { db } = openLocalDb(dataDir, { key: TEST_DB_KEY });
     try {
       db.putDraft('conv-1', 'sealed draft');
       const files = readdirSync(dataDir);
@@ -73,10 +74,10 @@ describe.skipIf(process.platform === 'win32')('the data folder is private to its
 
   it('opening an existing 0644 database makes it and its WAL private', () => {
     const dataDir = join(root, 'data');
-    openLocalDb(dataDir).db.close();
+    openLocalDb(dataDir, { key: TEST_DB_KEY }).db.close();
     chmodSync(dataDir, 0o755);
     chmodSync(join(dataDir, 'local.db'), 0o644);
-    const { db } = openLocalDb(dataDir);
+    const { db } = openLocalDb(dataDir, { key: TEST_DB_KEY });
     try {
       db.putDraft('conv-1', 'sealed draft');
       for (const file of readdirSync(dataDir)) expect([file, mode(join(dataDir, file))]).toEqual([file, 0o600]);

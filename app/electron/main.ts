@@ -123,7 +123,7 @@ async function run(): Promise<void> {
   );
 
   const sqlite = probeSqlite((path) => {
-    const Database = createRequire(import.meta.url)('better-sqlite3') as new (p: string) => { close(): void };
+    const Database = createRequire(import.meta.url)('better-sqlite3-multiple-ciphers') as new (p: string) => { close(): void };
     return new Database(path);
   });
   if (!sqlite.ok) return fail(nativeModuleAdvice(sqlite.error) ?? `The local database module could not be loaded: ${describe(sqlite.error)}`);

@@ -1,5 +1,5 @@
 /**
- * better-sqlite3 and keytar are compiled for one runtime's ABI. `npm install` builds them for
+ * better-sqlite3-multiple-ciphers and keytar are compiled for one runtime's ABI. `npm install` builds them for
  * Node (which the tests use); Electron has its own ABI, so running the shell from a source checkout
  * needs them rebuilt for Electron first. This turns the loader's error into the exact command.
  */
@@ -20,7 +20,7 @@ export function nativeModuleAdvice(err: unknown): string | null {
   if (!isAbiMismatch(err)) return null;
   const first = (err instanceof Error ? err.message : String(err)).split('\n')[0];
   return [
-    'The native modules (better-sqlite3, keytar) are built for Node.js, not for Electron:',
+    'The native modules (better-sqlite3-multiple-ciphers, keytar) are built for Node.js, not for Electron:',
     `  ${first}`,
     `Rebuild them for Electron with:  ${REBUILD_FOR_ELECTRON}`,
     `(and run ${REBUILD_FOR_NODE} afterwards to get Node's build back for the tests).`,

@@ -8,6 +8,7 @@ import { openLocalDb } from '../store/local-db.js';
 import type { LocalStore } from '../store/local-store.js';
 import { ConversationKeyCache, type KeyCacheStorage } from './key-cache.js';
 import { Keyring } from './keyring.js';
+import { TEST_DB_KEY } from '../../../test/support/core/store/db-key.js';
 
 const SECRETS = { apikey: 'the api key', password: 'the encryption password' };
 const ALICE = 'a'.repeat(32);
@@ -17,7 +18,7 @@ let store: LocalStore;
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'ozeki-key-cache-'));
-  store = openLocalDb(dir).db;
+  store = openLocalDb(dir, { key: TEST_DB_KEY }).db;
 });
 
 afterEach(() => {
@@ -28,7 +29,7 @@ afterEach(() => {
 /** Closes the database and opens it again, as an app restart does. */
 function restart(): LocalStore {
   store.close();
-  store = openLocalDb(dir).db;
+  store = openLocalDb(dir, { key: TEST_DB_KEY }).db;
   return store;
 }
 

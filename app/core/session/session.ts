@@ -12,7 +12,7 @@ import type { ServiceEvents } from '../services/events.js';
 import type { SettingsStore } from '../settings/settings.js';
 import { accountFromLogin, type LocalStore, type StoredAccount } from '../store/local-store.js';
 import { accountKey, normalizeServerUrl, type AccountRef } from '../vault/account.js';
-import type { Vault } from '../vault/vault.js';
+import type { Vault, VaultSecrets } from '../vault/vault.js';
 import type { Session } from './connect.js';
 
 /** A demo account the host knows (npm start seeds one); only its address and e-mail reach the renderer. */
@@ -26,10 +26,31 @@ export function signInServerUrl(typed: string): string {
     .replace(/^(https?:\/\/[^/]+)$/, '$1/');
 }
 
+/** The account to resume at launch: the registry's entry, or (a service on its own) the settings' last account. */
+export function launchAccount(expected: AccountRef | undefined, settings: SettingsStore): AccountRef | null {
+  const last = expected ?? settings.get().lastAccount;
+  return last ? { serverUrl: last.serverUrl, userid: last.userid } : null;
+}
+
+/** What the keychain held for the account to resume at launch: read before the database, whose key is in it. */
+export type LaunchSecrets = { secrets: VaultSecrets | null; notice: string | null };
+
+/** Reads the account's entry; a keychain that fails is a notice for the user, not a failed launch. */
+export async function loadLaunchSecrets(vault: Vault, ref: AccountRef | null): Promise<LaunchSecrets> {
+  if (!ref) return { secrets: null, notice: null };
+  try {
+    return { secrets: await vault.load(ref), notice: null };
+  } catch (err) {
+    return { secrets: null, notice: err instanceof CoreError ? err.message : 'The keychain could not be read. Sign in again.' };
+  }
+}
+
 export type SessionDeps = {
   api: ApiClient;
   store: LocalStore;
   vault: Vault;
+  /** The local database's key: kept in the keychain with the secrets of whoever signs in. */
+  dbKey: Buffer;
   settings: SettingsStore;
   events: ServiceEvents;
   demo?: DemoAccountSource;
@@ -111,12 +132,12 @@ export class Sessions {
       store.clearAll();
     }
     store.saveAccount(account);
-    await vault.save(ref, { apikey: req.apiKey.trim(), password: req.password });
+    await vault.save(ref, { apikey: req.apiKey.trim(), password: req.password, dbkey: this.deps.dbKey.toString('hex') });
     this.keychainValue = { persistent: vault.persistent, reason: vault.unavailableReason };
     if (!this.keychainValue.persistent) {
       events.addNotice(
         'warning',
-        `Your sign-in as ${email} is kept for this session only. ${this.keychainValue.reason ?? 'The keychain cannot be used.'} You will sign in again next launch.`,
+        `Your sign-in as ${email} is kept for this session only. ${this.keychainValue.reason ?? 'The keychain cannot be used.'} You will sign in again next launch, and the messages kept on this device will be downloaded again: the key they are encrypted with is not kept either.`,
         false,
       );
     }
@@ -137,19 +158,14 @@ export class Sessions {
     this.deps.onSignedOut();
   }
 
-  /** When the last account's secrets are in the keychain, resumes it (offline too). */
-  async resume(): Promise<void> {
-    const { store, vault, settings, events } = this.deps;
-    const last = this.deps.expected ?? settings.get().lastAccount;
+  /** When the launch account's secrets were in the keychain (read by `loadLaunchSecrets`), resumes it (offline too). */
+  resume({ secrets, notice }: LaunchSecrets): void {
+    const { store, settings, events } = this.deps;
+    if (notice) events.addNotice('warning', notice, false);
+    const last = launchAccount(this.deps.expected, settings);
     const account = store.loadAccount();
     if (!last || !account || account.userid !== last.userid || normalizeServerUrl(account.serverUrl) !== normalizeServerUrl(last.serverUrl)) return;
     const ref: AccountRef = { serverUrl: account.serverUrl, userid: account.userid };
-    let secrets: Awaited<ReturnType<Vault['load']>> = null;
-    try {
-      secrets = await vault.load(ref);
-    } catch (err) {
-      events.addNotice('warning', err instanceof CoreError ? err.message : 'The keychain could not be read. Sign in again.', false);
-    }
     if (!secrets) return;
     let keyring: Keyring;
     try {

@@ -4,7 +4,7 @@
  * record of rows that did not read. The table modules (conversations, messages, outbox, …) share
  * one of these, so a closed database, a failed write or a skipped row looks the same everywhere.
  */
-import Database from 'better-sqlite3';
+import Database from 'better-sqlite3-multiple-ciphers';
 import { CoreError } from '../errors.js';
 import type { Decoded } from './decode.js';
 

@@ -1,4 +1,3 @@
-import Database from 'better-sqlite3';
 import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -6,6 +5,7 @@ import type { Action } from '../sync/actions.js';
 import { LOCAL_DB_FILE, MIGRATIONS, openLocalDb } from './local-db.js';
 import { accountFromLogin, type StoredAccount } from './local-store.js';
 import { ME, cid, conversation, send, tempDir } from '../../../test/support/core/store/fixtures.js';
+import { openRaw, TEST_DB_KEY } from '../../../test/support/core/store/db-key.js';
 
 let tmp: ReturnType<typeof tempDir>;
 let file: string;
@@ -32,7 +32,7 @@ const account: StoredAccount = accountFromLogin('https://chat.example', 'ann@exa
 
 /** Builds a real database: many conversations (a few MB of cache) and the given outbox. */
 function buildDb(outbox: readonly Action[], conversations = 2000): number[] {
-  const { db } = openLocalDb(tmp.dir);
+  const { db } = openLocalDb(tmp.dir, { key: TEST_DB_KEY });
   db.saveAccount(account);
   const seqs = outbox.map((a) => db.enqueue(a).seq!);
   db.replaceConversations(Array.from({ length: conversations }, (_, i) => conversation(cid(1000 + i), { displayname: `sealed:${'x'.repeat(600)}:${i}` })));
@@ -43,7 +43,7 @@ function buildDb(outbox: readonly Action[], conversations = 2000): number[] {
 
 /** Pages of a table or index, from SQLite's own page map. */
 function pagesOf(name: string, pagetype?: 'leaf' | 'internal'): { pageno: number; ncell: number }[] {
-  const db = new Database(file, { readonly: true });
+  const db = openRaw(file, { readonly: true });
   try {
     return db
       .prepare(`SELECT pageno, ncell FROM dbstat WHERE name = ? ${pagetype ? 'AND pagetype = ?' : ''} ORDER BY pageno`)
@@ -68,7 +68,7 @@ describe('opening a damaged local database', () => {
     const garbage = Buffer.from(Array.from({ length: 16384 }, (_, i) => (i * 7919 + 13) % 256));
     writeFileSync(file, garbage);
 
-    const { db, notices, repaired } = openLocalDb(tmp.dir);
+    const { db, notices, repaired } = openLocalDb(tmp.dir, { key: TEST_DB_KEY });
     try {
       expect(notices).toHaveLength(1);
       expect(notices[0]).toMatch(/^The local cache was damaged and has been rebuilt from the server; its unsent changes could not be read/);
@@ -86,7 +86,7 @@ describe('opening a damaged local database', () => {
       db.close();
     }
     // And opens cleanly the next time.
-    const again = openLocalDb(tmp.dir);
+    const again = openLocalDb(tmp.dir, { key: TEST_DB_KEY });
     expect(again.notices).toEqual([]);
     expect(again.db.pendingCount()).toBe(1);
     again.db.close();
@@ -108,7 +108,7 @@ describe('opening a damaged local database', () => {
     expect(middle.some((p) => outboxPages.includes(p) || p === 1)).toBe(false);
     smashPages(middle);
 
-    const { db, notices, repaired } = openLocalDb(tmp.dir);
+    const { db, notices, repaired } = openLocalDb(tmp.dir, { key: TEST_DB_KEY });
     try {
       expect(repaired?.reason).toMatch(/^corrupt: /);
       expect(notices).toEqual([
@@ -134,7 +134,7 @@ describe('opening a damaged local database', () => {
     const victim = leaves[Math.floor(leaves.length / 2)]!;
     // Which seqs live on the page about to be destroyed.
     const onVictim = (() => {
-      const db = new Database(file, { readonly: true });
+      const db = openRaw(file, { readonly: true });
       try {
         const rows = db.prepare('SELECT seq FROM outbox ORDER BY seq').all() as { seq: number }[];
         // dbstat gives counts, not contents: walk the leaves in key order (by path) to find the victim's seqs.
@@ -155,7 +155,7 @@ describe('opening a damaged local database', () => {
     expect(onVictim).toHaveLength(victim.ncell);
     smashPages([victim.pageno]);
 
-    const { db, notices } = openLocalDb(tmp.dir);
+    const { db, notices } = openLocalDb(tmp.dir, { key: TEST_DB_KEY });
     try {
       const kept = seqs.filter((s) => !onVictim.includes(s));
       expect(notices).toEqual([
@@ -175,13 +175,13 @@ describe('opening a damaged local database', () => {
   it('sets aside a database from a newer schema version with a notice, carrying its unsent changes over', () => {
     const outbox: Action[] = [send(cid(1), 1), { kind: 'mute', conversationId: cid(1) }];
     const seqs = buildDb(outbox, 10);
-    const raw = new Database(file);
+    const raw = openRaw(file);
     raw.pragma(`user_version = ${MIGRATIONS.length + 1}`);
     // A newer version may write actions this one does not know: those cannot be carried over.
     raw.prepare('INSERT INTO outbox (conversation_id, kind, action, created_at) VALUES (\'c\', \'react\', \'{"kind":"react","conversationId":"c"}\', 0)').run();
     raw.close();
 
-    const { db, notices } = openLocalDb(tmp.dir);
+    const { db, notices } = openLocalDb(tmp.dir, { key: TEST_DB_KEY });
     try {
       expect(notices).toEqual([
         expect.stringMatching(
@@ -200,7 +200,7 @@ describe('opening a damaged local database', () => {
     const seqs = buildDb([send(cid(1), 1)]);
     const convPages = pagesOf('conversations', 'leaf').map((p) => p.pageno);
     // A run that is killed right after an enqueue: the new entry is only in the write-ahead log.
-    const { db: live } = openLocalDb(tmp.dir);
+    const { db: live } = openLocalDb(tmp.dir, { key: TEST_DB_KEY });
     const late = live.enqueue({ kind: 'hide', conversationId: cid(2) }).seq!;
     const crashed = tempDir('ozeki-crashed-');
     try {
@@ -210,7 +210,7 @@ describe('opening a damaged local database', () => {
       file = join(crashed.dir, LOCAL_DB_FILE);
       smashPages(convPages.slice(200, 204));
 
-      const { db, notices } = openLocalDb(crashed.dir);
+      const { db, notices } = openLocalDb(crashed.dir, { key: TEST_DB_KEY });
       try {
         expect(notices).toEqual([expect.stringMatching(/; your 2 unsent changes were kept\./)]);
         expect(db.pending().map((p) => p.seq)).toEqual([...seqs, late]);
@@ -229,7 +229,7 @@ describe('opening a damaged local database', () => {
 
   it('never replays a leftover log without its database into a fresh one', () => {
     writeFileSync(`${file}-wal`, Buffer.alloc(4096, 1));
-    const { db, notices } = openLocalDb(tmp.dir);
+    const { db, notices } = openLocalDb(tmp.dir, { key: TEST_DB_KEY });
     try {
       expect(notices).toEqual([]);
       expect(existsSync(`${file}-wal`)).toBe(true); // the fresh database's own log
@@ -243,7 +243,7 @@ describe('opening a damaged local database', () => {
   it('sets aside something that cannot be opened as a database at all (a folder in its place)', () => {
     mkdirSync(file);
     writeFileSync(join(file, 'inside'), 'x');
-    const { db, notices } = openLocalDb(tmp.dir);
+    const { db, notices } = openLocalDb(tmp.dir, { key: TEST_DB_KEY });
     try {
       expect(notices).toEqual([
         expect.stringMatching(/^The local cache could not be opened and has been rebuilt from the server; its unsent changes could not be read/),
@@ -268,7 +268,7 @@ describe('opening a damaged local database', () => {
     renameSync(file, join(tmp.dir, aside));
     const other = tempDir('ozeki-half-');
     try {
-      const { db: half } = openLocalDb(other.dir);
+      const { db: half } = openLocalDb(other.dir, { key: TEST_DB_KEY });
       half.setMeta('repair_source', aside);
       half.close();
       copyFileSync(join(other.dir, LOCAL_DB_FILE), join(tmp.dir, `${LOCAL_DB_FILE}.rebuilding`));
@@ -276,7 +276,7 @@ describe('opening a damaged local database', () => {
       other.remove();
     }
 
-    const { db, notices } = openLocalDb(tmp.dir);
+    const { db, notices } = openLocalDb(tmp.dir, { key: TEST_DB_KEY });
     try {
       expect(notices).toEqual([expect.stringMatching(/; your 2 unsent changes were kept\./)]);
       expect(db.pending().map((p) => [p.seq, p.action])).toEqual(seqs.map((seq, i) => [seq, outbox[i]]));
@@ -291,7 +291,7 @@ describe('opening a damaged local database', () => {
     const other = tempDir('ozeki-done-');
     let seq: number;
     try {
-      const { db: done } = openLocalDb(other.dir);
+      const { db: done } = openLocalDb(other.dir, { key: TEST_DB_KEY });
       seq = done.enqueue(send(cid(1), 1)).seq!;
       done.setMeta('repair_notice', 'The local cache was damaged and has been rebuilt from the server; your 1 unsent change was kept.');
       done.close();
@@ -299,7 +299,7 @@ describe('opening a damaged local database', () => {
     } finally {
       other.remove();
     }
-    const { db, notices } = openLocalDb(tmp.dir);
+    const { db, notices } = openLocalDb(tmp.dir, { key: TEST_DB_KEY });
     try {
       expect(notices).toEqual(['The local cache was damaged and has been rebuilt from the server; your 1 unsent change was kept.']);
       expect(db.pending().map((p) => p.seq)).toEqual([seq]);
@@ -307,14 +307,14 @@ describe('opening a damaged local database', () => {
       db.close();
     }
     // Handed out once.
-    const again = openLocalDb(tmp.dir);
+    const again = openLocalDb(tmp.dir, { key: TEST_DB_KEY });
     expect(again.notices).toEqual([]);
     again.db.close();
   });
 
   it('opens a healthy database without notices and without setting anything aside', () => {
     buildDb([send(cid(1), 1)], 50);
-    const { db, notices } = openLocalDb(tmp.dir);
+    const { db, notices } = openLocalDb(tmp.dir, { key: TEST_DB_KEY });
     expect(notices).toEqual([]);
     expect(db.pendingCount()).toBe(1);
     expect(db.conversations()).toHaveLength(50);

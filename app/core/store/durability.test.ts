@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openLocalDb } from './local-db.js';
 import { SHARED, tempDir } from '../../../test/support/core/store/fixtures.js';
+import { TEST_DB_KEY } from '../../../test/support/core/store/db-key.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, '../../..');
@@ -70,7 +71,7 @@ describe('durability of the outbox', () => {
       for (const seq of run.colours) colours.add(seq);
       for (const seq of run.removed) expected.delete(seq);
 
-      const { db, notices } = openLocalDb(tmp.dir);
+      const { db, notices } = openLocalDb(tmp.dir, { key: TEST_DB_KEY });
       try {
         expect(notices).toEqual([]);
         const pending = db.pending();

@@ -9,6 +9,7 @@ import { compareForList } from '../../shared/rules.js';
 import { conversation as fixtureConversation, ME } from '../../../test/support/core/store/fixtures.js';
 import { openLocalDb } from './local-db.js';
 import type { LocalStore } from './local-store.js';
+import { TEST_DB_KEY } from '../../../test/support/core/store/db-key.js';
 
 /** A small deterministic generator (mulberry32), so a failure can be replayed. */
 function random(seed: number): () => number {
@@ -58,13 +59,13 @@ let dir: string;
 let store: LocalStore;
 const reopen = (): LocalStore => {
   store.close();
-  store = openLocalDb(dir).db;
+  store = openLocalDb(dir, { key: TEST_DB_KEY }).db;
   return store;
 };
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'ozeki-list-order-'));
-  store = openLocalDb(dir).db;
+  store = openLocalDb(dir, { key: TEST_DB_KEY }).db;
 });
 afterEach(() => {
   store.close();

@@ -1,9 +1,11 @@
 /**
- * Opens `<dataDir>/local.db`: WAL, synchronous=FULL (the outbox must survive power loss; writes
- * happen at human speed), schema migrations by `user_version`.
+ * Opens `<dataDir>/local.db`: encrypted with the account's key (cipher.ts), WAL, synchronous=FULL
+ * (the outbox must survive power loss; writes happen at human speed), schema migrations by
+ * `user_version`. A plain file of version 0.1 is encrypted where it lies first, everything in it kept.
  *
  * A file that is not a database, fails `PRAGMA quick_check`, cannot be opened, or was written by a
- * newer schema is set aside (renamed with its -wal/-shm, never deleted) and a fresh database is
+ * newer schema, or is encrypted under a key the keychain no longer holds, is set aside (renamed
+ * with its -wal/-shm, never deleted; it stays encrypted) and a fresh database is
  * created: the cache is rebuilt from the server. The outbox and the account row are recovered from
  * the set-aside file as far as they still read, and `notices` tells the user what happened.
  *
@@ -15,6 +17,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { CoreError } from '../errors.js';
 import { ensurePrivateFolder } from '../private-files.js';
+import { encryptInPlace, isPlainDatabase } from './cipher.js';
 import { storageError, type Sqlite } from './connection.js';
 import { LocalStore, type LocalStoreOptions } from './local-store.js';
 import { openChecked, openFresh } from './open-sqlite.js';
@@ -35,25 +38,46 @@ export type OpenedLocalDb = {
   notices: string[];
   /** For the log: set when the previous file was set aside. */
   repaired?: { asideFile: string; reason: string; recovery: Recovery };
+  /** For the log: a plain file of version 0.1 was encrypted. */
+  encrypted?: true;
 };
 
-/** Opens (creating, migrating or repairing as needed) `<dataDir>/local.db`. */
-export function openLocalDb(dataDir: string, options: LocalStoreOptions = {}): OpenedLocalDb {
+export type LocalDbOptions = LocalStoreOptions & {
+  /** The account's database key (32 bytes, cipher.ts). */
+  key: Buffer;
+  /**
+   * The key was made just now because the keychain held none: an encrypted file already there was
+   * encrypted under another one, and is set aside as such (a plain file is encrypted with it).
+   */
+  keyIsNew?: boolean;
+};
+
+/** Opens (creating, converting, migrating or repairing as needed) `<dataDir>/local.db`. */
+export function openLocalDb(dataDir: string, { key, keyIsNew = false, ...options }: LocalDbOptions): OpenedLocalDb {
   try {
     ensurePrivateFolder(dataDir);
   } catch (err) {
     throw new CoreError('storage', `Could not create the app's data folder ${dataDir}.`, { cause: err });
   }
   const file = join(dataDir, LOCAL_DB_FILE);
-  undoInterruptedRepair(file);
+  undoInterruptedRepair(file, key);
   setAsideOrphanedLog(file);
 
-  if (!existsSync(file)) return { db: new LocalStore(openFresh(file), options), notices: [] };
-  const opened = openChecked(file);
-  if (opened.ok) return withNotices(opened.db, options);
-  const { damage } = opened;
-  const { asideFile, recovery } = repair(file, damage);
-  const reopened = openChecked(file);
+  if (!existsSync(file)) return { db: new LocalStore(openFresh(file, key), options), notices: [] };
+  let encrypted = false;
+  if (isPlainDatabase(file)) {
+    try {
+      encryptInPlace(file, key);
+      encrypted = true;
+    } catch {
+      // A plain file that does not convert is damaged: it is set aside below, and what reads of it recovered.
+    }
+  }
+  const opened = openChecked(file, key);
+  if (opened.ok) return { ...withNotices(opened.db, options), ...(encrypted ? { encrypted: true as const } : {}) };
+  const damage = keyIsNew && !encrypted && opened.damage.kind === 'corrupt' ? { kind: 'no-key' as const, detail: opened.damage.detail } : opened.damage;
+  const { asideFile, recovery } = repair(file, damage, key);
+  const reopened = openChecked(file, key);
   if (!reopened.ok) throw new CoreError('storage', `The rebuilt local database does not open (${reopened.damage.detail}).`);
   return { ...withNotices(reopened.db, options), repaired: { asideFile, reason: `${damage.kind}: ${damage.detail}`, recovery } };
 }

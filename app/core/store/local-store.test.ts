@@ -1,4 +1,4 @@
-import Database from 'better-sqlite3';
+import type { Sqlite } from './connection.js';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -7,6 +7,7 @@ import type { Action } from '../sync/actions.js';
 import { LOCAL_DB_FILE, MIGRATIONS, openLocalDb } from './local-db.js';
 import { accountFromLogin, type LocalStore, type SkippedRow } from './local-store.js';
 import { ME, OTHER, cid, conversation, friend, message, report, send, tempDir } from '../../../test/support/core/store/fixtures.js';
+import { openRaw, TEST_DB_KEY } from '../../../test/support/core/store/db-key.js';
 
 const C1 = cid(1);
 const C2 = cid(2);
@@ -17,7 +18,7 @@ let store: LocalStore;
 let skipped: SkippedRow[];
 
 const open = (): LocalStore => {
-  const opened = openLocalDb(tmp.dir, { onSkippedRow: (row) => skipped.push(row) });
+  const opened = openLocalDb(tmp.dir, { key: TEST_DB_KEY, onSkippedRow: (row) => skipped.push(row) });
   expect(opened.notices).toEqual([]);
   return opened.db;
 };
@@ -27,8 +28,8 @@ const reopen = (): LocalStore => {
   return store;
 };
 /** A second connection, for writing what the store itself never would. */
-const raw = <T>(fn: (db: Database.Database) => T): T => {
-  const db = new Database(join(tmp.dir, LOCAL_DB_FILE));
+const raw = <T>(fn: (db: Sqlite) => T): T => {
+  const db = openRaw(join(tmp.dir, LOCAL_DB_FILE));
   try {
     return fn(db);
   } finally {
@@ -234,7 +235,7 @@ describe('the cache keeps server objects as received', () => {
   it('fills the list-order columns of conversations cached before they existed', () => {
     store.close();
     rmSync(join(tmp.dir, LOCAL_DB_FILE));
-    const db = new Database(join(tmp.dir, LOCAL_DB_FILE));
+    const db = openRaw(join(tmp.dir, LOCAL_DB_FILE));
     db.exec(MIGRATIONS[0]!);
     db.exec(MIGRATIONS[1]!);
     db.pragma('user_version = 2');

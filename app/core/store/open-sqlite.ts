@@ -5,14 +5,15 @@
  * caller can set it aside, while failures that say nothing about the file (busy, disk full) are
  * thrown as they are.
  */
-import Database from 'better-sqlite3';
+import Database from 'better-sqlite3-multiple-ciphers';
 import { CoreError } from '../errors.js';
 import { createPrivateFile } from '../private-files.js';
+import { openKeyed } from './cipher.js';
 import { storageError, type Sqlite } from './connection.js';
 import { NewerSchema, migrate } from './schema.js';
 
-/** Why an existing file was set aside. */
-export type Damage = { kind: 'corrupt' | 'unopenable' | 'newer'; detail: string };
+/** Why an existing file was set aside (`no-key`: encrypted under a key the keychain no longer holds). */
+export type Damage = { kind: 'corrupt' | 'unopenable' | 'newer' | 'no-key'; detail: string };
 
 /** Sets a connection up as the store needs it: write-ahead log, every commit on disk before it returns. */
 function configure(db: Sqlite): void {
@@ -31,11 +32,14 @@ function configure(db: Sqlite): void {
 /** SQLite codes that say nothing about the file itself: never set a file aside for these. */
 const NOT_THE_FILE = new Set(['SQLITE_BUSY', 'SQLITE_LOCKED', 'SQLITE_NOMEM', 'SQLITE_FULL', 'SQLITE_INTERRUPT']);
 
-/** Opens an existing file, checks it and brings it up to date, or says what is wrong with it. */
-export function openChecked(file: string): { ok: true; db: Sqlite } | { ok: false; damage: Damage } {
+/**
+ * Opens an existing file with its key, checks it and brings it up to date, or says what is wrong
+ * with it (a wrong key reads as a file that is not a database: SQLITE_NOTADB).
+ */
+export function openChecked(file: string, key: Buffer): { ok: true; db: Sqlite } | { ok: false; damage: Damage } {
   let db: Sqlite | undefined;
   try {
-    db = new Database(file, { fileMustExist: true });
+    db = openKeyed(file, key, { fileMustExist: true });
     db.pragma('busy_timeout = 5000');
     const check = db.pragma('quick_check') as { quick_check: string }[];
     if (check.length !== 1 || check[0]?.quick_check !== 'ok') {
@@ -71,13 +75,13 @@ export function openChecked(file: string): { ok: true; db: Sqlite } | { ok: fals
   }
 }
 
-/** Creates (private to this user) and sets up a new database file. */
-export function openFresh(file: string): Sqlite {
+/** Creates (private to this user, encrypted with `key`) and sets up a new database file. */
+export function openFresh(file: string, key: Buffer): Sqlite {
   let db: Sqlite | undefined;
   try {
     // 0600 before SQLite creates it with the umask's 0644; its WAL and SHM take the same mode.
     createPrivateFile(file);
-    db = new Database(file);
+    db = openKeyed(file, key);
     configure(db);
     migrate(db);
     return db;

@@ -3,7 +3,7 @@
  * damaged. Whatever still reads is copied into the fresh database; what does not is counted, so the
  * user can be told how much was kept and how much was lost.
  */
-import Database from 'better-sqlite3';
+import { isPlainDatabase, openKeyed, openPlain } from './cipher.js';
 import { accountFromRow, type StoredAccount } from './account.js';
 import type { Sqlite } from './connection.js';
 import { decodeAction } from './decode.js';
@@ -45,12 +45,15 @@ const intOr = (v: unknown, fallback: number): number => (typeof v === 'number' &
  * Copies what still reads of the set-aside file's outbox (in seq order, original seqs kept) and its
  * account row into `fresh`. The table is read forwards and backwards (a damaged page stops a scan
  * but not the scan from the other end), then row by row for seqs the index still knows; the index
- * also says how many entries existed, so losses are counted rather than guessed.
+ * also says how many entries existed, so losses are counted rather than guessed. The set-aside file
+ * is read with `key`, or as it is when it is a plain file of version 0.1; under a key that is not
+ * its own nothing reads, and that is counted the same way.
  */
-export function recoverInto(asideFile: string, fresh: Sqlite): Recovery {
+export function recoverInto(asideFile: string, fresh: Sqlite, key: Buffer): Recovery {
   let old: Sqlite;
   try {
-    old = new Database(asideFile, { readonly: true, fileMustExist: true });
+    const options = { readonly: true, fileMustExist: true };
+    old = isPlainDatabase(asideFile) ? openPlain(asideFile, options) : openKeyed(asideFile, key, options);
   } catch {
     return { kept: 0, lost: 0, complete: false, account: false };
   }

@@ -12,9 +12,11 @@ export function noticeFor(damage: Damage, r: Recovery, asideName: string): strin
   const lead =
     damage.kind === 'newer'
       ? 'The local cache was written by a newer version of Ozeki Chat Desktop, so it has been set aside and rebuilt from the server'
-      : damage.kind === 'unopenable'
-        ? 'The local cache could not be opened and has been rebuilt from the server'
-        : 'The local cache was damaged and has been rebuilt from the server';
+      : damage.kind === 'no-key'
+        ? 'The local cache could not be opened, because the keychain no longer holds its key, and has been rebuilt from the server'
+        : damage.kind === 'unopenable'
+          ? 'The local cache could not be opened and has been rebuilt from the server'
+          : 'The local cache was damaged and has been rebuilt from the server';
   let outcome: string;
   if (r.complete) {
     if (r.kept === 0 && r.lost === 0) outcome = '';

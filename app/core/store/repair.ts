@@ -4,10 +4,10 @@
  * (recovery.ts); only then is it moved into place. Every step leaves the files so that a crash at
  * any point is undone on the next start (`undoInterruptedRepair`) and the repair simply runs again.
  */
-import Database from 'better-sqlite3';
 import { existsSync, renameSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { CoreError } from '../errors.js';
+import { openKeyed } from './cipher.js';
 import { storageError, type Sqlite } from './connection.js';
 import { openFresh, type Damage } from './open-sqlite.js';
 import { recoverInto, type Recovery } from './recovery.js';
@@ -28,15 +28,15 @@ const REPAIR_NOTICE = 'repair_notice';
  * or a replacement that says where the original went: `undoInterruptedRepair` puts it back and the
  * next start repairs again. Nothing the user did is lost to a crash during the repair.
  */
-export function repair(file: string, damage: Damage): { asideFile: string; recovery: Recovery } {
+export function repair(file: string, damage: Damage, key: Buffer): { asideFile: string; recovery: Recovery } {
   const rebuilding = file + REBUILDING;
   removeWithSideFiles(rebuilding);
-  const asideFile = freeName(`${file}.${damage.kind === 'newer' ? 'newer' : 'corrupt'}-${stamp()}`);
-  const fresh = openFresh(rebuilding);
+  const asideFile = freeName(`${file}.${damage.kind === 'newer' ? 'newer' : damage.kind === 'no-key' ? 'locked' : 'corrupt'}-${stamp()}`);
+  const fresh = openFresh(rebuilding, key);
   try {
     fresh.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run(REPAIR_SOURCE, basename(asideFile));
     setAside(file, asideFile);
-    const recovery = recoverInto(asideFile, fresh);
+    const recovery = recoverInto(asideFile, fresh, key);
     // One transaction: the marker goes and the notice is stored, so it reaches the user even when
     // this run dies before returning it.
     fresh
@@ -77,14 +77,14 @@ export function takeRepairNotices(db: Sqlite): string[] {
 }
 
 /** A start after a crash in the middle of `repair`: put the set-aside original back. */
-export function undoInterruptedRepair(file: string): void {
+export function undoInterruptedRepair(file: string, key: Buffer): void {
   const rebuilding = file + REBUILDING;
   if (!existsSync(rebuilding)) return;
   if (!existsSync(file)) {
     let readable = false;
     let source: string | undefined;
     try {
-      const db = new Database(rebuilding, { readonly: true, fileMustExist: true });
+      const db = openKeyed(rebuilding, key, { readonly: true, fileMustExist: true });
       try {
         source = (db.prepare('SELECT value FROM meta WHERE key = ?').get(REPAIR_SOURCE) as { value: string } | undefined)?.value;
         readable = true;

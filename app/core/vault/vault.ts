@@ -2,7 +2,8 @@
  * The vault: where the main process keeps a signed-in user's API key and encryption password.
  *
  * They live in the OS keychain under the service "Ozeki Chat Desktop", one entry per server + user
- * (account name `${userid}@${normalised server}`, see account.ts), both secrets in one JSON entry.
+ * (account name `${userid}@${normalised server}`, see account.ts), in one JSON entry with the key
+ * of the account's local database (store/cipher.ts), which version 0.1's entries do not have.
  * They are never written to disk by this app, never logged and never put in an error message.
  *
  * When the keychain cannot be used (keytar missing, no Secret Service, a locked keychain that
@@ -16,7 +17,7 @@ import { MemoryBackend } from './memory-backend.js';
 import { describeKeychainError, KEYCHAIN_SERVICE, loadKeytarBackend, type SecretBackend } from './secret-backend.js';
 
 export type { AccountRef } from './account.js';
-export type VaultSecrets = { apikey: string; password: string };
+export type VaultSecrets = { apikey: string; password: string; /** The local database's key, hex. */ dbkey?: string };
 
 export type VaultOpenOptions = {
   /**
@@ -32,8 +33,8 @@ function parseEntry(entry: string): VaultSecrets | null {
   try {
     const value = JSON.parse(entry) as unknown;
     if (typeof value === 'object' && value !== null) {
-      const { apikey, password } = value as Record<string, unknown>;
-      if (typeof apikey === 'string' && typeof password === 'string') return { apikey, password };
+      const { apikey, password, dbkey } = value as Record<string, unknown>;
+      if (typeof apikey === 'string' && typeof password === 'string') return { apikey, password, ...(typeof dbkey === 'string' ? { dbkey } : {}) };
     }
   } catch {
     // fall through: the caller reports it without the content
@@ -94,7 +95,8 @@ export class Vault {
     if (typeof secrets?.apikey !== 'string' || secrets.apikey === '' || typeof secrets.password !== 'string') {
       throw new CoreError('invalid-argument', 'The API key and encryption password must be text.');
     }
-    const entry = JSON.stringify({ apikey: secrets.apikey, password: secrets.password });
+    if (secrets.dbkey !== undefined && typeof secrets.dbkey !== 'string') throw new CoreError('invalid-argument', 'The database key must be text.');
+    const entry = JSON.stringify({ apikey: secrets.apikey, password: secrets.password, ...(secrets.dbkey ? { dbkey: secrets.dbkey } : {}) });
     if (this.#persistent && this.#keychain) {
       try {
         await this.#keychain.set(KEYCHAIN_SERVICE, name, entry);
@@ -102,7 +104,7 @@ export class Vault {
         return;
       } catch (err) {
         this.#persistent = false;
-        this.#unavailableReason = describeKeychainError(err, [secrets.apikey, secrets.password]);
+        this.#unavailableReason = describeKeychainError(err, [secrets.apikey, secrets.password, ...(secrets.dbkey ? [secrets.dbkey] : [])]);
       }
     }
     await this.#memory.set(KEYCHAIN_SERVICE, name, entry);

@@ -6,12 +6,13 @@
  */
 import { openLocalDb } from '../../../../app/core/store/local-db.js';
 import { SHARED, cid, send } from './fixtures.js';
+import { TEST_DB_KEY } from './db-key.js';
 
 const dir = process.argv[2];
 const start = Number(process.argv[3] ?? '0');
 if (!dir) throw new Error('usage: enqueue-loop <dataDir> [start]');
 
-const { db } = openLocalDb(dir);
+const { db } = openLocalDb(dir, { key: TEST_DB_KEY });
 for (let i = start; ; i++) {
   const action =
     i % 3 === 2
