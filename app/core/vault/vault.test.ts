@@ -163,6 +163,27 @@ describe('the vault with a keychain', () => {
     expect(JSON.parse([...keychain.entries.values()][0] ?? '')).toEqual(kept);
   });
 
+  it("keeps the local database's key in the same entry, and reads an entry of version 0.1 without one", async () => {
+    const keychain = new FakeKeychain();
+    const vault = await Vault.open({ backend: keychain });
+    const kept = { ...secrets(), dbkey: hex(32) };
+    await vault.save(alice, kept);
+    expect(JSON.parse([...keychain.entries.values()][0] ?? '')).toEqual(kept);
+    expect(await vault.load(alice)).toEqual(kept);
+    const old = secrets();
+    await keychain.set(KEYCHAIN_SERVICE, `${alice.userid}@https://chat.example.test/api`, JSON.stringify(old));
+    expect(await vault.load(alice)).toEqual(old);
+  });
+
+  it('never puts the database key in the reason when the keychain refuses it', async () => {
+    const kept = { ...secrets(), dbkey: hex(32) };
+    const vault = await Vault.open({ backend: new BrokenKeychain(`refused ${kept.dbkey}`) });
+    await vault.save(alice, kept);
+    expect(vault.persistent).toBe(false);
+    expect(vault.unavailableReason).not.toContain(kept.dbkey);
+    expect(await vault.load(alice)).toEqual(kept);
+  });
+
   it('finds the account whichever way the server address was typed', async () => {
     const vault = await Vault.open({ backend: new FakeKeychain() });
     const kept = secrets();
