@@ -57,7 +57,7 @@ export class ChatService implements ContractService {
   private readonly signals: DesktopSignals;
 
   private constructor(
-    opts: ChatServiceOptions,
+    private readonly opts: ChatServiceOptions,
     private readonly store: LocalStore,
     storeNotices: string[],
     dbKey: Buffer,
@@ -121,7 +121,7 @@ export class ChatService implements ContractService {
       launch.secrets = { ...launch.secrets, dbkey: key.toString('hex') };
       await opts.vault.save(ref, launch.secrets);
     }
-    const opened = openLocalDb(opts.dataDir, { key, keyIsNew: !stored });
+    const opened = openLocalDb(opts.dataDir, { key, keyIsNew: !stored, check: 'deferred' });
     if (opened.encrypted) log(`The local database in ${opts.dataDir} was encrypted (made by version 0.1).`);
     if (opened.repaired) log(`The local database in ${opts.dataDir} was set aside as ${opened.repaired.asideFile} (${opened.repaired.reason}) and rebuilt.`);
     const service = new ChatService(opts, opened.db, opened.notices, key);
@@ -134,6 +134,22 @@ export class ChatService implements ContractService {
 
   on(listener: Listener): () => void {
     return this.events.on(listener);
+  }
+
+  /**
+   * The local database's integrity check, after launch (store/integrity.ts): a damaged file is
+   * rebuilt at the next launch, and the user is told now.
+   */
+  checkStore(): void {
+    if (this.store.closed) return;
+    const found = this.store.checkIntegrity();
+    if (found === null) return;
+    (this.opts.log ?? (() => {}))(`The local database in ${this.opts.dataDir} is damaged: ${found}`);
+    this.events.addNotice(
+      'warning',
+      'The messages kept on this device are damaged. They are downloaded again from the server at the next launch; your unsent changes are kept as far as they still read.',
+      false,
+    );
   }
 
   onSignal(listener: SignalListener): () => void {

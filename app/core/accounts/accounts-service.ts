@@ -26,7 +26,7 @@ import type { StoredAccountEntry } from '../settings/settings.js';
 import { accountsHandlers } from './accounts-contract.js';
 import { AccountEvents, type AccountListener, type AccountSignalListener } from './account-events.js';
 import { accountDirFor, accountIdFor, accountView, launchOrder } from './account-id.js';
-import { everySettled, StartOnce } from './launch-work.js';
+import { everySettled, OTHER_ACCOUNTS_DELAY_MS, STORE_CHECK_DELAY_MS, StartOnce, UNREAD_COUNT_DELAY_MS } from './launch-work.js';
 import { UnreadTotals } from './unread-totals.js';
 
 export type AccountsServiceOptions = Omit<ChatServiceOptions, 'account' | 'resume' | 'api'> & {
@@ -38,13 +38,7 @@ export type { AccountListener, AccountSignalListener } from './account-events.js
 
 type Account = { entry: StoredAccountEntry; service: ChatService; handlers: Handlers; off: () => void; leaving: boolean };
 
-/**
- * Counting every account's unread messages reads every conversation: at launch it waits this long,
- * so the window's first screen (which needs only the account on screen) does not wait for it.
- */
-export const UNREAD_COUNT_DELAY_MS = 1000;
-/** The accounts not on screen open at launch once the window has its first screen, or after this long without one. */
-export const OTHER_ACCOUNTS_DELAY_MS = 500;
+export { OTHER_ACCOUNTS_DELAY_MS, STORE_CHECK_DELAY_MS, UNREAD_COUNT_DELAY_MS } from './launch-work.js';
 
 export class AccountsService implements ContractService {
   /** Every account in the switcher's order, opened or still opening at launch. */
@@ -86,6 +80,7 @@ export class AccountsService implements ContractService {
     if (!queue.length) void registry.rest.now();
     defer(() => void registry.rest.now(), OTHER_ACCOUNTS_DELAY_MS);
     defer(() => void registry.rest.done.then(() => registry.countUnread()), UNREAD_COUNT_DELAY_MS);
+    defer(() => void registry.rest.done.then(() => registry.checkStores()), STORE_CHECK_DELAY_MS);
     return registry;
   }
 
@@ -399,6 +394,15 @@ export class AccountsService implements ContractService {
       if (!this.unread.has(entry.id)) this.unread.reset(entry.id, service.unreadCounted());
     }
     this.announce(false);
+  }
+
+  /** Each account's deferred database check (store/integrity.ts), one per turn of the event loop. */
+  private async checkStores(): Promise<void> {
+    for (const { service } of this.openAccounts()) {
+      if (this.closed) return;
+      service.checkStore();
+      await new Promise((resolve) => setImmediate(resolve));
+    }
   }
 
   private save(): void {

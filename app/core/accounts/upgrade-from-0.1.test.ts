@@ -75,6 +75,9 @@ describe('a data folder from version 0.1', () => {
     expect(dbkey).toMatch(/^[0-9a-f]{64}$/);
     const encrypted = openKeyed(dbFile, Buffer.from(dbkey!, 'hex'), { readonly: true });
     expect(outboxOf(encrypted)).toEqual(outboxBefore);
+    // Its sealed key cache became one row per conversation, and the envelope went.
+    expect(encrypted.prepare('SELECT count(*) AS n FROM key_cache').get()).toEqual({ n: 0 });
+    expect(encrypted.prepare('SELECT count(*) AS n FROM conversation_keys').get()).toEqual({ n: expected.conversations });
     encrypted.close();
     const settingsAfter = JSON.parse(readFileSync(join(dataDir, 'settings.json'), 'utf8')) as Record<string, unknown>;
     for (const key of ['accounts', 'activeAccount', 'stations', 'window', 'ui', 'lastAccount']) expect(settingsAfter[key], key).toEqual(settingsBefore[key]);

@@ -1,14 +1,16 @@
+import { createCipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { generateUserKeyPair, newConversationKey, type UserKeyPair } from '../../../protocol/index.js';
-import { openLocalDb } from '../store/local-db.js';
+import type { KeyEntry } from '../store/conversation-keys-table.js';
+import { LOCAL_DB_FILE, openLocalDb } from '../store/local-db.js';
 import type { LocalStore } from '../store/local-store.js';
 import { ConversationKeyCache, type KeyCacheStorage } from './key-cache.js';
 import { Keyring } from './keyring.js';
-import { TEST_DB_KEY } from '../../../test/support/core/store/db-key.js';
+import { openRaw, TEST_DB_KEY } from '../../../test/support/core/store/db-key.js';
 
 const SECRETS = { apikey: 'the api key', password: 'the encryption password' };
 const ALICE = 'a'.repeat(32);
@@ -34,18 +36,38 @@ function restart(): LocalStore {
 }
 
 /** Counts the writes that reach the database. */
-function counting(storage: KeyCacheStorage): KeyCacheStorage & { writes: number } {
+function counting(storage: KeyCacheStorage): KeyCacheStorage & { writes: number; reads: number } {
   const counter = {
     writes: 0,
-    keyCacheSalt: () => storage.keyCacheSalt(),
-    setKeyCacheSalt: (salt: Buffer) => storage.setKeyCacheSalt(salt),
-    keyCache: () => storage.keyCache(),
-    putKeyCache: (sealed: Buffer) => {
-      counter.writes++;
-      storage.putKeyCache(sealed);
+    reads: 0,
+    keyEntry: (id: string) => {
+      counter.reads++;
+      return storage.keyEntry(id);
     },
+    putKeyEntries: (changes: ReadonlyMap<string, KeyEntry | null>) => {
+      counter.writes++;
+      storage.putKeyEntries(changes);
+    },
+    keyEntryIds: () => storage.keyEntryIds(),
+    legacyKeyCache: () => storage.legacyKeyCache(),
+    dropLegacyKeyCache: () => storage.dropLegacyKeyCache(),
   };
   return counter;
+}
+
+/** Version 0.1's envelope, written as 0.1 wrote it (HKDF-SHA-256 of the secrets, AES-256-GCM), behind the store's back. */
+function writeLegacyEnvelope(entries: [string, [string, string, string | null, string | null]][], secrets = SECRETS): void {
+  const info = 'Ozeki Chat Desktop conversation key cache v1';
+  const salt = randomBytes(32);
+  const key = Buffer.from(hkdfSync('sha256', Buffer.from(JSON.stringify([secrets.apikey, secrets.password])), salt, info, 32));
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', key, iv);
+  cipher.setAAD(Buffer.from(info));
+  const body = Buffer.concat([cipher.update(JSON.stringify(entries), 'utf8'), cipher.final()]);
+  store.setMeta('key-cache-salt', salt.toString('hex'));
+  const db = openRaw(join(dir, LOCAL_DB_FILE));
+  db.prepare('INSERT INTO key_cache (id, sealed) VALUES (1, ?)').run(Buffer.concat([iv, cipher.getAuthTag(), body]));
+  db.close();
 }
 
 const conv = (n: number, secret = `wrapped secret ${n} ${'x'.repeat(40)}`) => ({ id: `c${n}`, secret, displayname: `sealed name ${n}` });
@@ -77,34 +99,6 @@ describe('the conversation key cache', () => {
     expect(cache.name(conv(1))).toBe('Old name');
   });
 
-  it('keeps no key or name in clear in the database', async () => {
-    const key = newConversationKey();
-    const cache = ConversationKeyCache.open(store, SECRETS);
-    cache.rememberKey(conv(1), key);
-    cache.rememberName(conv(1), 'A very private conversation title');
-    await nextTurn();
-    const sealed = store.keyCache()!;
-    expect(sealed.includes(key)).toBe(false);
-    expect(sealed.includes(key.toString('base64'))).toBe(false);
-    expect(sealed.includes('very private')).toBe(false);
-  });
-
-  it('starts empty, without failing, when the API key or password changed', async () => {
-    ConversationKeyCache.open(store, SECRETS).rememberKey(conv(1), newConversationKey());
-    await nextTurn();
-    expect(ConversationKeyCache.open(restart(), { ...SECRETS, apikey: 'a new api key' }).key(conv(1))).toBeUndefined();
-    expect(ConversationKeyCache.open(store, { ...SECRETS, password: 'another password' }).key(conv(1))).toBeUndefined();
-  });
-
-  it('starts empty when the stored envelope was altered', async () => {
-    ConversationKeyCache.open(store, SECRETS).rememberKey(conv(1), newConversationKey());
-    await nextTurn();
-    const altered = Buffer.from(store.keyCache()!);
-    altered[altered.length - 1]! ^= 1;
-    store.putKeyCache(altered);
-    expect(ConversationKeyCache.open(restart(), SECRETS).key(conv(1))).toBeUndefined();
-  });
-
   it('writes what was opened in one turn in one write', async () => {
     const storage = counting(store);
     const cache = ConversationKeyCache.open(storage, SECRETS);
@@ -132,9 +126,41 @@ describe('the conversation key cache', () => {
   it('is emptied by signing out', async () => {
     ConversationKeyCache.open(store, SECRETS).rememberKey(conv(1), newConversationKey());
     await nextTurn();
+    expect(store.keyEntryIds()).toEqual(['c1']);
     store.clearAll();
-    expect(store.keyCache()).toBeUndefined();
-    expect(store.keyCacheSalt()).toBeUndefined();
+    expect(store.keyEntryIds()).toEqual([]);
+  });
+
+  it('reads only the conversations asked about, not the whole cache', async () => {
+    const cache = ConversationKeyCache.open(store, SECRETS);
+    for (let i = 0; i < 200; i++) cache.rememberKey(conv(i), newConversationKey());
+    await nextTurn();
+    const storage = counting(restart());
+    const reopened = ConversationKeyCache.open(storage, SECRETS);
+    expect(reopened.key(conv(7))).toBeDefined();
+    expect(reopened.key(conv(8))).toBeDefined();
+    expect(storage.reads).toBe(2);
+  });
+
+  it("moves version 0.1's sealed envelope into its rows once, and drops the envelope", async () => {
+    const key = newConversationKey();
+    writeLegacyEnvelope([[conv(1).id, [conv(1).secret.slice(-32), key.toString('base64'), conv(1).displayname, 'Old friends']]]);
+    expect(store.legacyKeyCache()).toBeDefined();
+    const cache = ConversationKeyCache.open(store, SECRETS);
+    expect(cache.key(conv(1))?.equals(key)).toBe(true);
+    expect(cache.name(conv(1))).toBe('Old friends');
+    expect(store.legacyKeyCache()).toBeUndefined();
+    expect(ConversationKeyCache.open(restart(), SECRETS).name(conv(1))).toBe('Old friends');
+  });
+
+  it("drops version 0.1's envelope without failing when it was sealed under other secrets", async () => {
+    writeLegacyEnvelope([[conv(1).id, [conv(1).secret.slice(-32), newConversationKey().toString('base64'), null, null]]], {
+      ...SECRETS,
+      apikey: 'an older api key',
+    });
+    const cache = ConversationKeyCache.open(store, SECRETS);
+    expect(cache.key(conv(1))).toBeUndefined();
+    expect(store.legacyKeyCache()).toBeUndefined();
   });
 
   it('only costs speed when it cannot be written', async () => {

@@ -126,6 +126,51 @@ describe('opening a damaged local database', () => {
     }
   });
 
+  it('after a clean shutdown opens unchecked, finds the damage a moment later, and rebuilds at the next launch keeping the outbox', () => {
+    const outbox: Action[] = [send(cid(1), 1), { kind: 'favorite', conversationId: cid(2) }];
+    const seqs = buildDb(outbox);
+    const convPages = pagesOf('conversations', 'leaf');
+    smashPages(convPages.slice(Math.floor(convPages.length / 2), Math.floor(convPages.length / 2) + 5).map((p) => p.pageno));
+
+    const first = openLocalDb(tmp.dir, { key: TEST_DB_KEY, check: 'deferred' });
+    expect(first.repaired).toBeUndefined();
+    expect(first.db.pendingCount()).toBe(2);
+    expect(first.db.checkIntegrity()).toMatch(/.+/);
+    first.db.close();
+
+    const next = openLocalDb(tmp.dir, { key: TEST_DB_KEY, check: 'deferred' });
+    try {
+      expect(next.repaired?.reason).toMatch(/^corrupt: /);
+      expect(next.notices).toEqual([
+        expect.stringMatching(/^The local cache was damaged and has been rebuilt from the server; your 2 unsent changes were kept/),
+      ]);
+      expect(next.db.pending().map((p) => [p.seq, p.action])).toEqual(seqs.map((seq, i) => [seq, outbox[i]]));
+      expect(next.db.checkIntegrity()).toBeNull();
+    } finally {
+      next.db.close();
+    }
+    // Settled: the third launch opens the rebuilt file as it is.
+    const third = openLocalDb(tmp.dir, { key: TEST_DB_KEY, check: 'deferred' });
+    expect(third.repaired).toBeUndefined();
+    third.db.close();
+  });
+
+  it('checks before it opens when the last run did not close the file (a crash or a power cut)', () => {
+    buildDb([send(cid(1), 1)]);
+    const crashed = openLocalDb(tmp.dir, { key: TEST_DB_KEY, check: 'deferred' });
+    // Killed: the store is never closed, so its in-use mark stays. (The handle goes with the test.)
+    const convPages = pagesOf('conversations', 'leaf');
+    smashPages(convPages.slice(Math.floor(convPages.length / 2), Math.floor(convPages.length / 2) + 5).map((p) => p.pageno));
+    const next = openLocalDb(tmp.dir, { key: TEST_DB_KEY, check: 'deferred' });
+    try {
+      expect(next.repaired?.reason).toMatch(/^corrupt: /);
+      expect(next.db.pendingCount()).toBe(1);
+    } finally {
+      next.db.close();
+      crashed.db.close();
+    }
+  });
+
   it('counts honestly when outbox pages themselves are damaged: what reads is kept in order, the rest is reported lost', () => {
     const outbox: Action[] = Array.from({ length: 120 }, (_, i) => send(cid(1 + (i % 7)), i, `sealed:${'y'.repeat(900)}:${i}`));
     const seqs = buildDb(outbox, 200);

@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import { CoreError } from '../errors.js';
 import { ensurePrivateFolder } from '../private-files.js';
 import { encryptInPlace, isPlainDatabase } from './cipher.js';
+import { clearDamage, damageFound, markClosed, markInUse, needsCheckAtOpen } from './integrity.js';
 import { storageError, type Sqlite } from './connection.js';
 import { LocalStore, type LocalStoreOptions } from './local-store.js';
 import { openChecked, openFresh } from './open-sqlite.js';
@@ -50,10 +51,27 @@ export type LocalDbOptions = LocalStoreOptions & {
    * encrypted under another one, and is set aside as such (a plain file is encrypted with it).
    */
   keyIsNew?: boolean;
+  /**
+   * `deferred` (the app): after a clean shutdown the file is opened without `quick_check`, which
+   * the caller runs later (`LocalStore.checkIntegrity`); see integrity.ts. Default: checked now.
+   */
+  check?: 'at-open' | 'deferred';
 };
 
 /** Opens (creating, converting, migrating or repairing as needed) `<dataDir>/local.db`. */
-export function openLocalDb(dataDir: string, { key, keyIsNew = false, ...options }: LocalDbOptions): OpenedLocalDb {
+export function openLocalDb(dataDir: string, { key, keyIsNew = false, check = 'at-open', ...options }: LocalDbOptions): OpenedLocalDb {
+  const opened = openUnmarked(dataDir, key, keyIsNew, check, options);
+  const file = join(dataDir, LOCAL_DB_FILE);
+  // Checked or rebuilt now: an earlier damage mark is settled. In use until closed, so a crash is noticed.
+  clearDamage(file);
+  if (check === 'deferred') {
+    markInUse(file);
+    opened.db.onClose(() => markClosed(file));
+  }
+  return opened;
+}
+
+function openUnmarked(dataDir: string, key: Buffer, keyIsNew: boolean, check: 'at-open' | 'deferred', options: LocalStoreOptions): OpenedLocalDb {
   try {
     ensurePrivateFolder(dataDir);
   } catch (err) {
@@ -73,7 +91,10 @@ export function openLocalDb(dataDir: string, { key, keyIsNew = false, ...options
       // A plain file that does not convert is damaged: it is set aside below, and what reads of it recovered.
     }
   }
-  const opened = openChecked(file, key);
+  const found = damageFound(file);
+  const opened = found
+    ? ({ ok: false, damage: { kind: 'corrupt', detail: found } } as const)
+    : openChecked(file, key, check === 'at-open' || needsCheckAtOpen(file));
   if (opened.ok) return { ...withNotices(opened.db, options), ...(encrypted ? { encrypted: true as const } : {}) };
   const damage = keyIsNew && !encrypted && opened.damage.kind === 'corrupt' ? { kind: 'no-key' as const, detail: opened.damage.detail } : opened.damage;
   const { asideFile, recovery } = repair(file, damage, key);

@@ -19,6 +19,8 @@ import type { KeyCacheStorage } from '../crypto/key-cache.js';
 import type { Action } from '../sync/actions.js';
 import { loadAccount, saveAccount, type StoredAccount } from './account.js';
 import { StoreConnection, type ConnectionSettings, type SkippedRow, type Sqlite } from './connection.js';
+import { checkNow } from './integrity.js';
+import { ConversationKeysTable, type KeyEntry } from './conversation-keys-table.js';
 import { ConversationsTable } from './conversations-table.js';
 import { putDraft, readDrafts } from './drafts-table.js';
 import { readFriends, replaceFriends } from './friends-table.js';
@@ -37,14 +39,17 @@ export type LocalStoreOptions = {
   now?: () => number;
 };
 
-const KEY_CACHE_SALT = 'key-cache-salt';
-const ALL_TABLES = ['account', 'conversations', 'friends', 'messages', 'reports', 'outbox', 'meta', 'key_cache', 'drafts'];
+/** Version 0.1's key cache salt (meta), kept only until its envelope is read (crypto/key-cache.ts). */
+const LEGACY_KEY_CACHE_SALT = 'key-cache-salt';
+const ALL_TABLES = ['account', 'conversations', 'friends', 'messages', 'reports', 'outbox', 'meta', 'key_cache', 'drafts', 'conversation_keys'];
 
 export class LocalStore implements KeyCacheStorage {
   readonly #conn: StoreConnection;
   readonly #conversations: ConversationsTable;
   readonly #messages: MessagesTable;
   readonly #outbox: OutboxTable;
+  readonly #keys: ConversationKeysTable;
+  readonly #onClose: (() => void)[] = [];
 
   /** Takes an open, migrated database; `openLocalDb()` is the way to get one. */
   constructor(db: Sqlite, options: LocalStoreOptions = {}) {
@@ -52,6 +57,7 @@ export class LocalStore implements KeyCacheStorage {
     this.#conversations = new ConversationsTable(this.#conn);
     this.#messages = new MessagesTable(this.#conn);
     this.#outbox = new OutboxTable(this.#conn);
+    this.#keys = new ConversationKeysTable(this.#conn);
   }
 
   /** The file behind this store. */
@@ -81,7 +87,22 @@ export class LocalStore implements KeyCacheStorage {
   }
 
   close(): void {
+    if (this.#conn.closed) return;
     this.#conn.close();
+    for (const fn of this.#onClose.splice(0)) fn();
+  }
+
+  /** Runs once the store is closed (local-db.ts: the in-use mark goes). */
+  onClose(fn: () => void): void {
+    this.#onClose.push(fn);
+  }
+
+  /**
+   * The deferred integrity check (integrity.ts): null when the file is sound; else what is wrong,
+   * and the file is marked to be set aside and rebuilt at the next launch.
+   */
+  checkIntegrity(): string | null {
+    return checkNow(this.#conn.db, this.file);
   }
 
   get closed(): boolean {
@@ -216,33 +237,34 @@ export class LocalStore implements KeyCacheStorage {
     putDraft(this.#conn, conversationId, sealed);
   }
 
-  // ------------------------------------------------------------------------------- key cache
+  // ------------------------------------------------------------------------------- conversation keys
 
-  keyCacheSalt(): Buffer | undefined {
-    const hex = this.getMeta(KEY_CACHE_SALT);
-    return hex && /^[0-9a-f]{64}$/.test(hex) ? Buffer.from(hex, 'hex') : undefined;
+  keyEntry(conversationId: string): KeyEntry | undefined {
+    return this.#keys.get(conversationId);
   }
 
-  setKeyCacheSalt(salt: Buffer): void {
+  putKeyEntries(changes: ReadonlyMap<string, KeyEntry | null>): void {
+    this.#keys.put(changes);
+  }
+
+  keyEntryIds(): string[] {
+    return this.#keys.ids();
+  }
+
+  /** Version 0.1's sealed envelope of keys, with its salt, until it has been read into the rows. */
+  legacyKeyCache(): { salt: Buffer; sealed: Buffer } | undefined {
+    const conn = this.#conn;
+    const hex = this.getMeta(LEGACY_KEY_CACHE_SALT);
+    const row = conn.guard('read the key cache', () => conn.stmt('SELECT sealed FROM key_cache WHERE id = 1').get() as { sealed: Buffer } | undefined);
+    return row && hex && /^[0-9a-f]{64}$/.test(hex) ? { salt: Buffer.from(hex, 'hex'), sealed: row.sealed } : undefined;
+  }
+
+  dropLegacyKeyCache(): void {
     const conn = this.#conn;
     conn.transaction(() => {
-      // Rows sealed under another salt would never open again.
-      conn.guard('reset the key cache', () => conn.stmt('DELETE FROM key_cache').run());
-      this.setMeta(KEY_CACHE_SALT, salt.toString('hex'));
+      conn.guard('empty the old key cache', () => conn.stmt('DELETE FROM key_cache').run());
+      conn.guard('empty the old key cache', () => conn.stmt('DELETE FROM meta WHERE key = ?').run(LEGACY_KEY_CACHE_SALT));
     });
-  }
-
-  keyCache(): Buffer | undefined {
-    const conn = this.#conn;
-    const row = conn.guard('read the key cache', () => conn.stmt('SELECT sealed FROM key_cache WHERE id = 1').get() as { sealed: Buffer } | undefined);
-    return row?.sealed;
-  }
-
-  putKeyCache(sealed: Buffer): void {
-    const conn = this.#conn;
-    conn.guard('save the key cache', () =>
-      conn.stmt('INSERT INTO key_cache (id, sealed) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET sealed = excluded.sealed').run(sealed),
-    );
   }
 
   // ------------------------------------------------------------------------------- meta

@@ -94,6 +94,17 @@ export const MIGRATIONS: readonly string[] = [
     updated_at INTEGER NOT NULL
   );
   `,
+  // Opened conversation keys and names one row each, read one at a time (conversation-keys-table.ts).
+  // Version 0.1's sealed key_cache envelope is read once into it and then emptied (crypto/key-cache.ts).
+  `
+  CREATE TABLE conversation_keys (
+    conversation_id TEXT PRIMARY KEY,
+    secret_tail TEXT NOT NULL,
+    conversation_key BLOB NOT NULL,
+    displayname TEXT,
+    name TEXT
+  ) WITHOUT ROWID;
+  `,
 ];
 
 /** The file was written by a newer version of the app, with a schema this one does not know. */
