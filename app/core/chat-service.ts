@@ -18,13 +18,13 @@ import { ServiceEvents, type Listener, type SignalListener } from './services/ev
 import { Friends } from './services/friends.js';
 import { Messages } from './services/messages.js';
 import { connectSession } from './session/connect.js';
-import { launchAccount, loadLaunchSecrets, Sessions, type DemoAccountSource } from './session/session.js';
+import { launchAccount, loadLaunchSecrets, Sessions, type DemoAccountSource, type LaunchAccount } from './session/session.js';
 import type { SettingsStore } from './settings/settings.js';
 import { dbKeyFromHex, newDbKey } from './store/cipher.js';
 import { openLocalDb } from './store/local-db.js';
 import type { LocalStore } from './store/local-store.js';
 import type { EngineOptions } from './sync/engine.js';
-import type { AccountRef, Vault } from './vault/vault.js';
+import type { Vault } from './vault/vault.js';
 
 export { DEFAULT_MESSAGE_LIFETIME_DAYS } from './services/messages.js';
 export type { ServiceSignal } from './services/events.js';
@@ -42,7 +42,7 @@ export type ChatServiceOptions = {
   now?: () => number;
   log?: (line: string) => void;
   /** The account to resume at launch (the accounts registry's); without it, the settings' last account. */
-  account?: AccountRef;
+  account?: LaunchAccount;
   /** False: open the store only; the caller signs in (adding an account). Default true. */
   resume?: boolean;
 };
@@ -128,7 +128,7 @@ export class ChatService implements ContractService {
     // A turn of the event loop between opening the database and reading its keys (each about 10 ms
     // at launch): the window's first requests are served on this same thread meanwhile.
     await new Promise((resolve) => setImmediate(resolve));
-    if (opts.resume !== false) service.sessions.resume(launch);
+    if (opts.resume !== false) await service.sessions.resume(launch);
     return service;
   }
 

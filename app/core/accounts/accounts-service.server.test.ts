@@ -248,3 +248,38 @@ describe('accounts where the keychain is memory only', () => {
     }
   }, 20_000);
 });
+
+describe('an account whose local database had to be rebuilt', () => {
+  it('signs in again with the sign-in the keychain kept, and says the cache was rebuilt', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'ozeki-accounts-rebuilt-'));
+    const keychain = new TestKeychain();
+    try {
+      let { registry } = await openRegistry(dataDir, keychain);
+      await signIn(registry, one.server, one.accounts[1]!);
+      await registry.close();
+      // The database's key is gone from the keychain (a reset keychain, another machine's), the sign-in stays.
+      for (const [name, entry] of keychain.entries) {
+        const { dbkey: _gone, ...rest } = JSON.parse(entry) as Record<string, string>;
+        keychain.entries.set(name, JSON.stringify(rest));
+      }
+      ({ registry } = await openRegistry(dataDir, keychain));
+      try {
+        expect(registry.view().accounts.map((a) => a.email)).toEqual([one.accounts[1]!.email]);
+        expect(registry.snapshot().profile?.email).toBe(one.accounts[1]!.email);
+        expect(
+          registry
+            .snapshot()
+            .notices.map((n) => n.message)
+            .join(' '),
+        ).toMatch(/keychain no longer holds its key, and has been rebuilt from the server/);
+        await eventually(() => registry.snapshot().conversations.length >= 2, 10_000, 'the rebuilt cache to sync');
+        // And the new key is kept for the next launch.
+        expect(Object.keys(JSON.parse([...keychain.entries.values()][0]!) as object)).toContain('dbkey');
+      } finally {
+        await registry.close();
+      }
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});

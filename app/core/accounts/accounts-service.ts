@@ -275,7 +275,10 @@ export class AccountsService implements ContractService {
   /** Opens one account of the launch; false when it is signed out (and so dropped) or the registry closed meanwhile. */
   private async openEntry(entry: StoredAccountEntry): Promise<boolean> {
     const several = this.entries.length > 1;
-    const service = await ChatService.open({ ...this.serviceOptions(entry), account: { serverUrl: entry.serverUrl, userid: entry.userid } });
+    const service = await ChatService.open({
+      ...this.serviceOptions(entry),
+      account: { serverUrl: entry.serverUrl, userid: entry.userid, email: entry.email },
+    });
     if (this.closed) {
       await service.close().catch(() => {});
       return false;

@@ -130,6 +130,8 @@ describe('a data folder from version 0.1', () => {
       expect(notices.map((n) => n.message).join(' ')).toMatch(
         /could not be opened, because the keychain no longer holds its key, and has been rebuilt from the server/,
       );
+      // Its server is gone, so the sign-in the keychain kept cannot be used again: the user is told.
+      expect(notices.map((n) => n.message).join(' ')).toMatch(/could not be signed in again with the sign-in this device kept/);
     } finally {
       await registry.close();
     }

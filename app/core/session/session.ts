@@ -27,10 +27,13 @@ export function signInServerUrl(typed: string): string {
 }
 
 /** The account to resume at launch: the registry's entry, or (a service on its own) the settings' last account. */
-export function launchAccount(expected: AccountRef | undefined, settings: SettingsStore): AccountRef | null {
+export function launchAccount(expected: LaunchAccount | undefined, settings: SettingsStore): LaunchAccount | null {
   const last = expected ?? settings.get().lastAccount;
-  return last ? { serverUrl: last.serverUrl, userid: last.userid } : null;
+  return last ? { serverUrl: last.serverUrl, userid: last.userid, ...(last.email ? { email: last.email } : {}) } : null;
 }
+
+/** The account to resume, with its e-mail address when known (to sign it in again: see `resume`). */
+export type LaunchAccount = AccountRef & { email?: string };
 
 /** What the keychain held for the account to resume at launch: read before the database, whose key is in it. */
 export type LaunchSecrets = { secrets: VaultSecrets | null; notice: string | null };
@@ -55,7 +58,7 @@ export type SessionDeps = {
   events: ServiceEvents;
   demo?: DemoAccountSource;
   /** The account this session resumes at launch (the accounts registry's entry); else settings' lastAccount. */
-  expected?: AccountRef;
+  expected?: LaunchAccount;
   /** Builds a session's engine and push client, not yet started. */
   connect: (account: StoredAccount, ref: AccountRef, keyring: Keyring, secrets: { apikey: string; password: string }, station: string) => Session;
   /** A session was set up, before it is announced. */
@@ -158,12 +161,17 @@ export class Sessions {
     this.deps.onSignedOut();
   }
 
-  /** When the launch account's secrets were in the keychain (read by `loadLaunchSecrets`), resumes it (offline too). */
-  resume({ secrets, notice }: LaunchSecrets): void {
+  /**
+   * When the launch account's secrets were in the keychain (read by `loadLaunchSecrets`), resumes it
+   * (offline too). When the local database had to be rebuilt (its key was gone, or it was damaged)
+   * while the keychain kept the sign-in, signs in again with it, which needs the server.
+   */
+  async resume({ secrets, notice }: LaunchSecrets): Promise<void> {
     const { store, settings, events } = this.deps;
     if (notice) events.addNotice('warning', notice, false);
     const last = launchAccount(this.deps.expected, settings);
     const account = store.loadAccount();
+    if (last && !account && secrets && last.email) return this.signInAgain({ ...last, email: last.email }, secrets);
     if (!last || !account || account.userid !== last.userid || normalizeServerUrl(account.serverUrl) !== normalizeServerUrl(last.serverUrl)) return;
     const ref: AccountRef = { serverUrl: account.serverUrl, userid: account.userid };
     if (!secrets) return;
@@ -175,6 +183,20 @@ export class Sessions {
       return;
     }
     this.begin(account, ref, keyring, secrets, settings.stationFor(ref), events.listening);
+  }
+
+  private async signInAgain(last: AccountRef & { email: string }, secrets: VaultSecrets): Promise<void> {
+    try {
+      // The address was accepted (and any plain-http warning answered) at the first sign-in.
+      await this.signIn({ serverUrl: last.serverUrl, email: last.email, apiKey: secrets.apikey, password: secrets.password, allowInsecure: true });
+    } catch (err) {
+      const why = err instanceof CoreError ? err.message : 'the server did not answer';
+      this.deps.events.addNotice(
+        'warning',
+        `${last.email} could not be signed in again with the sign-in this device kept: ${why} Add the account again.`,
+        false,
+      );
+    }
   }
 
   private begin(
