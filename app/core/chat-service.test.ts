@@ -1,7 +1,7 @@
 /**
  * The core end to end: a real ChatService, a real reference server on loopback, real SQLite files.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { oneToOneConversationId, openMessage } from '../../protocol/index.js';
@@ -11,6 +11,7 @@ import { startTestServer, TestClient, type TestServer } from '../../server/test/
 import type { Events } from '../ipc/contract.js';
 import type { ConversationView } from '../ipc/views.js';
 import { eventually, openService, signIn, type ServiceUnderTest } from '../../test/support/core/service-harness.js';
+import { filesUnder } from '../../test/support/files.js';
 
 let t: TestServer;
 let alice: ServiceUnderTest;
@@ -475,10 +476,3 @@ describe('secrets', () => {
     expect(restarted.service.snapshot().profile).toBeNull();
   });
 });
-
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? filesUnder(path) : [path];
-  });
-}

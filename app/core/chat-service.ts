@@ -144,7 +144,7 @@ export class ChatService implements ContractService {
     if (this.store.closed) return;
     const found = this.store.checkIntegrity();
     if (found === null) return;
-    (this.opts.log ?? (() => {}))(`The local database in ${this.opts.dataDir} is damaged: ${found}`);
+    this.opts.log?.(`The local database in ${this.opts.dataDir} is damaged: ${found}`);
     this.events.addNotice(
       'warning',
       'The messages kept on this device are damaged. They are downloaded again from the server at the next launch; your unsent changes are kept as far as they still read.',

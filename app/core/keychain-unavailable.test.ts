@@ -3,7 +3,7 @@
  * is left behind on disk. Three ways the keychain can be unusable: turned off, not found at start
  * (the loader finds no keychain service), and found but refusing the first write.
  */
-import { readdirSync, readFileSync, rmSync, statSync, mkdtempSync } from 'node:fs';
+import { readFileSync, rmSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +14,7 @@ import { ChatService } from './chat-service.js';
 import { openSettings } from './settings/conf-settings.js';
 import { eventually, TestKeychain, type RecordedEvent } from '../../test/support/core/service-harness.js';
 import { Vault } from './vault/vault.js';
+import { filesUnder } from '../../test/support/files.js';
 
 let t: TestServer;
 let aliceOnServer: TestClient;
@@ -78,13 +79,6 @@ async function open(dataDir: string, vault: Vault): Promise<Opened> {
   service.on((event, payload) => events.push({ event, payload } as RecordedEvent));
   cleanup.push(() => service.close());
   return { service, events, dataDir };
-}
-
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? filesUnder(path) : [path];
-  });
 }
 
 /** Files under `dir` that contain any of `secrets`, as bytes. */

@@ -161,11 +161,17 @@ describe('several accounts in one registry', () => {
     expect(JSON.stringify(landed)).toContain('c0ffee');
   }, 40_000);
 
-  it('brings every account back after a restart: the one on screen first, the others once the window has its first screen', async () => {
+  /** An app restart whose deferred launch work waits for the test: returns the accounts before it, and that work. */
+  async function restartHoldingDeferred() {
     const before = opened.registry.view();
     await opened.registry.close();
     const deferred: (() => void)[] = [];
     opened = await openRegistry(dataDir, keychain, (fn) => void deferred.push(fn));
+    return { before, deferred };
+  }
+
+  it('brings every account back after a restart: the one on screen first, the others once the window has its first screen', async () => {
+    const { before, deferred } = await restartHoldingDeferred();
     const { registry } = opened;
     const launched = registry.view();
     // Listed by name from the settings while they open; only the one on screen has opened.
@@ -182,10 +188,7 @@ describe('several accounts in one registry', () => {
   }, 20_000);
 
   it('puts an account chosen before it opened on screen once it has', async () => {
-    const before = opened.registry.view();
-    await opened.registry.close();
-    const deferred: (() => void)[] = [];
-    opened = await openRegistry(dataDir, keychain, (fn) => void deferred.push(fn));
+    const { before, deferred } = await restartHoldingDeferred();
     const other = before.accounts.find((a) => a.id !== before.activeAccountId)!;
     const switching = opened.registry.handlers()['accounts:switch'](other.id);
     for (const fn of deferred.splice(0)) fn();

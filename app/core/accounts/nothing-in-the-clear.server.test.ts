@@ -4,7 +4,7 @@
  * settings, the log) is searched for their text, the API key, the encryption password and the
  * database key. The databases are looked at while the app still runs, so their logs are there.
  */
-import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,6 +15,7 @@ import { openSettings } from '../settings/conf-settings.js';
 import { isPlainDatabase } from '../store/cipher.js';
 import { Vault } from '../vault/vault.js';
 import { AccountsService } from './accounts-service.js';
+import { filesUnder } from '../../../test/support/files.js';
 
 let t: TestServer;
 const dataDir = mkdtempSync(join(tmpdir(), 'ozeki-in-the-clear-'));
@@ -26,13 +27,6 @@ afterAll(async () => {
   await t.stop({ remove: true }).catch(() => {});
   rmSync(dataDir, { recursive: true, force: true });
 });
-
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? filesUnder(path) : [path];
-  });
-}
 
 describe('the data folder', () => {
   it('holds no message, draft or secret in the clear, and its databases not even the account', async () => {

@@ -12,9 +12,9 @@ import type { Sqlite } from './connection.js';
 const IN_USE = '-in-use';
 const DAMAGED = '-damaged';
 
-/** True when the file must be checked before use: the last run did not close it, or found it damaged. */
-export function needsCheckAtOpen(file: string): boolean {
-  return existsSync(file + IN_USE) || existsSync(file + DAMAGED);
+/** True when the last run did not close the file (a crash or a power cut): it is checked before use. */
+export function leftInUse(file: string): boolean {
+  return existsSync(file + IN_USE);
 }
 
 /** What the last run's background check found, if the file was found damaged. */

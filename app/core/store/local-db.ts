@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { CoreError } from '../errors.js';
 import { ensurePrivateFolder } from '../private-files.js';
 import { encryptInPlace, isPlainDatabase } from './cipher.js';
-import { clearDamage, damageFound, markClosed, markInUse, needsCheckAtOpen } from './integrity.js';
+import { clearDamage, damageFound, leftInUse, markClosed, markInUse } from './integrity.js';
 import { storageError, type Sqlite } from './connection.js';
 import { LocalStore, type LocalStoreOptions } from './local-store.js';
 import { openChecked, openFresh } from './open-sqlite.js';
@@ -92,9 +92,7 @@ function openUnmarked(dataDir: string, key: Buffer, keyIsNew: boolean, check: 'a
     }
   }
   const found = damageFound(file);
-  const opened = found
-    ? ({ ok: false, damage: { kind: 'corrupt', detail: found } } as const)
-    : openChecked(file, key, check === 'at-open' || needsCheckAtOpen(file));
+  const opened = found ? ({ ok: false, damage: { kind: 'corrupt', detail: found } } as const) : openChecked(file, key, check === 'at-open' || leftInUse(file));
   if (opened.ok) return { ...withNotices(opened.db, options), ...(encrypted ? { encrypted: true as const } : {}) };
   const damage = keyIsNew && !encrypted && opened.damage.kind === 'corrupt' ? { kind: 'no-key' as const, detail: opened.damage.detail } : opened.damage;
   const { asideFile, recovery } = repair(file, damage, key);

@@ -2,7 +2,7 @@
  * The vault without the OS keychain: the fallback to memory when the keychain is missing or fails,
  * the account naming, and the errors. Fake backends stand in for keytar.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -12,6 +12,7 @@ import { openSettings } from '../settings/conf-settings.js';
 import { MemoryBackend } from './memory-backend.js';
 import { KEYCHAIN_SERVICE, type SecretBackend } from './secret-backend.js';
 import { Vault } from './vault.js';
+import { filesUnder } from '../../../test/support/files.js';
 
 const hex = (bytes: number): string => randomBytes(bytes).toString('hex');
 const secrets = () => ({ apikey: hex(32), password: `correct horse ${hex(6)}` });
@@ -60,12 +61,7 @@ function tempDir(): string {
 }
 
 /** Every file under `dir`, with its bytes. */
-function filesUnder(dir: string): { path: string; text: string }[] {
-  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
-    .map((name) => join(dir, name))
-    .filter((path) => statSync(path).isFile())
-    .map((path) => ({ path, text: readFileSync(path, 'latin1') }));
-}
+const filesWithText = (dir: string): { path: string; text: string }[] => filesUnder(dir).map((path) => ({ path, text: readFileSync(path, 'latin1') }));
 
 /** What the main process does at sign-in: secrets to the vault, the rest to the settings file. */
 async function signIn(vault: Vault, dataDir: string, kept: { apikey: string; password: string }) {
@@ -87,7 +83,7 @@ describe('the vault when the keychain cannot be used', () => {
     await signIn(vault, dataDir, kept);
     expect(await vault.load(alice)).toEqual(kept);
 
-    const files = filesUnder(dataDir);
+    const files = filesWithText(dataDir);
     expect(files.map((f) => f.path)).toContain(join(dataDir, 'settings.json'));
     for (const { path, text } of files) {
       expect(text, path).not.toContain(kept.apikey);
@@ -110,7 +106,7 @@ describe('the vault when the keychain cannot be used', () => {
     expect(vault.unavailableReason).toMatch(/keychain is locked/);
     expect(vault.backendName).toBe('memory (this run only)');
     expect(await vault.load(alice)).toEqual(kept);
-    for (const { path, text } of filesUnder(dataDir)) {
+    for (const { path, text } of filesWithText(dataDir)) {
       expect(text, path).not.toContain(kept.apikey);
       expect(text, path).not.toContain(kept.password);
     }
