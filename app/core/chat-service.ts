@@ -16,7 +16,11 @@ import { Drafts } from './services/drafts.js';
 import { relayEngineEvent, type RelayDeps } from './services/engine-relay.js';
 import { ServiceEvents, type Listener, type SignalListener } from './services/events.js';
 import { Friends } from './services/friends.js';
+import { ExpirySweeper } from './services/expiry.js';
 import { Messages } from './services/messages.js';
+import { HistoryDownload } from './search/history-download.js';
+import { SearchIndexer } from './search/indexer.js';
+import { MessageSearch } from './search/search-service.js';
 import { connectSession } from './session/connect.js';
 import { launchAccount, loadLaunchSecrets, Sessions, type DemoAccountSource, type LaunchAccount } from './session/session.js';
 import type { SettingsStore } from './settings/settings.js';
@@ -47,7 +51,11 @@ export type ChatServiceOptions = {
   resume?: boolean;
 };
 
+/** The indexer's catching up and the first expiry sweep wait this long after an account starts. */
+const START_WORK_DELAY_MS = 1000;
+
 export class ChatService implements ContractService {
+  private readonly stopStartWork: () => void;
   private readonly events: ServiceEvents;
   private readonly sessions: Sessions;
   private readonly friends: Friends;
@@ -55,6 +63,11 @@ export class ChatService implements ContractService {
   private readonly messages: Messages;
   private readonly drafts: Drafts;
   private readonly signals: DesktopSignals;
+  private readonly indexer: SearchIndexer;
+  private readonly expiry: ExpirySweeper;
+  private readonly search: MessageSearch;
+  /** Replaced at each sign-out: the next account starts with none. */
+  private history: HistoryDownload;
 
   private constructor(
     private readonly opts: ChatServiceOptions,
@@ -86,15 +99,42 @@ export class ChatService implements ContractService {
           secrets,
           station,
         ),
-      onStarted: () => friends.forgetNames(),
+      onStarted: () => {
+        friends.forgetNames();
+        // After the first screen: a launch has better things to do in its first second.
+        indexer.kick(START_WORK_DELAY_MS);
+        afterStart = setTimeout(() => {
+          expiry.sweep();
+          this.history.resume();
+        }, START_WORK_DELAY_MS);
+      },
       onAnnounce: () => conversations.emitAll(),
-      onSignedOut: () => conversations.removeAll(),
+      onSignedOut: () => {
+        conversations.removeAll();
+        this.history.dispose();
+        this.history = newHistory();
+      },
     });
     const friends = new Friends(sessions, store, api, events);
     const conversations = new Conversations(sessions, store, friends, events, now);
     const messages = new Messages(sessions, store, conversations, friends, events, now);
     const signals = new DesktopSignals(store, conversations, messages, events);
-    relay = { sessions, store, conversations, messages, friends, signals, events };
+    const indexer = new SearchIndexer({ store, keyring: () => sessions.current?.keyring ?? null, log });
+    const expiry = new ExpirySweeper({ store, conversations, events, now });
+    let afterStart: ReturnType<typeof setTimeout> | undefined;
+    this.stopStartWork = () => clearTimeout(afterStart);
+    const newHistory = (): HistoryDownload =>
+      new HistoryDownload({
+        store,
+        conversationIds: () => store.conversations().map((c) => c.id),
+        fetchOlder: (id, before, limit) => sessions.require().engine.fetchHistoryPage(id, before, limit),
+        connection: () => sessions.connection,
+        emit: (progress) => events.emit('history:progress', progress),
+        onStored: () => indexer.kick(),
+        log,
+      });
+    this.history = newHistory();
+    relay = { sessions, store, conversations, messages, friends, signals, events, indexer, expiry, history: () => this.history };
     this.events = events;
     this.sessions = sessions;
     this.friends = friends;
@@ -102,6 +142,9 @@ export class ChatService implements ContractService {
     this.messages = messages;
     this.drafts = new Drafts(sessions, store, conversations);
     this.signals = signals;
+    this.indexer = indexer;
+    this.expiry = expiry;
+    this.search = new MessageSearch(sessions, store, conversations, friends, indexer);
     for (const message of storeNotices) events.addNotice('warning', message, false);
   }
 
@@ -189,6 +232,12 @@ export class ChatService implements ContractService {
       'conversations:hidden': async () => conversations.hidden(),
       'messages:latest': (id) => messages.latest(id),
       'messages:older': (id, before) => messages.older(id, before),
+      'messages:around': async (id, messageId) => messages.around(id, messageId),
+      'messages:newer': async (id, after) => messages.newer(id, after),
+      'search:messages': async (req) => this.search.search(req),
+      'history:status': async () => (sessions.require(), this.history.status()),
+      'history:start': async (opts) => (sessions.require(), this.history.start(opts?.conversationIds)),
+      'history:stop': async () => (sessions.require(), this.history.stop()),
       'messages:send': async (id, text) => messages.send(id, text),
       'messages:mark-viewed': async (id, ids) => messages.markViewed(id, ids),
       'presence:set': (availability) => this.setAvailability(availability),
@@ -209,6 +258,10 @@ export class ChatService implements ContractService {
 
   /** Stops syncing and closes the local store (app quit). Secrets stay in the keychain. */
   async close(): Promise<void> {
+    this.stopStartWork();
+    this.indexer.dispose();
+    this.expiry.dispose();
+    this.history.dispose();
     await this.sessions.end();
     this.store.close();
   }

@@ -80,6 +80,48 @@ const CASES: Record<Channel, Cases> = {
     ],
     invalid: [[CONV], [CONV, 'not-a-uuid'], [CONV, MSG.replace(/-/g, '')], [MSG, CONV]],
   },
+  'messages:around': {
+    valid: [
+      [CONV, MSG],
+      [CONV, MSG.toUpperCase()],
+    ],
+    invalid: [[CONV], [CONV, 'not-a-uuid'], [MSG, CONV], [CONV, MSG, MSG]],
+  },
+  'messages:newer': {
+    valid: [[CONV, MSG]],
+    invalid: [[CONV], [CONV, ''], ['x', MSG]],
+  },
+  'search:messages': {
+    valid: [
+      [{ text: 'cafe' }],
+      [{ text: '  l’arbre ' }],
+      [{ text: 'x'.repeat(200) }],
+      [{ text: 'a', conversationId: CONV, sender: USER, from: 0, until: 1_790_000_000_000, limit: 200 }],
+      [{ text: 'a', limit: 1 }],
+    ],
+    invalid: [
+      [],
+      [{}],
+      [{ text: '' }],
+      [{ text: '   ' }],
+      [{ text: 'x'.repeat(201) }],
+      [{ text: 'a', conversationId: 'x' }],
+      [{ text: 'a', sender: USER.toUpperCase() }],
+      [{ text: 'a', from: -1 }],
+      [{ text: 'a', until: 1.5 }],
+      [{ text: 'a', limit: 0 }],
+      [{ text: 'a', limit: 201 }],
+      [{ text: 'a', html: true }],
+      ['cafe'],
+      [{ text: 'a' }, { text: 'b' }],
+    ],
+  },
+  'history:status': noArguments,
+  'history:start': {
+    valid: [[], [undefined], [{}], [{ conversationIds: [CONV] }], [{ conversationIds: [CONV, CONV.replace('0', '1')] }]],
+    invalid: [[{ conversationIds: [] }], [{ conversationIds: ['x'] }], [{ conversationIds: CONV }], [{ all: true }], [null], [[CONV]]],
+  },
+  'history:stop': noArguments,
   'messages:send': {
     valid: [
       [CONV, 'hello'],

@@ -16,11 +16,15 @@ import type {
   ConnectionState,
   ConversationView,
   FriendView,
+  HistoryProgress,
   KeychainStatus,
   MessagePage,
+  MessagesAround,
   MessageView,
+  NewerPage,
   Notice,
   ProfileView,
+  SearchResults,
   Snapshot,
 } from './views.js';
 
@@ -60,6 +64,25 @@ export type SignInRequest = z.infer<typeof signInSchema>;
 export type SignInResult = { profile: ProfileView; keychain: KeychainStatus };
 /** A demo account the host offers ("Try the demo"): where and who, never its secrets. */
 export type DemoOffer = { serverUrl: string; email: string };
+
+/** Epoch milliseconds, within what a Date can hold. */
+const epochMs = z.number().int().min(0).max(8.64e15);
+
+export const searchSchema = z
+  .object({
+    /** What the user typed: words, each matched as a word prefix or inside longer words. */
+    text: z.string().trim().min(1, 'the search is empty').max(200, 'the search is too long'),
+    conversationId: conversationId.optional(),
+    /** Messages from this user only. */
+    sender: userId.optional(),
+    /** Sent at or after this time. */
+    from: epochMs.optional(),
+    /** Sent before this time. */
+    until: epochMs.optional(),
+    limit: z.number().int().min(1).max(200).optional(),
+  })
+  .strict();
+export type SearchRequest = z.infer<typeof searchSchema>;
 
 const accountId = z.string().regex(/^[0-9a-f]{16}$/, 'an account id is 16 lower-case hex characters');
 const none = z.tuple([]);
@@ -106,6 +129,20 @@ export const CHANNELS = {
   'conversations:hidden': none,
   'messages:latest': oneConversation,
   'messages:older': z.tuple([conversationId, messageId]),
+  /** The messages before and after one, from this device's copy (search works offline). */
+  'messages:around': z.tuple([conversationId, messageId]),
+  'messages:newer': z.tuple([conversationId, messageId]),
+  /** Searches the messages kept on this device, for the account on screen. */
+  'search:messages': z.tuple([searchSchema]),
+  'history:status': none,
+  /** Downloads the whole history of these conversations (all of them without the list) to make it searchable. */
+  'history:start': z.tuple([
+    z
+      .object({ conversationIds: z.array(conversationId).min(1).max(100_000).optional() })
+      .strict()
+      .optional(),
+  ]),
+  'history:stop': none,
   'messages:send': z.tuple([conversationId, z.string().min(1, 'the message is empty').max(20_000, 'the message is too long')]),
   'messages:mark-viewed': z.tuple([conversationId, z.array(messageId).min(1).max(500)]),
   'presence:set': z.tuple([z.enum(['available', 'away', 'busy', 'offline'])]),
@@ -140,6 +177,12 @@ export type ChannelResults = {
   'conversations:hidden': ConversationView[];
   'messages:latest': MessagePage;
   'messages:older': MessagePage;
+  'messages:around': MessagesAround;
+  'messages:newer': NewerPage;
+  'search:messages': SearchResults;
+  'history:status': HistoryProgress;
+  'history:start': HistoryProgress;
+  'history:stop': HistoryProgress;
   /** The message as queued: state "pending" until the server has it. */
   'messages:send': MessageView;
   'messages:mark-viewed': void;
@@ -168,6 +211,8 @@ export type Events = {
   'friends:changed': { friends: FriendView[] };
   'action:failed': ActionFailure;
   notice: Notice;
+  /** "Make older history searchable" moved on (at most a few times a second). */
+  'history:progress': HistoryProgress;
   /** Show this conversation (the user clicked its notification or its tray entry). */
   'ui:open-conversation': { conversationId: string };
 };

@@ -26,6 +26,12 @@ export const CHANNEL_NAMES = [
   'conversations:hidden',
   'messages:latest',
   'messages:older',
+  'messages:around',
+  'messages:newer',
+  'search:messages',
+  'history:status',
+  'history:start',
+  'history:stop',
   'messages:send',
   'messages:mark-viewed',
   'presence:set',
@@ -46,6 +52,7 @@ export const EVENT_NAMES = [
   'friends:changed',
   'action:failed',
   'notice',
+  'history:progress',
   'ui:open-conversation',
 ] as const;
 

@@ -177,7 +177,21 @@ function nested(depth: number): unknown {
   return v;
 }
 
-type Slot = 'account' | 'conversation' | 'open-conversation' | 'message' | 'messages' | 'user' | 'color' | 'on' | 'text' | 'draft' | 'availability' | 'signIn';
+type Slot =
+  | 'account'
+  | 'conversation'
+  | 'open-conversation'
+  | 'message'
+  | 'messages'
+  | 'user'
+  | 'color'
+  | 'on'
+  | 'text'
+  | 'draft'
+  | 'availability'
+  | 'signIn'
+  | 'search'
+  | 'history';
 const SIGNATURES: Record<Channel, Slot[]> = {
   'session:sign-in': ['signIn'],
   'session:sign-out': [],
@@ -195,6 +209,12 @@ const SIGNATURES: Record<Channel, Slot[]> = {
   'conversations:hidden': [],
   'messages:latest': ['conversation'],
   'messages:older': ['conversation', 'message'],
+  'messages:around': ['conversation', 'message'],
+  'messages:newer': ['conversation', 'message'],
+  'search:messages': ['search'],
+  'history:status': [],
+  'history:start': ['history'],
+  'history:stop': [],
   'messages:send': ['conversation', 'text'],
   'messages:mark-viewed': ['conversation', 'messages'],
   'presence:set': ['availability'],
@@ -258,6 +278,17 @@ function plausible(g: Gen, slot: Slot, ids: { conversations: string[]; messages:
       return either(['', 'half a thought', g.unicode(300), MAX_TEXT, '<img src=x onerror=alert(1)>'], [`${MAX_TEXT}z`, HUGE, 42, null]);
     case 'availability':
       return either(['available', 'away', 'busy', 'offline'], ['AWAY', 'invisible', '', 'available ']);
+    case 'search':
+      return either(
+        [
+          { text: g.pick(['hello', 'a', 'l’arbre', '"*', 'NEAR(', 'café AND', '-x', g.unicode(40)]) },
+          { text: 'message', conversationId: g.pick(ids.conversations), limit: 5 },
+          { text: 'e', sender: ids.me, from: 0, until: Date.now() },
+        ],
+        [{ text: '' }, { text: HUGE }, { text: 'a', limit: 0 }, { text: 'a', conversationId: 'x' }, 'hello', { text: 'a', extra: 1 }],
+      );
+    case 'history':
+      return either([undefined, {}, { conversationIds: [g.pick(ids.conversations)] }], [{ conversationIds: [] }, { conversationIds: ['x'] }, null, 'all']);
     case 'signIn': {
       const request: Record<string, unknown> = {
         serverUrl: either(
@@ -363,6 +394,10 @@ function isSnapshot(v: unknown): boolean {
   );
 }
 
+function isHistoryProgress(v: unknown): boolean {
+  return isObject(v) && ['idle', 'running', 'offline', 'done', 'failed'].includes(v.state as string) && typeof v.conversationsDone === 'number';
+}
+
 const VALUE: Record<Channel, (v: unknown) => boolean> = {
   'session:sign-in': (v) => isObject(v) && isObject(v.profile) && isObject(v.keychain),
   'session:sign-out': (v) => v === undefined,
@@ -381,6 +416,12 @@ const VALUE: Record<Channel, (v: unknown) => boolean> = {
   'conversations:hidden': (v) => Array.isArray(v) && v.every(isConversationView) && v.every((c) => (c as { hidden: boolean }).hidden),
   'messages:latest': isPage,
   'messages:older': isPage,
+  'messages:around': (v) => isObject(v) && Array.isArray(v.messages) && v.messages.every(isMessageView) && typeof v.anchorId === 'string',
+  'messages:newer': (v) => isObject(v) && Array.isArray(v.messages) && v.messages.every(isMessageView) && typeof v.hasNewer === 'boolean',
+  'search:messages': (v) => isObject(v) && Array.isArray(v.groups) && typeof v.waiting === 'number',
+  'history:status': isHistoryProgress,
+  'history:start': isHistoryProgress,
+  'history:stop': isHistoryProgress,
   'messages:send': (v) => isMessageView(v) && (v as { mine: boolean }).mine,
   'messages:mark-viewed': (v) => v === undefined,
   'presence:set': (v) => v === undefined,
@@ -439,6 +480,8 @@ function expected(channel: Channel, args: unknown[]): 'ok' | ErrorCode | 'ok-or-
       return first === accountIdNow() ? 'ok' : 'not-found';
     case 'conversation:start':
       return first === meId ? 'invalid-argument' : friendIds.includes(first as string) ? 'ok' : 'not-found';
+    case 'messages:around':
+    case 'messages:newer':
     case 'messages:older':
       if (!conversationIds.includes(first as string)) return 'not-found';
       // A known message may be gone since (a fuzzed clear); an unknown one never answers.

@@ -64,6 +64,64 @@ export type MessageView = {
 
 export type MessagePage = { conversationId: string; messages: MessageView[]; hasOlder: boolean };
 
+/** The messages before and after one (a search result opened in its conversation), oldest first. */
+export type MessagesAround = {
+  conversationId: string;
+  /** The message asked for; it is in `messages`. */
+  anchorId: string;
+  messages: MessageView[];
+  hasOlder: boolean;
+  /** More messages after these (the conversation is not at its latest): "Jump to latest" is offered. */
+  hasNewer: boolean;
+};
+
+/** The messages just after one, oldest first (scrolling down from a search result). */
+export type NewerPage = { conversationId: string; messages: MessageView[]; hasNewer: boolean };
+
+/** A run of a result's text. `match` marks what the query found; both are plain text, never markup. */
+export type TextSegment = { text: string; match: boolean };
+
+/** One message a search found. */
+export type SearchHit = {
+  conversationId: string;
+  messageId: string;
+  from: string;
+  fromName: string;
+  mine: boolean;
+  /** Epoch milliseconds (UTC). */
+  created: number;
+  /** The message's text (or the part around the first match, for a long one), split at the matches. */
+  segments: TextSegment[];
+};
+
+/** The hits of one conversation, best first. */
+export type SearchGroup = { conversationId: string; conversationName: string; hits: SearchHit[] };
+
+export type SearchResults = {
+  /** The query as it was asked (the window drops answers to older queries). */
+  text: string;
+  /** Conversations ordered by their best hit: relevance first, then recency. */
+  groups: SearchGroup[];
+  /** More hits than the limit matched. */
+  more: boolean;
+  /** Messages on this device not indexed yet (searched once they are; it takes moments). */
+  waiting: number;
+};
+
+/** "Make older history searchable": the account's whole history downloaded in the background. */
+export type HistoryProgress = {
+  /**
+   * idle: not asked for (or stopped); running; offline: paused until the server is back;
+   * done: every chosen conversation downloaded to its first message; failed: see `error`.
+   */
+  state: 'idle' | 'running' | 'offline' | 'done' | 'failed';
+  conversationsDone: number;
+  conversationsTotal: number;
+  /** Messages downloaded so far by this download (the Ozeki API gives no total to count against). */
+  messagesDone: number;
+  error: string | null;
+};
+
 export type FriendView = { userid: string; name: string; availability: string };
 
 /** One signed-in account, as the switcher shows it. */

@@ -1,5 +1,7 @@
 import { render, screen, within } from '@testing-library/svelte';
+import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
+import type { MessageView } from '../../app/ipc/views.js';
 import { conversation, installBridge, PROFILE, snapshot } from '../test/fake-bridge.js';
 import App from './App.svelte';
 
@@ -142,5 +144,119 @@ describe('App', () => {
     render(App);
     expect(await screen.findByRole('alert')).toHaveTextContent('The local database could not be read.');
     expect(screen.getByRole('button', { name: 'Retry' })).toBeInTheDocument();
+  });
+});
+
+describe('App message search', () => {
+  const bob = conversation('a', 'Bob Brown', 200);
+  const carol = conversation('b', 'Carol Clark', 100);
+  const found = '00000000-0000-4000-8000-000000000005';
+  const message = (id: string, text: string): MessageView => ({
+    id,
+    conversationId: carol.id,
+    from: 'c'.repeat(32),
+    fromName: 'Carol Clark',
+    mine: false,
+    text,
+    created: Date.now() - 60_000,
+    validUntil: Date.now() + 86_400_000,
+    state: 'sent',
+  });
+
+  function setup() {
+    const ok = { ok: true as const, value: undefined };
+    const bridge = installBridge({
+      'state:snapshot': () => ({ ok: true, value: snapshot({ profile: PROFILE, connection: 'online', conversations: [bob, carol] }) }),
+      'ui:conversation-opened': () => ok,
+      'messages:mark-viewed': () => ok,
+      'search:messages': (req) => ({
+        ok: true,
+        value: {
+          text: req.text,
+          groups: [
+            {
+              conversationId: carol.id,
+              conversationName: 'Carol Clark',
+              hits: [
+                {
+                  conversationId: carol.id,
+                  messageId: found,
+                  from: 'c'.repeat(32),
+                  fromName: 'Carol Clark',
+                  mine: false,
+                  created: Date.now(),
+                  segments: [{ text: 'lunch at noon', match: true }],
+                },
+              ],
+            },
+          ],
+          more: false,
+          waiting: 0,
+        },
+      }),
+      'messages:around': (id, messageId) => ({
+        ok: true,
+        value: { conversationId: id, anchorId: messageId, messages: [message(messageId, 'lunch at noon')], hasOlder: false, hasNewer: true },
+      }),
+      'messages:latest': (id) => ({ ok: true, value: { conversationId: id, messages: [], hasOlder: false } }),
+    });
+    render(App);
+    const channel = (name: string) => bridge.calls.filter((c) => c.channel === name).map((c) => c.args);
+    return { bridge, channel, user: userEvent.setup() };
+  }
+
+  it('opens with Ctrl+Shift+F over the list, opens a result in its conversation at that message, and closes with Escape', async () => {
+    const { channel, user } = setup();
+    const list = await screen.findByRole('listbox', { name: 'Conversations' });
+    await user.keyboard('{Control>}{Shift>}F{/Shift}{/Control}');
+    const input = await screen.findByRole('searchbox', { name: 'Search messages' });
+    expect(input).toHaveFocus();
+    // Under the panel, the list is out of reach (Svelte sets the property; jsdom does not reflect it).
+    const nav = screen.getByRole('navigation', { name: 'Conversation list' }) as HTMLElement & { inert?: boolean };
+    expect(nav.inert || nav.hasAttribute('inert')).toBe(true);
+    expect(screen.getByRole('button', { name: 'Search' })).toHaveAttribute('aria-expanded', 'true');
+
+    await user.type(input, 'lunch');
+    await user.click(await screen.findByRole('option', { name: /^Carol Clark: Carol Clark: lunch at noon, / }));
+    expect(await screen.findByRole('heading', { level: 2, name: 'Carol Clark' })).toBeInTheDocument();
+    const log = await screen.findByRole('log', { name: 'Messages' });
+    expect((await within(log).findByText('lunch at noon')).closest('li')).toHaveAttribute('aria-current', 'true');
+    expect(channel('messages:around')).toEqual([[carol.id, found]]);
+    expect(channel('messages:latest')).toEqual([]);
+    // The results stay beside the conversation, the one open selected.
+    expect(screen.getByRole('option', { name: /^Carol Clark: /, selected: true })).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Jump to latest' })).toBeInTheDocument();
+
+    await user.keyboard('{Escape}');
+    expect(screen.queryByRole('searchbox', { name: 'Search messages' })).not.toBeInTheDocument();
+    expect(nav.inert || nav.hasAttribute('inert')).toBe(false);
+    // Nothing had focus before: it goes to the conversation the result opened.
+    await expect.poll(() => document.activeElement).toBe(log);
+
+    // Another conversation and back: the result is done with, the latest page shows.
+    await user.click(within(list).getByText('Bob Brown'));
+    await screen.findByRole('heading', { level: 2, name: 'Bob Brown' });
+    await user.click(within(list).getByText('Carol Clark'));
+    await screen.findByRole('heading', { level: 2, name: 'Carol Clark' });
+    await expect.poll(() => channel('messages:latest')).toEqual([[bob.id], [carol.id]]);
+    expect(channel('messages:around')).toHaveLength(1);
+  });
+
+  it('opens from the header button, keeps the query for next time, gives focus back on Escape, and yields to Ctrl+F', async () => {
+    const { user } = setup();
+    await screen.findByRole('listbox', { name: 'Conversations' });
+    const button = screen.getByRole('button', { name: 'Search' });
+    expect(button).toHaveAttribute('title', 'Search messages (Ctrl+Shift+F)');
+    await user.click(button);
+    await user.type(screen.getByRole('searchbox', { name: 'Search messages' }), 'lunch');
+    await user.keyboard('{Escape}');
+    await expect.poll(() => document.activeElement).toBe(button);
+
+    await user.click(button);
+    expect(screen.getByRole('searchbox', { name: 'Search messages' })).toHaveValue('lunch');
+    expect(await screen.findByRole('option', { name: /^Carol Clark: / })).toBeInTheDocument();
+    await user.keyboard('{Control>}f{/Control}');
+    expect(screen.queryByRole('searchbox', { name: 'Search messages' })).not.toBeInTheDocument();
+    expect(screen.getByRole('searchbox', { name: 'Filter conversations' })).toHaveFocus();
   });
 });

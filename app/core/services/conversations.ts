@@ -197,6 +197,8 @@ export class Conversations {
     const conversation = this.get(conversationId);
     this.messagesChanged(conversationId);
     this.act({ kind: 'clear', conversationId, instance: conversation.instance });
+    // Its messages leave the cache when the server has the clear; their text leaves the index now.
+    this.store.forgetSearchRows(conversationId);
     this.events.emit('messages:changed', { conversationId, upserted: [], removed: [], cleared: true });
   }
 

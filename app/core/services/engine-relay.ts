@@ -2,11 +2,14 @@
  * The relay from the sync engine to the window: each engine event becomes the views and IPC events
  * it changes (conversations, messages, friends, connection state, failed actions).
  */
+import type { HistoryDownload } from '../search/history-download.js';
+import type { SearchIndexer } from '../search/indexer.js';
 import type { Sessions } from '../session/session.js';
 import type { LocalStore } from '../store/local-store.js';
 import type { EngineEvent } from '../sync/engine.js';
 import type { Conversations } from './conversations.js';
 import type { DesktopSignals } from './desktop-signals.js';
+import type { ExpirySweeper } from './expiry.js';
 import type { ServiceEvents } from './events.js';
 import type { Friends } from './friends.js';
 import type { Messages } from './messages.js';
@@ -19,10 +22,14 @@ export type RelayDeps = {
   friends: Friends;
   signals: DesktopSignals;
   events: ServiceEvents;
+  indexer: SearchIndexer;
+  expiry: ExpirySweeper;
+  /** The account's history download (replaced at sign-out). */
+  history: () => HistoryDownload;
 };
 
 export function relayEngineEvent(deps: RelayDeps, event: EngineEvent): void {
-  const { sessions, store, conversations, messages, friends, signals, events } = deps;
+  const { sessions, store, conversations, messages, friends, signals, events, indexer, expiry, history } = deps;
   // A stopped session's engine has nothing more to say, except that it is signed out.
   if (!sessions.current && !(event.type === 'connection' && event.state === 'signed-out')) return;
   switch (event.type) {
@@ -37,12 +44,15 @@ export function relayEngineEvent(deps: RelayDeps, event: EngineEvent): void {
       events.emit('messages:changed', { conversationId: event.conversationId, upserted: page.messages, removed: [], cleared: event.cleared });
       conversations.emit([event.conversationId]);
       if (event.arrived?.length) signals.arrived(event.conversationId, event.arrived);
+      indexer.kick();
+      expiry.sweep();
       return;
     }
     case 'friends':
       friends.changed();
       return;
     case 'connection':
+      history().connectionChanged(event.state);
       events.emit('connection:changed', { state: event.state, pendingCount: event.pendingCount });
       return;
     case 'action-failed':

@@ -3,7 +3,7 @@
  * sending, marking as viewed, and the message views.
  */
 import { formatTimestamp, newMessageId, parseTimestamp, type Conversation, type Message, type OutgoingMessage } from '../../../protocol/index.js';
-import type { MessagePage, MessageView } from '../../ipc/views.js';
+import type { MessagePage, MessagesAround, MessageView, NewerPage } from '../../ipc/views.js';
 import { CoreError } from '../errors.js';
 import type { Session } from '../session/connect.js';
 import type { Sessions } from '../session/session.js';
@@ -17,6 +17,8 @@ import type { Friends } from './friends.js';
 /** A message lives this long unless the user chooses otherwise (the server allows up to 366 days). */
 export const DEFAULT_MESSAGE_LIFETIME_DAYS = 365;
 const PAGE = 50;
+/** Messages on each side of the one a search result opens. */
+const AROUND = 25;
 const DAY_MS = 86_400_000;
 
 export class Messages {
@@ -114,6 +116,57 @@ export class Messages {
       }
     }
     return this.page(conversationId, before);
+  }
+
+  /**
+   * The messages before and after one, from this device's copy (a search result opened; offline
+   * too). Sends still in the outbox join only at the latest end.
+   */
+  around(conversationId: string, messageId: string): MessagesAround {
+    const conversation = this.conversations.get(conversationId);
+    const anchor = this.visible(conversationId, messageId);
+    const at = { created: anchor.Created, id: anchor.ID };
+    const before = this.store.messages(conversationId, { limit: AROUND, before: at }).reverse();
+    const after = this.newerFrom(conversationId, at, AROUND);
+    return {
+      conversationId,
+      anchorId: anchor.ID,
+      messages: this.views(conversation, [...before, anchor, ...after.messages], after.pendingIds),
+      hasOlder: before.length === AROUND,
+      hasNewer: after.hasNewer,
+    };
+  }
+
+  /** The page after a message, oldest first (scrolling down from a search result). */
+  newer(conversationId: string, afterId: string): NewerPage {
+    const conversation = this.conversations.get(conversationId);
+    const anchor = this.visible(conversationId, afterId);
+    const after = this.newerFrom(conversationId, { created: anchor.Created, id: anchor.ID }, PAGE);
+    return { conversationId, messages: this.views(conversation, after.messages, after.pendingIds), hasNewer: after.hasNewer };
+  }
+
+  /** A cached message the user may see: not one of a conversation whose clear is still on its way. */
+  private visible(conversationId: string, id: string): Message {
+    const cleared = this.store.pendingFor(conversationId).some((p) => p.action.kind === 'clear');
+    const found = cleared ? undefined : this.find(conversationId, id);
+    if (!found) throw new CoreError('not-found', 'That message is no longer on this device (it was cleared, or it disappeared).');
+    return found;
+  }
+
+  private newerFrom(
+    conversationId: string,
+    at: { created: string; id: string },
+    limit: number,
+  ): { messages: Message[]; hasNewer: boolean; pendingIds: Set<string> } {
+    const cached = this.store.newerMessages(conversationId, at, limit + 1);
+    if (cached.length > limit) return { messages: cached.slice(0, limit), hasNewer: true, pendingIds: new Set() };
+    const seen = new Set(cached.map((m) => m.ID));
+    const sends = this.store
+      .pendingFor(conversationId)
+      .filter((p) => p.action.kind === 'send')
+      .map((p) => (p.action as Extract<Action, { kind: 'send' }>).message)
+      .filter((m) => !seen.has(m.ID));
+    return { messages: [...cached, ...sends], hasNewer: false, pendingIds: new Set(sends.map((m) => m.ID)) };
   }
 
   private find(conversationId: string, id: string): Message | undefined {

@@ -171,7 +171,14 @@ describe('the cache keeps server objects as received', () => {
       message('kept', '2026-11-21 10:00:00', '2026-11-23 10:00:01'),
     ]);
     store.putMessages(C2, [message('gone2', '2026-11-21 10:00:00', '2026-11-20 00:00:00')]);
-    expect(store.deleteExpiredMessages(Date.UTC(2026, 10, 23, 10, 0, 0))).toBe(3);
+    expect(store.nextExpiry()).toBe(Date.UTC(2026, 10, 20));
+    expect(
+      store
+        .deleteExpiredMessages(Date.UTC(2026, 10, 23, 10, 0, 0))
+        .map((m) => m.id)
+        .sort(),
+    ).toEqual(['edge', 'gone', 'gone2']);
+    expect(store.nextExpiry()).toBe(Date.UTC(2026, 10, 23, 10, 0, 1));
     expect(store.messages(C1, { limit: 10 }).map((m) => m.ID)).toEqual(['kept']);
     expect(store.messages(C2, { limit: 10 })).toEqual([]);
   });

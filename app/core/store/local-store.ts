@@ -19,6 +19,7 @@ import type { KeyCacheStorage } from '../crypto/key-cache.js';
 import type { Action } from '../sync/actions.js';
 import { loadAccount, saveAccount, type StoredAccount } from './account.js';
 import { StoreConnection, type ConnectionSettings, type SkippedRow, type Sqlite } from './connection.js';
+import { decodeMessage } from './decode.js';
 import { checkNow } from './integrity.js';
 import { ConversationKeysTable, type KeyEntry } from './conversation-keys-table.js';
 import { ConversationsTable } from './conversations-table.js';
@@ -26,11 +27,13 @@ import { putDraft, readDrafts } from './drafts-table.js';
 import { readFriends, replaceFriends } from './friends-table.js';
 import { MessagesTable, type MessagePage } from './messages-table.js';
 import { OutboxTable, type OutboxEntry } from './outbox-table.js';
+import { SearchTable, type IndexEntry, type SearchMatch, type SearchRow } from './search-table.js';
 
 export { accountFromLogin, accountFromRow, type StoredAccount } from './account.js';
 export { storageError, type SkippedRow, type Sqlite } from './connection.js';
 export type { MessagePage } from './messages-table.js';
 export type { OutboxEntry } from './outbox-table.js';
+export type { IndexEntry, SearchMatch, SearchRow, SearchRowInput } from './search-table.js';
 
 export type LocalStoreOptions = {
   /** Called once per unreadable row, the first time it is met. */
@@ -49,6 +52,7 @@ export class LocalStore implements KeyCacheStorage {
   readonly #messages: MessagesTable;
   readonly #outbox: OutboxTable;
   readonly #keys: ConversationKeysTable;
+  readonly #search: SearchTable;
   readonly #onClose: (() => void)[] = [];
 
   /** Takes an open, migrated database; `openLocalDb()` is the way to get one. */
@@ -58,6 +62,7 @@ export class LocalStore implements KeyCacheStorage {
     this.#messages = new MessagesTable(this.#conn);
     this.#outbox = new OutboxTable(this.#conn);
     this.#keys = new ConversationKeysTable(this.#conn);
+    this.#search = new SearchTable(this.#conn);
   }
 
   /** The file behind this store. */
@@ -127,6 +132,7 @@ export class LocalStore implements KeyCacheStorage {
     conn.guard('sign out', () => conn.db.pragma('secure_delete = ON'));
     try {
       conn.transaction(() => {
+        this.#search.clearAll();
         for (const table of ALL_TABLES) conn.db.exec(`DELETE FROM ${table}`);
       });
     } finally {
@@ -200,6 +206,11 @@ export class LocalStore implements KeyCacheStorage {
     return this.#messages.messages(conversationId, page);
   }
 
+  /** Up to `limit` messages strictly newer than `after`, oldest first (scrolling down from a search result). */
+  newerMessages(conversationId: string, after: { created: string; id: string }, limit: number): Message[] {
+    return this.#messages.newer(conversationId, after, limit);
+  }
+
   /** One cached message by ID. */
   message(conversationId: string, id: string): Message | undefined {
     return this.#messages.message(conversationId, id);
@@ -210,9 +221,14 @@ export class LocalStore implements KeyCacheStorage {
     this.#messages.clear(conversationId);
   }
 
-  /** Deletes messages whose `ValidUntil` is at or before `nowMs`; returns how many. */
-  deleteExpiredMessages(nowMs: number): number {
+  /** Deletes messages whose `ValidUntil` is at or before `nowMs` (and their search rows); returns which. */
+  deleteExpiredMessages(nowMs: number): { conversationId: string; id: string }[] {
     return this.#messages.deleteExpired(nowMs);
+  }
+
+  /** When the next cached message expires (epoch ms), or null. */
+  nextExpiry(): number | null {
+    return this.#messages.nextExpiry();
   }
 
   /** Upserts reports by (conversation, `ID`), as received. */
@@ -223,6 +239,39 @@ export class LocalStore implements KeyCacheStorage {
   /** The conversation's reports, oldest first. */
   reports(conversationId: string): Report[] {
     return this.#messages.reports(conversationId);
+  }
+
+  // ------------------------------------------------------------------------------- search
+
+  /** Messages stored but not indexed yet, oldest first (search/indexer.ts reads and decrypts them). */
+  messagesToIndex(limit: number): { created: string; second: number; conversationId: string; id: string; message: Message | undefined }[] {
+    return this.#search.waiting(limit).map((r) => ({
+      created: r.created,
+      second: r.second,
+      conversationId: r.conversationId,
+      id: r.id,
+      message: this.#conn.skip('messages', `${r.conversationId}/${r.id}`, decodeMessage(r.json)),
+    }));
+  }
+
+  /** Each message's text into the index (null: it does not read), in one transaction. */
+  indexMessages(entries: readonly IndexEntry[]): void {
+    this.#search.index(entries);
+  }
+
+  /** The newest matches of a query (search/search-service.ts ranks them). */
+  searchNewest(match: SearchMatch): SearchRow[] {
+    return this.#search.newest(match);
+  }
+
+  /** A conversation's part of the search index goes at once (Clear), before its messages do. */
+  forgetSearchRows(conversationId: string): void {
+    this.#search.forgetConversation(conversationId);
+  }
+
+  /** Stored messages still waiting for the search index. */
+  searchWaiting(): number {
+    return this.#search.waitingCount();
   }
 
   // ------------------------------------------------------------------------------- drafts

@@ -2,7 +2,8 @@
  * The cached messages and reports of each conversation, as received, keyed by (conversation, `ID`).
  * They live and go together: a clear, a new instance or a conversation leaving the list drops both.
  * Messages are read a page at a time, newest first, and carry their expiry as a column so expired
- * ones are deleted in one indexed statement.
+ * ones are deleted in one indexed statement. A message stored anew, or changed, waits for the search
+ * indexer; deleting one takes it out of the index too (schema.ts's triggers).
  */
 import { parseTimestamp, type Message, type Report } from '../../../protocol/index.js';
 import type { StoreConnection } from './connection.js';
@@ -62,6 +63,23 @@ export class MessagesTable {
     ) as MessageRow[];
   }
 
+  /** Up to `limit` messages strictly newer than `after` (by `Created`, then `ID`), oldest first. */
+  newer(conversationId: string, after: { created: string; id: string }, limit: number): Message[] {
+    const rows = this.#conn.guard(
+      'read messages',
+      () =>
+        this.#conn
+          .stmt('SELECT id, json FROM messages WHERE conversation_id = ? AND (created, id) > (?, ?) ORDER BY created, id LIMIT ?')
+          .all(conversationId, after.created, after.id, Math.max(0, Math.floor(limit))) as { id: string; json: unknown }[],
+    );
+    const out: Message[] = [];
+    for (const row of rows) {
+      const m = this.#conn.skip('messages', `${conversationId}/${row.id}`, decodeMessage(row.json));
+      if (m) out.push(m);
+    }
+    return out;
+  }
+
   message(conversationId: string, id: string): Message | undefined {
     const row = this.#conn.guard(
       'read a message',
@@ -78,10 +96,23 @@ export class MessagesTable {
     });
   }
 
-  deleteExpired(nowMs: number): number {
+  /** Deletes the messages whose `ValidUntil` is at or before `nowMs`; returns which they were. */
+  deleteExpired(nowMs: number): { conversationId: string; id: string }[] {
+    return this.#conn.guard('delete expired messages', () =>
+      (
+        this.#conn.stmt('DELETE FROM messages WHERE valid_until_ms IS NOT NULL AND valid_until_ms <= ? RETURNING conversation_id, id').all(nowMs) as {
+          conversation_id: string;
+          id: string;
+        }[]
+      ).map((r) => ({ conversationId: r.conversation_id, id: r.id })),
+    );
+  }
+
+  /** When the next cached message expires (epoch ms), or null when none does. */
+  nextExpiry(): number | null {
     return this.#conn.guard(
-      'delete expired messages',
-      () => this.#conn.stmt('DELETE FROM messages WHERE valid_until_ms IS NOT NULL AND valid_until_ms <= ?').run(nowMs).changes,
+      'read when messages expire',
+      () => (this.#conn.stmt('SELECT min(valid_until_ms) AS at FROM messages WHERE valid_until_ms IS NOT NULL').get() as { at: number | null }).at,
     );
   }
 

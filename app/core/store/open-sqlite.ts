@@ -16,7 +16,7 @@ import { NewerSchema, migrate } from './schema.js';
 export type Damage = { kind: 'corrupt' | 'unopenable' | 'newer' | 'no-key'; detail: string };
 
 /** Sets a connection up as the store needs it: write-ahead log, every commit on disk before it returns. */
-function configure(db: Sqlite): void {
+export function configure(db: Sqlite): void {
   db.pragma('busy_timeout = 5000');
   const mode = db.pragma('journal_mode = WAL', { simple: true });
   if (mode !== 'wal') throw new CoreError('storage', `The local database could not switch to write-ahead logging (it is in ${String(mode)} mode).`);

@@ -18,7 +18,7 @@ import type { ConnectionState } from '../../ipc/views.js';
 import { backoffDelay } from '../api/retry.js';
 import { CoreError } from '../errors.js';
 import type { EngineEvent } from './engine-events.js';
-import { Fetcher } from './fetcher.js';
+import { Fetcher, type HistoryPage } from './fetcher.js';
 import { OutboxSender } from './outbox-sender.js';
 import type { ApiPort, StorePort } from './ports.js';
 
@@ -213,6 +213,11 @@ export class SyncEngine {
   /** The newest page, or the page before a message (scrolling up). */
   fetchPage(conversationId: string, before?: { created: string; id: string }): Promise<number> {
     return this.fetcher.fetchPage(conversationId, before);
+  }
+
+  /** A page of the history download: stored, not announced (see Fetcher.fetchHistoryPage). */
+  fetchHistoryPage(conversationId: string, before: { created: string; id: string } | undefined, limit: number): Promise<HistoryPage> {
+    return this.fetcher.fetchHistoryPage(conversationId, before, limit);
   }
 
   // ------------------------------------------------------------------------------ connectivity

@@ -11,6 +11,11 @@ import type { ApiPort, StorePort } from './ports.js';
 
 /** Messages fetched per page. */
 const PAGE = 50;
+/** The most downloadpartial gives in one page (the profile's cap): the history download asks for this. */
+export const MAX_PAGE = 200;
+
+/** A page of the history download: how many messages came, and the oldest (the next page's cursor). */
+export type HistoryPage = { count: number; oldest: { created: string; id: string } | null };
 
 /** How fetched messages count: null for history; otherwise those after `after` are news (all when ''). */
 type News = { after: string } | null;
@@ -109,18 +114,22 @@ export class Fetcher {
         await this.fetchNewMessages(id);
       } catch (err) {
         if (err instanceof CoreError && (err.code === 'stale-instance' || err.code === 'refused')) {
-          // Cleared or gone since we last looked: the list says what it is now.
-          await this.refreshConversations();
-          this.store.clearMessages(id);
-          // A new instance: whatever it holds was written since.
-          this.knownLast.set(id, '');
-          this.emit({ type: 'messages', conversationId: id, cleared: true });
+          await this.startedOver(id);
           await this.fetchNewMessages(id).catch(() => {});
         } else {
           throw err;
         }
       }
     }
+  }
+
+  /** Cleared or gone since we last looked: the list says what it is now, and the cached messages go. */
+  private async startedOver(id: string): Promise<void> {
+    await this.refreshConversations();
+    this.store.clearMessages(id);
+    // A new instance: whatever it holds was written since.
+    this.knownLast.set(id, '');
+    this.emit({ type: 'messages', conversationId: id, cleared: true });
   }
 
   /** New messages and reports since the newest we hold (inclusive cursor), or the newest page. */
@@ -164,6 +173,52 @@ export class Fetcher {
     });
     this.absorbMessages(conversation, res.messages, res.reports, news);
     return res.messages.length;
+  }
+
+  /**
+   * A page of the history download (search/history-download.ts): up to `limit` messages (at most
+   * MAX_PAGE) older than `before`, stored with their reports in one transaction but announced to
+   * nobody: hundreds of history pages must not rebuild the window's latest page hundreds of times,
+   * and the caller tells the search index. The list entry moves only for a message newer than it
+   * knows. A stale instance (cleared meanwhile) is handled as a pull handles it, then thrown, so the
+   * caller starts that conversation over from its newest page.
+   */
+  async fetchHistoryPage(conversationId: string, before: { created: string; id: string } | undefined, limit: number): Promise<HistoryPage> {
+    const conversation = this.store.conversation(conversationId);
+    if (!conversation || !conversation.instance) return { count: 0, oldest: null };
+    let res: ResponseOf<'downloadPartial'>;
+    try {
+      res = await this.call('downloadPartial', {
+        conversationid: conversationId,
+        instance: conversation.instance,
+        lastmessagedate: before?.created ?? '',
+        lastmessageid: before?.id ?? '',
+        lastreportdate: '',
+        lastreportid: '',
+        limit: Math.max(1, Math.min(limit, MAX_PAGE)),
+      });
+    } catch (err) {
+      if (err instanceof CoreError && err.code === 'stale-instance') await this.startedOver(conversationId);
+      throw err;
+    }
+    const { messages, reports } = res;
+    const current = this.store.conversation(conversationId);
+    // Gone, or cleared here, while the page was on its way: it belongs to the old instance, so it is not kept.
+    if (!current) return { count: 0, oldest: null };
+    if (current.instance !== conversation.instance) throw new CoreError('stale-instance', 'The conversation was cleared meanwhile.');
+    this.store.transaction(() => {
+      if (messages.length) this.store.putMessages(conversationId, messages);
+      if (reports.length) this.store.putReports(conversationId, reports);
+    });
+    // Oldest first, in the server's order: the first is the next page's cursor.
+    const oldest = messages[0];
+    const newest = messages.at(-1);
+    const at = newest ? parseTimestamp(newest.Created) : null;
+    if (newest && at !== null && Math.floor(at / 1000) > current.lastaccess) {
+      this.store.putConversation({ ...current, lastmessageid: newest.ID, lastaccess: Math.floor(at / 1000) });
+      this.emit({ type: 'conversations', ids: [conversationId] });
+    }
+    return { count: messages.length, oldest: oldest ? { created: oldest.Created, id: oldest.ID } : null };
   }
 
   private absorbMessages(conversation: Conversation, messages: Message[], reports: ResponseOf<'download'>['reports'], news: News): void {

@@ -30,7 +30,8 @@ export function shortcutFor(index: number): string | null {
   return `${isMac() ? '⌘' : 'Ctrl+'}${index + 1}`;
 }
 
-function isMac(): boolean {
+/** macOS (and iPadOS) use ⌘ where the others use Ctrl. */
+export function isMac(): boolean {
   return typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform);
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { MessageView } from '../../../../app/ipc/views.js';
-import { applyMessagesChanged, groupByDay, prependOlder, upsertMessages } from './messages.js';
+import { appendNewer, applyMessagesChanged, applyMessagesChangedToRange, groupByDay, prependOlder, upsertMessages } from './messages.js';
 
 const CONV = 'c'.repeat(32);
 function msg(id: string, created: number, over: Partial<MessageView> = {}): MessageView {
@@ -26,6 +26,22 @@ describe('message list helpers', () => {
     const list = prependOlder(current, [msg('a', 1), msg('b', 2), msg('c', 3, { text: 'stale' })], new Set(['b']));
     expect(ids(list)).toEqual(['a', 'c', 'd']);
     expect(list[1]?.text).toBe('newer copy');
+  });
+
+  it('appends a newer page the same way: copies in the list win, removed ones stay out', () => {
+    const list = appendNewer([msg('a', 1), msg('b', 2, { text: 'newer copy' })], [msg('b', 2, { text: 'stale' }), msg('c', 3), msg('d', 4)], new Set(['d']));
+    expect(ids(list)).toEqual(['a', 'b', 'c']);
+    expect(list[1]?.text).toBe('newer copy');
+  });
+
+  it('applies an event to a run short of the latest: removals and edits in, messages newer than the run left out', () => {
+    const run = [msg('a', 1), msg('b', 5)];
+    const change = { conversationId: CONV, upserted: [msg('b', 5, { text: 'edited' }), msg('late', 3), msg('new', 9)], removed: ['a'], cleared: false };
+    const list = applyMessagesChangedToRange(run, change);
+    expect(ids(list)).toEqual(['late', 'b']);
+    expect(list[1]?.text).toBe('edited');
+    // A clear is the whole conversation: what comes with it is all there is.
+    expect(ids(applyMessagesChangedToRange(run, { ...change, removed: [], cleared: true }))).toEqual(['late', 'b', 'new']);
   });
 
   it('groups by local day and starts a sender run on a new sender or a new day', () => {

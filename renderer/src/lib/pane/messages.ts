@@ -31,13 +31,35 @@ export function applyMessagesChanged(current: readonly MessageView[], change: Ev
 }
 
 /**
- * Puts an older page in front. Messages already in the list win: they came from events that are
- * newer than the page. Ids in `skip` (removed while the page was on its way) stay out.
+ * Applies a `messages:changed` event to a run of messages that stops short of the latest (opened
+ * at a search result). Removals and clears apply as usual; an upsert newer than the run is left
+ * out, since taking it would leave a hole between the run and it: it comes with the newer pages.
  */
-export function prependOlder(current: readonly MessageView[], older: readonly MessageView[], skip: ReadonlySet<string> = new Set()): MessageView[] {
+export function applyMessagesChangedToRange(current: readonly MessageView[], change: Events['messages:changed']): MessageView[] {
+  if (change.cleared) return applyMessagesChanged(current, change);
+  const newest = current.at(-1)?.created ?? -Infinity;
   const have = new Set(current.map((m) => m.id));
-  const fresh = older.filter((m) => !have.has(m.id) && !skip.has(m.id));
-  return [...fresh, ...current].sort(byCreated);
+  return applyMessagesChanged(current, { ...change, upserted: change.upserted.filter((m) => have.has(m.id) || m.created <= newest) });
+}
+
+/**
+ * The messages of a page fetched from the main process that join the list. Messages already in
+ * the list win: they came from events that are newer than the page. Ids in `skip` (removed while
+ * the page was on its way) stay out.
+ */
+function freshOf(current: readonly MessageView[], page: readonly MessageView[], skip: ReadonlySet<string>): MessageView[] {
+  const have = new Set(current.map((m) => m.id));
+  return page.filter((m) => !have.has(m.id) && !skip.has(m.id));
+}
+
+/** Puts an older page in front (see freshOf for who wins). */
+export function prependOlder(current: readonly MessageView[], older: readonly MessageView[], skip: ReadonlySet<string> = new Set()): MessageView[] {
+  return [...freshOf(current, older, skip), ...current].sort(byCreated);
+}
+
+/** Puts a newer page (scrolling down from a search result) after the list (see freshOf). */
+export function appendNewer(current: readonly MessageView[], newer: readonly MessageView[], skip: ReadonlySet<string> = new Set()): MessageView[] {
+  return [...current, ...freshOf(current, newer, skip)].sort(byCreated);
 }
 
 export type MessageRow = {
