@@ -12,9 +12,10 @@ import { formatTable, meets, type Benchmark, type Figure } from './report.js';
 import { accountsBenchmarks } from './accounts.js';
 import { coreBenchmarks } from './core.js';
 import { rendererBenchmarks } from './renderer.js';
+import { searchBenchmarks } from './search.js';
 import { serverThroughput } from './server-throughput.js';
 
-const BENCHMARKS: Benchmark[] = [serverThroughput, coreBenchmarks, accountsBenchmarks, rendererBenchmarks];
+const BENCHMARKS: Benchmark[] = [serverThroughput, coreBenchmarks, accountsBenchmarks, rendererBenchmarks, searchBenchmarks];
 
 const filter = process.argv.slice(2).join(' ').toLowerCase();
 const chosen = BENCHMARKS.filter((b) => !filter || b.name.toLowerCase().includes(filter));

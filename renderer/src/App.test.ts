@@ -217,14 +217,14 @@ describe('App message search', () => {
     expect(screen.getByRole('button', { name: 'Search' })).toHaveAttribute('aria-expanded', 'true');
 
     await user.type(input, 'lunch');
-    await user.click(await screen.findByRole('option', { name: /^Carol Clark: Carol Clark: lunch at noon, / }));
+    await user.click(await screen.findByRole('option', { name: /^Carol Clark .* lunch at noon, in Carol Clark, / }));
     expect(await screen.findByRole('heading', { level: 2, name: 'Carol Clark' })).toBeInTheDocument();
     const log = await screen.findByRole('log', { name: 'Messages' });
     expect((await within(log).findByText('lunch at noon')).closest('li')).toHaveAttribute('aria-current', 'true');
     expect(channel('messages:around')).toEqual([[carol.id, found]]);
     expect(channel('messages:latest')).toEqual([]);
     // The results stay beside the conversation, the one open selected.
-    expect(screen.getByRole('option', { name: /^Carol Clark: /, selected: true })).toBeInTheDocument();
+    expect(screen.getByRole('option', { name: /, in Carol Clark, /, selected: true })).toBeInTheDocument();
     expect(screen.getByRole('button', { name: 'Jump to latest' })).toBeInTheDocument();
 
     await user.keyboard('{Escape}');
@@ -254,7 +254,7 @@ describe('App message search', () => {
 
     await user.click(button);
     expect(screen.getByRole('searchbox', { name: 'Search messages' })).toHaveValue('lunch');
-    expect(await screen.findByRole('option', { name: /^Carol Clark: / })).toBeInTheDocument();
+    expect(await screen.findByRole('option', { name: /, in Carol Clark, / })).toBeInTheDocument();
     await user.keyboard('{Control>}f{/Control}');
     expect(screen.queryByRole('searchbox', { name: 'Search messages' })).not.toBeInTheDocument();
     expect(screen.getByRole('searchbox', { name: 'Filter conversations' })).toHaveFocus();

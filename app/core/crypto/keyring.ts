@@ -99,11 +99,7 @@ export class Keyring {
     }
   }
 
-  /** A draft, sealed with the conversation's key: as safe on disk as the messages themselves. */
-  sealDraft(conversation: Sealed, text: string): string {
-    return sealText(this.conversationKey(conversation), text);
-  }
-
+  /** A draft as version 0.1 kept it, sealed with the conversation's key (drafts are in the clear inside the encrypted database now). */
   openDraft(conversation: Sealed, sealed: string): string {
     try {
       return openText(this.conversationKey(conversation), sealed, 'a draft');

@@ -4,14 +4,14 @@
  * for them, how well a message matches, and the message's text cut into plain segments around the
  * matches for highlighting. Nothing here touches the database.
  *
- * A word of 3 or more characters is looked up in the trigram index: it is found anywhere, at the
- * start of a word ("caf" in "café") or inside one ("example" in "counterexample" or a URL). The
- * index answers rows holding all of its trigrams anywhere; `relevance` is 0 for those that do not
- * hold the word itself, and the caller drops them. A
- * 2-character word is looked up as a word prefix ("ca" finds "café", not "deca"). A 1-character
- * word is left out when there are longer ones ("l'arbre" looks for "arbre"); alone it is too short
- * to search. Every word must match (AND); quotes and operators the user types are plain text,
- * since only letters and digits reach the expressions.
+ * Every word must match (AND). A search is answered in two steps. First the word index, each word
+ * as the start of a word ("caf" finds "café", "ca" does not find "deca"): exact, and what people
+ * mean most of the time. When that finds fewer than the page, the trigram index adds matches
+ * inside words ("example" in "counterexample" or a URL; 3 or more characters only). It answers rows
+ * holding all of a word's trigrams anywhere; `relevance` is 0 for those that do not hold the word
+ * itself, and the caller drops them. A 1-character word is left out when there are longer ones
+ * ("l'arbre" looks for "arbre"); alone it is too short to search. Quotes and operators the user
+ * types are plain text, since only letters and digits reach the expressions.
  */
 import type { TextSegment } from '../../ipc/views.js';
 
@@ -21,10 +21,21 @@ const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
 const SNIPPET_CHARS = 240;
 const SNIPPET_LEAD = 60;
 
-export type ParsedQuery = { words: string[]; wordsExpr: string | null; trigramsExpr: string | null };
+export type ParsedQuery = {
+  words: string[];
+  /** Every word as the start of a word, over the word index. */
+  prefixExpr: string;
+  /** The 3+ character words' trigrams, over the trigram index; null when every word is shorter. */
+  trigramsExpr: string | null;
+};
+
+/** Anything but printable ASCII and ordinary white space. */
+const NOT_PLAIN_ASCII = /[^ -~\t\n\r]/;
 
 /** Case and diacritics folded: "Crème Brûlée" → "creme brulee". */
 export function fold(text: string): string {
+  // Most messages are ASCII, and normalizing is most of the cost of checking 400 rows.
+  if (!NOT_PLAIN_ASCII.test(text)) return text.toLowerCase();
   return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
 }
 
@@ -34,11 +45,10 @@ export function parseQuery(text: string): ParsedQuery | null {
   const words = all.filter((w) => w.length >= 2);
   if (words.length === 0) return null;
   const long = words.filter((w) => [...w].length >= 3);
-  const short = words.filter((w) => [...w].length < 3);
   return {
     words,
+    prefixExpr: words.map((w) => `"${w}"*`).join(' AND '),
     trigramsExpr: long.length ? [...new Set(long.flatMap(trigramsOf))].map((t) => `"${t}"`).join(' AND ') : null,
-    wordsExpr: short.length ? short.map((w) => `"${w}"*`).join(' AND ') : null,
   };
 }
 

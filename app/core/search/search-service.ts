@@ -1,6 +1,7 @@
 /**
  * Message search for the account's service: the query parsed (query.ts), the newest few hundred
- * matches read off the index in time order (store/search-table.ts), ranked by how well they match
+ * matches read off the indexes in time order (store/search-table.ts; words first, then inside
+ * words when those are too few), ranked by how well they match
  * (whole words before word starts before the inside of words) and then by recency, and grouped by
  * conversation with the matches cut out as plain segments. All of it from this device's copy, so it
  * works offline. A conversation whose clear is still on its way shows nothing.
@@ -25,49 +26,61 @@ const CATCH_UP = 200;
 
 export class MessageSearch {
   constructor(
-    private readonly sessions: Sessions,
+    private readonly sessions: Pick<Sessions, 'require'>,
     private readonly store: LocalStore,
-    private readonly conversations: Conversations,
-    private readonly friends: Friends,
-    private readonly indexer: SearchIndexer,
+    private readonly conversations: Pick<Conversations, 'views'>,
+    private readonly friends: Pick<Friends, 'displayNames'>,
+    private readonly indexer: Pick<SearchIndexer, 'catchUp'>,
   ) {}
 
   search(req: SearchRequest): SearchResults {
     const session = this.sessions.require();
     const me = session.account.userid;
     this.indexer.catchUp(CATCH_UP);
-    const waiting = this.store.searchWaiting();
+    const waiting = this.store.search.waitingCount();
     const parsed = parseQuery(req.text);
     if (!parsed) return { text: req.text, groups: [], more: false, waiting };
     const limit = req.limit ?? DEFAULT_LIMIT;
     const cleared = new Map<string, boolean>();
     const found: { row: SearchRow; score: number }[] = [];
-    let scanned = 0;
-    let beforeFtsId: number | undefined;
-    let exhausted = false;
-    // The indexes over-answer (no positions): pages of candidates are checked until there are
-    // enough real matches to rank, or enough has been read.
-    while (found.length < CANDIDATES && scanned < MAX_SCANNED) {
-      const rows = this.store.searchNewest({
-        words: parsed.wordsExpr,
-        trigrams: parsed.trigramsExpr,
-        conversationId: req.conversationId,
-        sender: req.sender,
-        fromMs: req.from,
-        untilMs: req.until,
-        limit: PAGE,
-        ...(beforeFtsId !== undefined ? { beforeFtsId } : {}),
-      });
-      scanned += rows.length;
+    const seen = new Set<number>();
+    const filters = { conversationId: req.conversationId, sender: req.sender, fromMs: req.from, untilMs: req.until };
+    const take = (rows: readonly SearchRow[]): void => {
       for (const row of rows) {
+        if (seen.has(row.ftsId)) continue;
+        seen.add(row.ftsId);
         const score = relevance(row.body, parsed.words);
         if (score > 0 && !this.clearing(row.conversationId, cleared)) found.push({ row, score });
       }
-      if (rows.length < PAGE) {
-        exhausted = true;
-        break;
+    };
+    // 1. Words that start as typed: exact, and what people mean most of the time.
+    const starts = this.store.search.newest({ words: parsed.prefixExpr, trigrams: null, ...filters, limit: CANDIDATES });
+    take(starts);
+    let exhausted = starts.length < CANDIDATES;
+    // 2. Too few: matches inside words too, from the trigram index, whose answers are checked (it
+    // over-answers), a page at a time until there are enough or enough has been read.
+    if (found.length < limit && parsed.trigramsExpr !== null) {
+      exhausted = false;
+      let scanned = 0;
+      let beforeFtsId: number | undefined;
+      while (found.length < CANDIDATES && scanned < MAX_SCANNED) {
+        // The short words are checked in the rows: as a filter on the word index, SQLite read
+        // every match of a common 2-letter start first (a second, for "pu ja acyre").
+        const rows = this.store.search.newest({
+          words: null,
+          trigrams: parsed.trigramsExpr,
+          ...filters,
+          limit: PAGE,
+          ...(beforeFtsId !== undefined ? { beforeFtsId } : {}),
+        });
+        scanned += rows.length;
+        take(rows);
+        if (rows.length < PAGE) {
+          exhausted = true;
+          break;
+        }
+        beforeFtsId = rows.at(-1)!.ftsId;
       }
-      beforeFtsId = rows.at(-1)!.ftsId;
     }
     const ranked = found.sort((a, b) => b.score - a.score || b.row.createdMs - a.row.createdMs);
     const top = ranked.slice(0, limit);

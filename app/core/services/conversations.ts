@@ -198,7 +198,7 @@ export class Conversations {
     this.messagesChanged(conversationId);
     this.act({ kind: 'clear', conversationId, instance: conversation.instance });
     // Its messages leave the cache when the server has the clear; their text leaves the index now.
-    this.store.forgetSearchRows(conversationId);
+    this.store.search.forgetConversation(conversationId);
     this.events.emit('messages:changed', { conversationId, upserted: [], removed: [], cleared: true });
   }
 

@@ -1,5 +1,6 @@
 /**
- * Drafts: what the user typed and has not sent, sealed per conversation in the local store.
+ * Drafts: what the user typed and has not sent, per conversation in the local store (in the clear
+ * inside the encrypted database; an earlier version's sealed drafts are opened as they are read).
  */
 import type { Sessions } from '../session/session.js';
 import type { LocalStore } from '../store/local-store.js';
@@ -16,9 +17,10 @@ export class Drafts {
   all(): Record<string, string> {
     const session = this.sessions.require();
     const out: Record<string, string> = {};
-    for (const { conversationId, sealed } of this.store.drafts()) {
+    for (const { conversationId, text, sealed } of this.store.drafts()) {
       try {
-        out[conversationId] = session.keyring.openDraft(this.conversations.get(conversationId), sealed);
+        const conversation = this.conversations.get(conversationId);
+        out[conversationId] = text ?? session.keyring.openDraft(conversation, sealed);
       } catch {
         this.store.putDraft(conversationId, null);
       }
@@ -27,9 +29,9 @@ export class Drafts {
   }
 
   keep(conversationId: string, text: string): void {
-    const session = this.sessions.require();
-    const conversation = this.conversations.get(conversationId);
-    if (text.trim() === '') return this.store.putDraft(conversationId, null);
-    this.store.putDraft(conversationId, session.keyring.sealDraft(conversation, text));
+    this.sessions.require();
+    // Only for a conversation there is (this throws not-found otherwise).
+    this.conversations.get(conversationId);
+    this.store.putDraft(conversationId, text.trim() === '' ? null : text);
   }
 }

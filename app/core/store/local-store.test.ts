@@ -134,7 +134,7 @@ describe('the cache keeps server objects as received', () => {
     expect(store.pendingCount()).toBe(1);
   });
 
-  it('pages messages newest first, continuing strictly before the cursor, ties broken by ID', () => {
+  it('pages messages newest first, continuing strictly before the cursor, messages of one second in the order they came', () => {
     const all = [
       message('a', '2026-11-21 10:00:00'),
       message('b', '2026-11-21 10:00:01'),
@@ -150,12 +150,29 @@ describe('the cache keeps server objects as received', () => {
     expect(page1.map((m) => m.ID)).toEqual(['e', 'd']);
     const last1 = page1[1]!;
     const page2 = store.messages(C1, { limit: 2, before: { created: last1.Created, id: last1.ID } });
-    expect(page2.map((m) => m.ID)).toEqual(['c', 'b']);
+    // c came first, b later (as news): in that second b is the newer.
+    expect(page2.map((m) => m.ID)).toEqual(['b', 'c']);
     const last2 = page2[1]!;
     const page3 = store.messages(C1, { limit: 2, before: { created: last2.Created, id: last2.ID } });
     expect(page3.map((m) => m.ID)).toEqual(['a']);
     expect(store.messages(C1, { limit: 2, before: { created: '2026-11-21 10:00:00', id: 'a' } })).toEqual([]);
     expect(store.messages(C1, { limit: 0 })).toEqual([]);
+  });
+
+  it("keeps the server's order within a second: news after what is cached, an older page before it", () => {
+    const second = '2026-11-21 10:00:00';
+    // Ids sort the other way round from the order the server sent them in.
+    store.putMessages(C1, [message('m5', second), message('m4', second)]);
+    store.putMessages(C1, [message('m3', second), message('m2', second)], 'older');
+    store.putMessages(C1, [message('m1', second)]);
+    store.putMessages(C1, [message('m4', second), message('m0', second)]);
+    const oldestFirst = store
+      .messages(C1, { limit: 10 })
+      .reverse()
+      .map((m) => m.ID);
+    expect(oldestFirst).toEqual(['m3', 'm2', 'm5', 'm4', 'm1', 'm0']);
+    expect(store.messages(C1, { limit: 10, before: { created: second, id: 'm4' } }).map((m) => m.ID)).toEqual(['m5', 'm2', 'm3']);
+    expect(store.newerMessages(C1, { created: second, id: 'm5' }, 10).map((m) => m.ID)).toEqual(['m4', 'm1', 'm0']);
   });
 
   it('upserting a message replaces what was stored for that ID', () => {

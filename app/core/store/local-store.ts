@@ -19,15 +19,14 @@ import type { KeyCacheStorage } from '../crypto/key-cache.js';
 import type { Action } from '../sync/actions.js';
 import { loadAccount, saveAccount, type StoredAccount } from './account.js';
 import { StoreConnection, type ConnectionSettings, type SkippedRow, type Sqlite } from './connection.js';
-import { decodeMessage } from './decode.js';
 import { checkNow } from './integrity.js';
 import { ConversationKeysTable, type KeyEntry } from './conversation-keys-table.js';
 import { ConversationsTable } from './conversations-table.js';
-import { putDraft, readDrafts } from './drafts-table.js';
+import { putDraft, readDrafts, type StoredDraft } from './drafts-table.js';
 import { readFriends, replaceFriends } from './friends-table.js';
 import { MessagesTable, type MessagePage } from './messages-table.js';
 import { OutboxTable, type OutboxEntry } from './outbox-table.js';
-import { SearchTable, type IndexEntry, type SearchMatch, type SearchRow } from './search-table.js';
+import { SearchTable } from './search-table.js';
 
 export { accountFromLogin, accountFromRow, type StoredAccount } from './account.js';
 export { storageError, type SkippedRow, type Sqlite } from './connection.js';
@@ -52,7 +51,8 @@ export class LocalStore implements KeyCacheStorage {
   readonly #messages: MessagesTable;
   readonly #outbox: OutboxTable;
   readonly #keys: ConversationKeysTable;
-  readonly #search: SearchTable;
+  /** The message search index (search-table.ts): its queue, its rows and the queries on them. */
+  readonly search: SearchTable;
   readonly #onClose: (() => void)[] = [];
 
   /** Takes an open, migrated database; `openLocalDb()` is the way to get one. */
@@ -62,7 +62,7 @@ export class LocalStore implements KeyCacheStorage {
     this.#messages = new MessagesTable(this.#conn);
     this.#outbox = new OutboxTable(this.#conn);
     this.#keys = new ConversationKeysTable(this.#conn);
-    this.#search = new SearchTable(this.#conn);
+    this.search = new SearchTable(this.#conn);
   }
 
   /** The file behind this store. */
@@ -132,7 +132,7 @@ export class LocalStore implements KeyCacheStorage {
     conn.guard('sign out', () => conn.db.pragma('secure_delete = ON'));
     try {
       conn.transaction(() => {
-        this.#search.clearAll();
+        this.search.clearAll();
         for (const table of ALL_TABLES) conn.db.exec(`DELETE FROM ${table}`);
       });
     } finally {
@@ -192,9 +192,9 @@ export class LocalStore implements KeyCacheStorage {
 
   // ------------------------------------------------------------------------------- messages and reports
 
-  /** Upserts messages by (conversation, `ID`), as received. */
-  putMessages(conversationId: string, messages: readonly Message[]): void {
-    this.#messages.putMessages(conversationId, messages);
+  /** Upserts messages by (conversation, `ID`), as received: a page in the server's order; `older` for a page before those cached. */
+  putMessages(conversationId: string, messages: readonly Message[], direction: 'newer' | 'older' = 'newer'): void {
+    this.#messages.putMessages(conversationId, messages, direction);
   }
 
   /**
@@ -241,49 +241,16 @@ export class LocalStore implements KeyCacheStorage {
     return this.#messages.reports(conversationId);
   }
 
-  // ------------------------------------------------------------------------------- search
-
-  /** Messages stored but not indexed yet, oldest first (search/indexer.ts reads and decrypts them). */
-  messagesToIndex(limit: number): { created: string; second: number; conversationId: string; id: string; message: Message | undefined }[] {
-    return this.#search.waiting(limit).map((r) => ({
-      created: r.created,
-      second: r.second,
-      conversationId: r.conversationId,
-      id: r.id,
-      message: this.#conn.skip('messages', `${r.conversationId}/${r.id}`, decodeMessage(r.json)),
-    }));
-  }
-
-  /** Each message's text into the index (null: it does not read), in one transaction. */
-  indexMessages(entries: readonly IndexEntry[]): void {
-    this.#search.index(entries);
-  }
-
-  /** The newest matches of a query (search/search-service.ts ranks them). */
-  searchNewest(match: SearchMatch): SearchRow[] {
-    return this.#search.newest(match);
-  }
-
-  /** A conversation's part of the search index goes at once (Clear), before its messages do. */
-  forgetSearchRows(conversationId: string): void {
-    this.#search.forgetConversation(conversationId);
-  }
-
-  /** Stored messages still waiting for the search index. */
-  searchWaiting(): number {
-    return this.#search.waitingCount();
-  }
-
   // ------------------------------------------------------------------------------- drafts
 
-  /** Unsent text per conversation, as sealed by the keyring. */
-  drafts(): { conversationId: string; sealed: string }[] {
+  /** Unsent text per conversation (`text` null: sealed by an earlier version, see drafts-table.ts). */
+  drafts(): StoredDraft[] {
     return readDrafts(this.#conn);
   }
 
-  /** Keeps a sealed draft, or forgets it (null). */
-  putDraft(conversationId: string, sealed: string | null): void {
-    putDraft(this.#conn, conversationId, sealed);
+  /** Keeps a draft's text, or forgets it (null). */
+  putDraft(conversationId: string, text: string | null): void {
+    putDraft(this.#conn, conversationId, text);
   }
 
   // ------------------------------------------------------------------------------- conversation keys

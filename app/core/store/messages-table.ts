@@ -11,7 +11,9 @@ import { decodeMessage, decodeReport } from './decode.js';
 
 export type MessagePage = { limit: number; before?: { created: string; id: string } };
 
-type MessageRow = { id: string; created: string; json: unknown };
+type MessageRow = { id: string; created: string; seq: number; json: unknown };
+/** A place in a conversation's order: its time, then its `seq` within that second. */
+type Place = { created: string; seq: number };
 
 export class MessagesTable {
   readonly #conn: StoreConnection;
@@ -20,24 +22,38 @@ export class MessagesTable {
     this.#conn = conn;
   }
 
-  putMessages(conversationId: string, messages: readonly Message[]): void {
+  /**
+   * Upserts messages as received: a page in the server's order, oldest first. Messages new here
+   * take the conversation's next place in order (`seq`): after every other for a page of news or
+   * the newest page, before every other for an older page. Ozeki times have whole seconds, and
+   * message ids are random, so within a second this is the only order the server's can be kept by.
+   */
+  putMessages(conversationId: string, messages: readonly Message[], direction: 'newer' | 'older' = 'newer'): void {
     if (messages.length === 0) return;
     const conn = this.#conn;
     conn.transaction(() => {
       const now = conn.now();
+      const ends = conn.stmt('SELECT coalesce(max(seq), 0) AS hi, coalesce(min(seq), 1) AS lo FROM messages WHERE conversation_id = ?').get(conversationId) as {
+        hi: number;
+        lo: number;
+      };
+      const known = conn.stmt('SELECT 1 FROM messages WHERE conversation_id = ? AND id = ?').pluck();
+      const fresh = messages.filter((m) => known.get(conversationId, m.ID) === undefined);
+      const first = direction === 'newer' ? ends.hi + 1 : ends.lo - fresh.length;
+      const seqs = new Map(fresh.map((m, i) => [m.ID, first + i]));
       const upsert = conn.stmt(
-        `INSERT INTO messages (conversation_id, id, created, valid_until_ms, json, received_at) VALUES (?, ?, ?, ?, ?, ?)
+        `INSERT INTO messages (conversation_id, id, created, valid_until_ms, json, received_at, seq) VALUES (?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (conversation_id, id) DO UPDATE SET created = excluded.created, valid_until_ms = excluded.valid_until_ms,
            json = excluded.json, received_at = excluded.received_at`,
       );
-      for (const m of messages) upsert.run(conversationId, m.ID, m.Created, parseTimestamp(m.ValidUntil), JSON.stringify(m), now);
+      for (const m of messages) upsert.run(conversationId, m.ID, m.Created, parseTimestamp(m.ValidUntil), JSON.stringify(m), now, seqs.get(m.ID) ?? 0);
     });
   }
 
   messages(conversationId: string, page: MessagePage): Message[] {
     const limit = Math.max(0, Math.floor(page.limit));
     const out: Message[] = [];
-    let cursor = page.before;
+    let cursor = page.before ? this.#place(conversationId, page.before) : undefined;
     // Unreadable rows are skipped without shortening the page: read on past them until it is full.
     while (out.length < limit) {
       const want = limit - out.length;
@@ -48,29 +64,41 @@ export class MessagesTable {
       }
       const last = rows[rows.length - 1];
       if (rows.length < want || !last) break;
-      cursor = { created: last.created, id: last.id };
+      cursor = { created: last.created, seq: last.seq };
     }
     return out;
   }
 
-  #pageRows(conversationId: string, cursor: MessagePage['before'], want: number): MessageRow[] {
+  /** Where a message sits in its conversation's order; one not cached sits after its second's others (before) or before them (after). */
+  #place(conversationId: string, at: { created: string; id: string }, edge: 'before' | 'after' = 'before'): Place {
+    const seq = this.#conn.guard(
+      'read messages',
+      () => this.#conn.stmt('SELECT seq FROM messages WHERE conversation_id = ? AND id = ?').pluck().get(conversationId, at.id) as number | undefined,
+    );
+    return { created: at.created, seq: seq ?? (edge === 'before' ? Number.MAX_SAFE_INTEGER : Number.MIN_SAFE_INTEGER) };
+  }
+
+  #pageRows(conversationId: string, cursor: Place | undefined, want: number): MessageRow[] {
     return (
       cursor
         ? this.#conn
-            .stmt('SELECT id, created, json FROM messages WHERE conversation_id = ? AND (created, id) < (?, ?) ORDER BY created DESC, id DESC LIMIT ?')
-            .all(conversationId, cursor.created, cursor.id, want)
-        : this.#conn.stmt('SELECT id, created, json FROM messages WHERE conversation_id = ? ORDER BY created DESC, id DESC LIMIT ?').all(conversationId, want)
+            .stmt('SELECT id, created, seq, json FROM messages WHERE conversation_id = ? AND (created, seq) < (?, ?) ORDER BY created DESC, seq DESC LIMIT ?')
+            .all(conversationId, cursor.created, cursor.seq, want)
+        : this.#conn
+            .stmt('SELECT id, created, seq, json FROM messages WHERE conversation_id = ? ORDER BY created DESC, seq DESC LIMIT ?')
+            .all(conversationId, want)
     ) as MessageRow[];
   }
 
-  /** Up to `limit` messages strictly newer than `after` (by `Created`, then `ID`), oldest first. */
+  /** Up to `limit` messages strictly newer than `after` (in the conversation's order), oldest first. */
   newer(conversationId: string, after: { created: string; id: string }, limit: number): Message[] {
+    const at = this.#place(conversationId, after, 'after');
     const rows = this.#conn.guard(
       'read messages',
       () =>
         this.#conn
-          .stmt('SELECT id, json FROM messages WHERE conversation_id = ? AND (created, id) > (?, ?) ORDER BY created, id LIMIT ?')
-          .all(conversationId, after.created, after.id, Math.max(0, Math.floor(limit))) as { id: string; json: unknown }[],
+          .stmt('SELECT id, json FROM messages WHERE conversation_id = ? AND (created, seq) > (?, ?) ORDER BY created, seq LIMIT ?')
+          .all(conversationId, at.created, at.seq, Math.max(0, Math.floor(limit))) as { id: string; json: unknown }[],
     );
     const out: Message[] = [];
     for (const row of rows) {

@@ -111,8 +111,16 @@ export const MIGRATIONS: readonly string[] = [
   // are checked instead). Messages wait in search_queue, oldest first, until the indexer has read
   // them (search/indexer.ts). Rows are found from their message by time and id, not through an
   // index of their own: kept in time order, indexing a batch writes a few pages instead of one per
-  // message. The triggers keep all of it in step with every change to the messages.
+  // message. The triggers keep all of it in step with every change to the messages. Drafts are
+  // kept in the clear from now on (drafts-table.ts). Messages get their place within a second
+  // (`seq`, messages-table.ts): the server's order, which (created, id) lost.
   `
+  ALTER TABLE drafts ADD COLUMN text TEXT;
+  ALTER TABLE messages ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;
+  UPDATE messages SET seq = r.n FROM (SELECT conversation_id, id, row_number() OVER (PARTITION BY conversation_id ORDER BY created, id) AS n FROM messages) AS r
+    WHERE messages.conversation_id = r.conversation_id AND messages.id = r.id;
+  DROP INDEX messages_by_created;
+  CREATE INDEX messages_in_order ON messages(conversation_id, created, seq);
   CREATE TABLE search_queue (
     created TEXT NOT NULL,
     conversation_id TEXT NOT NULL,

@@ -14,7 +14,9 @@
  * (three to five times faster: each page written is encrypted). A message finds its row by its
  * time and id, which is how the schema's triggers take a deleted or changed message out.
  */
+import type { Message } from '../../../protocol/index.js';
 import type { StoreConnection } from './connection.js';
+import { decodeMessage } from './decode.js';
 
 const SLOTS = 65_536;
 /** As schema.ts creates it; sign-out drops it for the moment it empties the rows. */
@@ -56,20 +58,29 @@ export class SearchTable {
     this.#conn = conn;
   }
 
-  /** Messages waiting for the indexer, oldest first, with their stored JSON. */
-  waiting(limit: number): { created: string; second: number; conversationId: string; id: string; json: unknown }[] {
-    return this.#conn.guard('read messages to index', () =>
-      (
-        this.#conn
+  /** Messages waiting for the indexer, oldest first (`message` undefined: its stored JSON does not read). */
+  waiting(limit: number): { created: string; second: number; conversationId: string; id: string; message: Message | undefined }[] {
+    const conn = this.#conn;
+    const rows = conn.guard(
+      'read messages to index',
+      () =>
+        conn
           .stmt(
             `SELECT q.created, coalesce(unixepoch(q.created), 0) AS second, q.conversation_id, q.id, m.json FROM search_queue q
              JOIN messages m ON m.conversation_id = q.conversation_id AND m.id = q.id ORDER BY q.created, q.conversation_id, q.id LIMIT ?`,
           )
-          .all(limit) as { created: string; second: number; conversation_id: string; id: string; json: unknown }[]
-      ).map((r) => ({ created: r.created, second: r.second, conversationId: r.conversation_id, id: r.id, json: r.json })),
+          .all(limit) as { created: string; second: number; conversation_id: string; id: string; json: unknown }[],
     );
+    return rows.map((r) => ({
+      created: r.created,
+      second: r.second,
+      conversationId: r.conversation_id,
+      id: r.id,
+      message: conn.skip('messages', `${r.conversation_id}/${r.id}`, decodeMessage(r.json)),
+    }));
   }
 
+  /** Stored messages still waiting for the index. */
   waitingCount(): number {
     return this.#conn.guard('count messages to index', () => this.#conn.stmt('SELECT count(*) FROM search_queue').pluck().get() as number);
   }
@@ -146,6 +157,31 @@ export class SearchTable {
       sender: r.sender,
       body: r.body,
     }));
+  }
+
+  /**
+   * Merges the indexes' segments a step at a time (about `pages` pages of work each): indexing in
+   * batches leaves many small segments, which every query then reads one by one. Returns whether
+   * there was anything to merge.
+   */
+  tidy(pages: number): boolean {
+    const conn = this.#conn;
+    const changes = conn.stmt('SELECT total_changes()').pluck();
+    // FTS5's way of telling: a merge that did any work counts at least 2 changes.
+    const merge = (table: 'search_words' | 'search_trigrams'): boolean => {
+      const before = changes.get() as number;
+      conn.stmt(`INSERT INTO ${table} (${table}, rank) VALUES ('merge', ?)`).run(-pages);
+      return (changes.get() as number) - before >= 2;
+    };
+    return conn.transaction(() => [merge('search_words'), merge('search_trigrams')].some(Boolean));
+  }
+
+  /** Merges every segment into one (tests, the bench). */
+  optimize(): void {
+    this.#conn.transaction(() => {
+      this.#conn.db.exec("INSERT INTO search_words (search_words) VALUES ('optimize')");
+      this.#conn.db.exec("INSERT INTO search_trigrams (search_trigrams) VALUES ('optimize')");
+    });
   }
 
   /** A conversation's messages leave the index at once (Clear), before the server has the clear. */

@@ -171,7 +171,7 @@ export class Fetcher {
       lastreportid: '',
       limit: PAGE,
     });
-    this.absorbMessages(conversation, res.messages, res.reports, news);
+    this.absorbMessages(conversation, res.messages, res.reports, news, before ? 'older' : 'newer');
     return res.messages.length;
   }
 
@@ -207,7 +207,7 @@ export class Fetcher {
     if (!current) return { count: 0, oldest: null };
     if (current.instance !== conversation.instance) throw new CoreError('stale-instance', 'The conversation was cleared meanwhile.');
     this.store.transaction(() => {
-      if (messages.length) this.store.putMessages(conversationId, messages);
+      if (messages.length) this.store.putMessages(conversationId, messages, before ? 'older' : 'newer');
       if (reports.length) this.store.putReports(conversationId, reports);
     });
     // Oldest first, in the server's order: the first is the next page's cursor.
@@ -221,9 +221,15 @@ export class Fetcher {
     return { count: messages.length, oldest: oldest ? { created: oldest.Created, id: oldest.ID } : null };
   }
 
-  private absorbMessages(conversation: Conversation, messages: Message[], reports: ResponseOf<'download'>['reports'], news: News): void {
+  private absorbMessages(
+    conversation: Conversation,
+    messages: Message[],
+    reports: ResponseOf<'download'>['reports'],
+    news: News,
+    direction: 'newer' | 'older' = 'newer',
+  ): void {
     const arrived = news ? this.newsIn(conversation.id, messages, news.after) : [];
-    if (messages.length) this.store.putMessages(conversation.id, messages);
+    if (messages.length) this.store.putMessages(conversation.id, messages, direction);
     if (reports.length) this.store.putReports(conversation.id, reports);
     // Keep the list entry's "last activity" in step without refetching the whole list.
     const newest = messages.at(-1);

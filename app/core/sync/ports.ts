@@ -18,7 +18,7 @@ export type StorePort = {
   replaceConversations(list: Conversation[]): void;
   putConversation(c: Conversation): void;
   replaceFriends(entries: AvailabilityEntry[]): void;
-  putMessages(conversationId: string, messages: Message[]): void;
+  putMessages(conversationId: string, messages: Message[], direction?: 'newer' | 'older'): void;
   messages(conversationId: string, opts: { limit: number; before?: { created: string; id: string } }): Message[];
   message(conversationId: string, id: string): Message | undefined;
   clearMessages(conversationId: string): void;

@@ -23,7 +23,19 @@ export const CORPUS_ME = 'a'.repeat(32);
 export const CORPUS_OTHER = 'b'.repeat(32);
 
 const PHRASES = ['Crème brûlée for dessert?', "On va sous l'arbre.", 'Un café ?', 'See https://www.example.com/docs/start', 'counterexample found'];
-const SYLLABLES = ['ka', 'lo', 'mi', 'ne', 'ru', 'sa', 'ti', 'vo', 'pe', 'da', 'gri', 'bel', 'tor', 'fen', 'mar', 'qua', 'zel', 'hob', 'wyn', 'jus'];
+const CONSONANTS = 'bcdfghjklmnprstvwz';
+const VOWELS = 'aeiouy';
+
+function madeUpWord(rand: () => number): string {
+  // Lengths 2 to 10, most of them 4 to 7.
+  const length = 2 + Math.min(8, Math.floor((rand() + rand() + rand()) * 3));
+  let word = '';
+  for (let i = 0; i < length; i++) {
+    const from = (i + (length % 2)) % 2 ? VOWELS : CONSONANTS;
+    word += from[Math.floor(rand() * from.length)]!;
+  }
+  return word;
+}
 
 /** A small, fast, seeded generator (mulberry32). */
 export function seededRandom(seed: number): () => number {
@@ -51,11 +63,10 @@ export async function makeCorpus(opts: { conversations: number; perConversation:
   const rand = seededRandom(opts.seed ?? 1);
   const pair = await generateUserKeyPair(CORPUS_PASSWORD);
   const keyring = Keyring.unlock(pair.rsakey, CORPUS_PASSWORD, CORPUS_ME);
-  const vocabulary = Array.from({ length: 6000 }, (_, i) => {
-    let w = '';
-    for (let n = 2 + (i % 3); n > 0; n--) w += SYLLABLES[Math.floor(rand() * SYLLABLES.length)]!;
-    return w;
-  });
+  // Words of 2 to 10 letters, consonants and vowels taking turns, the short ones the common ones (as
+  // in real language). Made of syllables, an earlier vocabulary had every common word the start of
+  // twenty others, which no language has and which made every prefix query a search for dozens.
+  const vocabulary = [...new Set(Array.from({ length: 9000 }, () => madeUpWord(rand)))].slice(0, 6000).sort((a, b) => a.length - b.length);
   // Zipf: the word of rank r is picked with weight 1/r, through a cumulative table.
   const cumulative: number[] = [];
   let sum = 0;

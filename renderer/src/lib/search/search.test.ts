@@ -53,10 +53,10 @@ describe('searchRequest', () => {
 });
 
 describe('result words', () => {
-  it('names a result by conversation, sender, whole text and date', () => {
+  it('names a result by what it shows (sender, time, whole text), then its conversation and full date', () => {
     expect(hitText(hit())).toBe('see you at the café!');
-    const label = hitLabel('Bob Brown', hit(), 'en-GB');
-    expect(label).toMatch(/^Bob Brown: Bob Brown: see you at the café!, /);
+    const label = hitLabel('Bob and me', hit(), Date.now(), 'en-GB');
+    expect(label).toMatch(/^Bob Brown .+ see you at the café!, in Bob and me, /);
     expect(label).toContain('2025');
   });
 

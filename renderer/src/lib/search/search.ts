@@ -79,9 +79,12 @@ export function fullWhen(ms: number, locale?: string): string {
   return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(ms);
 }
 
-/** A result's accessible name: where, who, what and when, in that order. */
-export function hitLabel(conversationName: string, hit: SearchHit, locale?: string): string {
-  return `${conversationName}: ${hit.fromName}: ${hitText(hit) || 'No text'}, ${fullWhen(hit.created, locale)}`;
+/**
+ * A result's accessible name: what it shows, in the order it shows it (who, when, what), so that
+ * voice control can name it by what is on screen; then where and, in full, when.
+ */
+export function hitLabel(conversationName: string, hit: SearchHit, now: number, locale?: string): string {
+  return `${hit.fromName} ${shortWhen(hit.created, now, locale)} ${hitText(hit) || 'No text'}, in ${conversationName}, ${fullWhen(hit.created, locale)}`;
 }
 
 /** What a key pressed in the result list asks for. */
