@@ -57,9 +57,9 @@ async function sendThroughServer(client: TestClient, conversation: { id: string;
 }
 
 /**
- * Waits until the clock is past the second of `stamp`. Created has one-second resolution and the
- * app orders messages of the same second by id (random), so the messages whose order the test
- * relies on are each given a second of their own.
+ * Waits until the clock is past the second of `stamp`. Created has one-second resolution: the
+ * messages whose order the test relies on each get a second of their own, so that what it checks
+ * is search, not the order of one second's messages (store tests check that).
  */
 async function pastSecondOf(stamp: string): Promise<void> {
   await expect.poll(() => formatTimestamp(Date.now()) > stamp, { timeout: 5_000, interval: 50 }).toBe(true);

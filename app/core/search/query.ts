@@ -15,8 +15,13 @@
  */
 import type { TextSegment } from '../../ipc/views.js';
 
-const WORD = /[\p{L}\p{N}]+/gu;
-const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
+/** Letters, digits and the marks that are part of letters (Devanagari vowel signs): what SQLite's unicode61 keeps in a word. */
+const WORD = /[\p{L}\p{N}\p{M}]+/gu;
+const WORD_CHAR = /[\p{L}\p{N}\p{M}]/u;
+/** Accents on Latin letters, which both indexes fold away (remove_diacritics); other scripts' marks stay: "й" is not "и". */
+const LATIN_ACCENTS = /(\p{Script=Latin})\p{M}+/gu;
+/** A character with the marks that follow it: folded and highlighted as one. */
+const CLUSTER = /\P{M}\p{M}*|\p{M}+/gsu;
 /** Longer messages are shown as the part around their first match. */
 const SNIPPET_CHARS = 240;
 const SNIPPET_LEAD = 60;
@@ -32,11 +37,11 @@ export type ParsedQuery = {
 /** Anything but printable ASCII and ordinary white space. */
 const NOT_PLAIN_ASCII = /[^ -~\t\n\r]/;
 
-/** Case and diacritics folded: "Crème Brûlée" → "creme brulee". */
+/** Case and accents folded as the indexes fold them: "Crème Brûlée" → "creme brulee" (Latin accents only). */
 export function fold(text: string): string {
   // Most messages are ASCII, and normalizing is most of the cost of checking 400 rows.
   if (!NOT_PLAIN_ASCII.test(text)) return text.toLowerCase();
-  return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+  return text.normalize('NFD').replace(LATIN_ACCENTS, '$1').normalize('NFC').toLowerCase();
 }
 
 /** The query's words and the expressions for the two indexes; null when nothing in it can be searched. */
@@ -63,20 +68,25 @@ function foldWithMap(text: string): { folded: string; start: number[]; end: numb
   let folded = '';
   const start: number[] = [];
   const end: number[] = [];
-  for (let i = 0; i < text.length;) {
-    const ch = String.fromCodePoint(text.codePointAt(i)!);
-    const f = fold(ch);
+  for (const cluster of text.matchAll(CLUSTER)) {
+    const f = fold(cluster[0]);
     for (let k = 0; k < f.length; k++) {
-      start.push(i);
-      end.push(i + ch.length);
+      start.push(cluster.index);
+      end.push(cluster.index + cluster[0].length);
     }
     folded += f;
-    i += ch.length;
   }
   return { folded, start, end };
 }
 
-const isWordChar = (folded: string, at: number): boolean => at >= 0 && at < folded.length && LETTER_OR_DIGIT.test(folded[at]!);
+/** `at`, moved back to the start of its character and marks: a snippet never cuts an emoji or an accent off. */
+function cutAt(text: string, at: number): number {
+  let i = Math.max(0, Math.min(text.length, at));
+  while (i > 0 && i < text.length && (/[\uDC00-\uDFFF]/.test(text[i]!) || /\p{M}/u.test(text[i]!))) i--;
+  return i;
+}
+
+const isWordChar = (folded: string, at: number): boolean => at >= 0 && at < folded.length && WORD_CHAR.test(folded[at]!);
 
 type Hit = { from: number; to: number; quality: number };
 
@@ -122,8 +132,8 @@ export function highlight(text: string, words: readonly string[]): TextSegment[]
   let to = text.length;
   if (text.length > SNIPPET_CHARS) {
     const first = merged[0]?.from ?? 0;
-    from = Math.max(0, Math.min(first - SNIPPET_LEAD, text.length - SNIPPET_CHARS));
-    to = Math.min(text.length, from + SNIPPET_CHARS);
+    from = cutAt(text, Math.max(0, Math.min(first - SNIPPET_LEAD, text.length - SNIPPET_CHARS)));
+    to = cutAt(text, Math.min(text.length, from + SNIPPET_CHARS));
   }
   const segments: TextSegment[] = [];
   const push = (s: string, match: boolean): void => {
