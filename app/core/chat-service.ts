@@ -119,7 +119,7 @@ export class ChatService implements ContractService {
     const conversations = new Conversations(sessions, store, friends, events, now);
     const messages = new Messages(sessions, store, conversations, friends, events, now);
     const signals = new DesktopSignals(store, conversations, messages, events);
-    const indexer = new SearchIndexer({ store, keyring: () => sessions.current?.keyring ?? null, log });
+    const indexer = new SearchIndexer({ store, keyring: () => sessions.current?.keyring ?? null, busy: () => sessions.current?.engine.busy ?? false, log });
     const expiry = new ExpirySweeper({ store, conversations, events, now });
     let afterStart: ReturnType<typeof setTimeout> | undefined;
     this.stopStartWork = () => clearTimeout(afterStart);

@@ -11,7 +11,7 @@ import { newConversationKey, sealMessage } from '../../../protocol/index.js';
 import type { SearchRequest } from '../../ipc/contract.js';
 import { LOCAL_DB_FILE, openLocalDb } from '../store/local-db.js';
 import type { LocalStore, Sqlite } from '../store/local-store.js';
-import { INDEX_BATCH, INDEX_PAUSE_MS, SearchIndexer, TIDY_PAUSE_MS } from './indexer.js';
+import { BUSY_WAIT_MS, BUSY_WAITS, INDEX_BATCH, INDEX_PAUSE_MS, SearchIndexer, TIDY_PAUSE_MS } from './indexer.js';
 import type { MessageSearch } from './search-service.js';
 import { CORPUS_ME, CORPUS_OTHER, makeCorpus, type Corpus } from '../../../test/support/core/search-corpus.js';
 import { hitIds, sealedConversation, searchOver, type Said } from '../../../test/support/core/search-fixtures.js';
@@ -612,6 +612,34 @@ describe('the indexer', () => {
     expect(sorted(indexed('streaming'))).toEqual(['l1', 'l2']);
     live.dispose();
     expect(t.pending.size).toBe(0);
+  });
+
+  it('waits while the sync engine is sending or fetching, and goes ahead after BUSY_WAITS waits', () => {
+    const t = new DelayTimers();
+    let busy = true;
+    const polite = new SearchIndexer({ store, keyring: () => corpus.keyring, setTimer: t.set, clearTimer: t.clear, busy: () => busy });
+    store.putMessages(cid(100), [phrases.say('b1', T0 + 52 * MINUTE, 'patient one').message]);
+    polite.kick();
+    t.fire();
+    expect(t.only().ms).toBe(BUSY_WAIT_MS);
+    expect(store.search.waitingCount()).toBe(1);
+    busy = false;
+    t.fire();
+    expect(store.search.waitingCount()).toBe(0);
+    // The merging that follows, to its end.
+    while (t.pending.size) t.fire();
+    // An engine that never rests does not keep the index out for ever.
+    busy = true;
+    store.putMessages(cid(100), [phrases.say('b2', T0 + 53 * MINUTE, 'patient two').message]);
+    polite.kick();
+    for (let i = 0; i < BUSY_WAITS; i++) {
+      t.fire();
+      expect(store.search.waitingCount()).toBe(1);
+    }
+    t.fire();
+    expect(store.search.waitingCount()).toBe(0);
+    expect(sorted(indexed('patient'))).toEqual(['b1', 'b2']);
+    polite.dispose();
   });
 
   it('lets a search catch up on 200 waiting messages itself, and leaves the rest to the next batch', () => {

@@ -26,12 +26,20 @@ export const INDEX_PAUSE_MS = 20;
  * pages each, a few ms), with pauses: queries inside words were 40% faster on a merged index.
  */
 export const TIDY_PAGES = 64;
+/** How long a batch waits for a busy engine, and how many times before it goes ahead anyway. */
+export const BUSY_WAIT_MS = 250;
+export const BUSY_WAITS = 20;
 export const TIDY_PAUSE_MS = 100;
 
 export type IndexerDeps = {
   store: LocalStore;
   /** The signed-in session's keyring, or null (nothing is indexed while signed out). */
   keyring: () => Keyring | null;
+  /**
+   * The sync engine is sending or fetching: a batch waits (up to BUSY_WAITS times), since a
+   * reconnect's replay of the user's actions matters more than the index and shares the thread.
+   */
+  busy?: () => boolean;
   /** Told after each batch, e.g. to update a waiting count on screen. */
   onIndexed?: (count: number) => void;
   log?: (line: string) => void;
@@ -46,6 +54,8 @@ export class SearchIndexer {
   #disposed = false;
   /** Something was indexed since the segments were last merged. */
   #untidy = false;
+  /** Batches put off in a row for a busy engine. */
+  #waited = 0;
 
   constructor(deps: IndexerDeps) {
     this.#deps = deps;
@@ -57,6 +67,11 @@ export class SearchIndexer {
     const set = this.#deps.setTimer ?? ((fn, ms) => setTimeout(fn, ms));
     this.#timer = set(() => {
       this.#timer = null;
+      if (this.#deps.busy?.() && this.#waited < BUSY_WAITS) {
+        this.#waited++;
+        return this.kick(BUSY_WAIT_MS);
+      }
+      this.#waited = 0;
       const n = this.#batch(INDEX_BATCH);
       if (n === INDEX_BATCH) this.kick(INDEX_PAUSE_MS);
       else if (this.#untidy) this.#tidyLater();

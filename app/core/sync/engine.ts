@@ -105,6 +105,11 @@ export class SyncEngine {
     this.pollTimer = null;
   }
 
+  /** Something is being sent or fetched now (background work such as indexing waits for it). */
+  get busy(): boolean {
+    return this.syncing !== null || this.pulling !== null || this.sender.busy || this.drainScheduled;
+  }
+
   /** Resolves once nothing is being sent or fetched (for tests and for a clean sign-out). */
   async idle(): Promise<void> {
     for (;;) {
