@@ -242,7 +242,10 @@ export class ChatService implements ContractService {
       'messages:mark-viewed': async (id, ids) => messages.markViewed(id, ids),
       'presence:set': (availability) => this.setAvailability(availability),
       'drafts:get': async () => drafts.all(),
-      'drafts:set': async (id, text) => drafts.keep(id, text),
+      'drafts:set': async (id, text, account) => {
+        if (account !== undefined && account !== this.accountId) throw new CoreError('not-found', 'That account is not signed in here.');
+        drafts.keep(id, text);
+      },
       'ui:conversation-opened': async (id) => signals.opened(id),
     };
     return h satisfies { [C in Channel]: unknown };

@@ -153,8 +153,17 @@ const CASES: Record<Channel, Cases> = {
       [CONV, ''],
       [CONV, 'half a thought'],
       [CONV, 'x'.repeat(20_000)],
+      [CONV, 'typed in another account', '0123456789abcdef'],
     ],
-    invalid: [[CONV], [CONV, 'x'.repeat(20_001)], [CONV, null], ['nope', 'text']],
+    invalid: [
+      [CONV],
+      [CONV, 'x'.repeat(20_001)],
+      [CONV, null],
+      ['nope', 'text'],
+      [CONV, 'x', '0123456789ABCDEF'],
+      [CONV, 'x', ''],
+      [CONV, 'x', '0123456789abcdef', 1],
+    ],
   },
 };
 

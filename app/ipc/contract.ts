@@ -150,8 +150,11 @@ export const CHANNELS = {
   'ui:conversation-opened': z.tuple([conversationId.nullable()]),
   /** Unsent text by conversation id, kept across restarts. */
   'drafts:get': none,
-  /** Keeps a conversation's unsent text; empty text forgets it. */
-  'drafts:set': z.tuple([conversationId, z.string().max(20_000, 'the draft is too long')]),
+  /**
+   * Keeps a conversation's unsent text; empty text forgets it. With the account it was typed in
+   * (the main process may have put another on screen since: a notification clicked).
+   */
+  'drafts:set': z.tuple([conversationId, z.string().max(20_000, 'the draft is too long'), accountId.optional()]),
 } as const;
 
 export type Channel = keyof typeof CHANNELS;

@@ -20,6 +20,8 @@ export type AccountsRegistry = {
   snapshot(opts: { first?: number }): Snapshot;
   /** The account on screen's own handlers; throws not-signed-in when there is none. */
   activeHandlers(): Handlers;
+  /** A signed-in account's own handlers; throws not-found for one that is not signed in. */
+  handlersOf(accountId: string): Handlers;
 };
 
 export function accountsHandlers(registry: AccountsRegistry, demoSource?: DemoAccountSource): Handlers {
@@ -44,6 +46,9 @@ export function accountsHandlers(registry: AccountsRegistry, demoSource?: DemoAc
       return registry.signIn(demo);
     },
     'accounts:switch': (id) => registry.show(id),
+    // A draft's last words can arrive just after the main process put another account on screen
+    // (a notification clicked): they go to the account they were typed in.
+    'drafts:set': async (id, text, account) => (account === undefined ? registry.activeHandlers() : registry.handlersOf(account))['drafts:set'](id, text),
     'state:snapshot': async (opts) => registry.snapshot(opts ?? {}),
   } as Handlers;
 }

@@ -118,6 +118,23 @@ describe('several accounts in one registry', () => {
     void aliceTwo;
   });
 
+  it('keeps a draft typed just before another account took the screen with the account it was typed in', async () => {
+    const { registry } = opened;
+    const [alice, bob] = registry.view().accounts;
+    await registry.handlers()['accounts:switch'](bob!.id);
+    // Alice and Bob share a conversation: its id alone would not say whose draft it is.
+    const shared = registry
+      .list()[0]!
+      .service.snapshot()
+      .conversations.find((c) => c.name.includes('Bob'))!;
+    await registry.handlers()['drafts:set'](shared.id, "Alice's half-typed words", alice!.id);
+    expect(await registry.handlers()['drafts:get']()).not.toHaveProperty(shared.id);
+    await registry.handlers()['accounts:switch'](alice!.id);
+    expect(await registry.handlers()['drafts:get']()).toMatchObject({ [shared.id]: "Alice's half-typed words" });
+    await registry.handlers()['drafts:set'](shared.id, '', alice!.id);
+    await expect(registry.handlers()['drafts:set'](shared.id, 'x', 'ffffffffffffffff')).rejects.toMatchObject({ code: 'not-found' });
+  });
+
   it("counts each account's unread messages as its list does, muted and hidden left out", async () => {
     const { registry } = opened;
     await eventually(() => registry.view().accounts.every((a) => a.unread >= 0), 2000);

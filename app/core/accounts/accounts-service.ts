@@ -219,6 +219,13 @@ export class AccountsService implements ContractService {
     return this.requireActive().handlers;
   }
 
+  /** A signed-in account's own handlers (a late draft for the account that just left the screen). */
+  handlersOf(accountId: string): Handlers {
+    const account = this.find(accountId);
+    if (!account) throw new CoreError('not-found', 'That account is not signed in here.');
+    return account.handlers;
+  }
+
   /** Puts an account on screen: one chosen in the moment after launch before it opened is shown once it has. */
   async show(id: string): Promise<void> {
     if (!this.find(id) && this.entries.some((e) => e.id === id)) await this.opened();

@@ -1,11 +1,18 @@
 /**
  * Unsent text per conversation. The window keeps it as you type and switch conversations; the
- * main process keeps it across restarts (`drafts:get` / `drafts:set`, sealed with the
- * conversation's key like a message), written a moment after typing stops rather than per key.
+ * main process keeps it across restarts (`drafts:get` / `drafts:set`, inside the encrypted local
+ * database), written a moment after typing stops rather than per key.
  */
 const drafts = new Map<string, string>();
 const unsaved = new Map<string, ReturnType<typeof setTimeout>>();
 const SAVE_AFTER_MS = 400;
+/** The account the drafts are typed in: saved to it even once another is on screen. */
+let account: string | undefined;
+
+/** The window shows this account now (App, from each snapshot). */
+export function draftsAccount(id: string | null): void {
+  account = id ?? undefined;
+}
 
 export function draftFor(conversationId: string): string {
   return drafts.get(conversationId) ?? '';
@@ -24,7 +31,10 @@ export function keepDraft(conversationId: string, text: string): void {
 function save(conversationId: string): void {
   unsaved.delete(conversationId);
   // A draft that cannot be kept (the conversation is gone) is only lost from the next launch.
-  void window.ozeki.invoke('drafts:set', conversationId, drafts.get(conversationId) ?? '').catch(() => {});
+  const text = drafts.get(conversationId) ?? '';
+  const reply =
+    account === undefined ? window.ozeki.invoke('drafts:set', conversationId, text) : window.ozeki.invoke('drafts:set', conversationId, text, account);
+  void reply.catch(() => {});
 }
 
 /** Writes what is still waiting (the window is closing). */
