@@ -1,6 +1,6 @@
 /**
  * Nothing a person wrote, and no secret, is on disk in the clear: a message sent, one waiting
- * offline and a draft, then every file in the data folder (the databases with their WAL and SHM,
+ * offline and a draft, with the sent one in the search index, then every file in the data folder (the databases with their WAL and SHM,
  * settings, the log) is searched for their text, the API key, the encryption password and the
  * database key. The databases are looked at while the app still runs, so their logs are there.
  */
@@ -70,6 +70,9 @@ describe('the data folder', () => {
       const draft = 'Half a sentence about a tangerine submarine';
       await registry.handlers()['drafts:set'](first!.id, draft);
       await eventually(() => registry.snapshot().pendingCount === 1, 10_000, 'the offline message to wait');
+      // The sent message's text is in the search index (in the clear inside the database) before the files are read.
+      const found = await registry.handlers()['search:messages']({ text: 'periwinkle umbrella' });
+      expect(found.groups.flatMap((g) => g.hits.map((h) => h.segments.map((s) => s.text).join('')))).toEqual([sent]);
 
       const dbKey = dbKeyIn(keychain.entries.values());
       const forbidden: [string, Buffer][] = [
