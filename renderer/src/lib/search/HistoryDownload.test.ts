@@ -32,6 +32,18 @@ describe('HistoryDownload', () => {
     expect(screen.queryByRole('button', { name: 'Make older history searchable' })).not.toBeInTheDocument();
   });
 
+  it('offers the one conversation the search is narrowed to, and downloads only that one', async () => {
+    const bridge = installBridge({
+      'history:status': () => ({ ok: true, value: progress() }),
+      'history:start': () => ({ ok: true, value: progress({ state: 'running', conversationsTotal: 1 }) }),
+    });
+    const conversation = { id: 'c'.repeat(32), name: 'Bob Brown' };
+    render(HistoryDownload, { only: conversation });
+    await userEvent.click(await screen.findByRole('button', { name: 'Only Bob Brown' }));
+    expect(bridge.calls.at(-1)).toEqual({ channel: 'history:start', args: [{ conversationIds: [conversation.id] }] });
+    expect(await screen.findByRole('progressbar', { name: 'Downloading older history' })).toHaveAttribute('max', '1');
+  });
+
   it('follows history:progress: the counts, formatted, and the bar', async () => {
     const { bridge } = setup(progress({ state: 'running', conversationsDone: 1, messagesDone: 200 }));
     await screen.findByRole('progressbar', { name: 'Downloading older history' });
