@@ -337,6 +337,7 @@ export class ChatService implements ContractService {
       conversations,
       complete,
       friends: session ? this.friends.views() : [],
+      availability: this.friends.availability,
       notices: this.events.notices,
     };
   }

@@ -212,6 +212,8 @@ export type Events = {
   'conversations:changed': { upserted: ConversationView[]; removed: string[] };
   'messages:changed': { conversationId: string; upserted: MessageView[]; removed: string[]; cleared: boolean };
   'friends:changed': { friends: FriendView[] };
+  /** The user's own availability changed (from the window or the tray). */
+  'presence:changed': { availability: Availability };
   'action:failed': ActionFailure;
   notice: Notice;
   /** "Make older history searchable" moved on (at most a few times a second). */

@@ -50,6 +50,7 @@ export const EVENT_NAMES = [
   'conversations:changed',
   'messages:changed',
   'friends:changed',
+  'presence:changed',
   'action:failed',
   'notice',
   'history:progress',

@@ -157,6 +157,8 @@ export type Snapshot = AccountsView & {
   /** False when `conversations` is only the first part (see `state:snapshot`'s `first`). */
   complete: boolean;
   friends: FriendView[];
+  /** The user's own availability, as last set from this device ('available' until set). */
+  availability: Availability;
   /** Things the user should be told, e.g. that the local cache was rebuilt. */
   notices: Notice[];
 };

@@ -109,6 +109,7 @@ export function snapshot(over: Partial<Snapshot> = {}): Snapshot {
     conversations: [],
     complete: true,
     friends: [],
+    availability: 'available',
     notices: [],
     ...over,
   };

@@ -155,6 +155,7 @@ function setup(opts: { conversations?: ConversationView[]; dndUntil?: number | n
     pendingCount: 0,
     conversations: opts.conversations ?? [conversation(1), conversation(2)],
     friends: [],
+    availability: 'available',
     notices: [],
     complete: true,
   });

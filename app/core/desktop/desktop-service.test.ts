@@ -109,8 +109,17 @@ describe('my availability', () => {
   it('is available until changed, then what reached the server, kept across a restart, and forgotten on sign-out', async () => {
     const sut = await open(2);
     expect(sut.service.availability).toBe('available');
+    expect(sut.service.snapshot().availability).toBe('available');
+    const told: unknown[] = [];
+    const off = sut.service.on((event, payload) => {
+      if (event === 'presence:changed') told.push(payload);
+    });
     await h(sut)['presence:set']('busy');
+    off();
     expect(sut.service.availability).toBe('busy');
+    expect(sut.service.snapshot().availability).toBe('busy');
+    // The window hears of it once, as the tray does.
+    expect(told).toEqual([{ availability: 'busy' }]);
     expect(signals.get(sut)).toContainEqual({ type: 'availability-changed', availability: 'busy' });
 
     const restarted = await sut.reopen();

@@ -64,6 +64,7 @@ export class Friends {
     else await this.api.call('setAvailability', { availability });
     if (!this.sessions.current) return;
     this.store.setMeta(AVAILABILITY_KEY, availability);
+    this.events.emit('presence:changed', { availability });
     this.events.signal({ type: 'availability-changed', availability });
   }
 }
