@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { MessageView } from '../../../../app/ipc/views.js';
-import { appendNewer, applyMessagesChanged, applyMessagesChangedToRange, groupByDay, prependOlder, upsertMessages } from './messages.js';
+import {
+  appendNewer,
+  applyMessagesChanged,
+  applyMessagesChangedToRange,
+  countArrived,
+  firstUnreadId,
+  groupByDay,
+  prependOlder,
+  upsertMessages,
+} from './messages.js';
 
 const CONV = 'c'.repeat(32);
 function msg(id: string, created: number, over: Partial<MessageView> = {}): MessageView {
@@ -54,5 +63,25 @@ describe('message list helpers', () => {
     expect(groups.map((g) => g.label)).toEqual(['Yesterday', 'Today']);
     expect(groups[0]?.rows.map((r) => r.startsRun)).toEqual([true, false, true]);
     expect(groups[1]?.rows.map((r) => r.startsRun)).toEqual([true]);
+  });
+});
+
+describe('reading helpers', () => {
+  const mineMsg = (id: string, created: number) => msg(id, created, { mine: true });
+
+  it('puts the unread divider before the first of the last `unread` messages from others', () => {
+    const list = [msg('a', 1), mineMsg('b', 2), msg('c', 3), mineMsg('d', 4), msg('e', 5)];
+    expect(firstUnreadId(list, 0)).toBeNull();
+    expect(firstUnreadId(list, 1)).toBe('e');
+    expect(firstUnreadId(list, 2)).toBe('c');
+    // More unread than loaded: the first loaded message from others.
+    expect(firstUnreadId(list, 9)).toBe('a');
+    expect(firstUnreadId([mineMsg('b', 2)], 3)).toBeNull();
+  });
+
+  it('counts the messages from others that a change added', () => {
+    const before = [msg('a', 1), msg('b', 2)];
+    expect(countArrived(before, [msg('a', 1, { text: 'edited' }), msg('b', 2), msg('c', 3), mineMsg('d', 4)])).toBe(1);
+    expect(countArrived(before, [msg('b', 2)])).toBe(0);
   });
 });

@@ -88,3 +88,19 @@ export function groupByDay(messages: readonly MessageView[], now: number, locale
   }
   return groups;
 }
+
+/**
+ * Where the "Unread messages" divider goes: before the first of the last `unread` messages from
+ * others (one's own messages are never unread). Null when nothing is unread or none is loaded.
+ */
+export function firstUnreadId(messages: readonly MessageView[], unread: number): string | null {
+  if (unread <= 0) return null;
+  const others = messages.filter((m) => !m.mine);
+  return others.at(-Math.min(unread, others.length))?.id ?? null;
+}
+
+/** How many messages from others `after` has that `before` did not (those that just arrived). */
+export function countArrived(before: readonly MessageView[], after: readonly MessageView[]): number {
+  const had = new Set(before.map((m) => m.id));
+  return after.filter((m) => !m.mine && !had.has(m.id)).length;
+}
