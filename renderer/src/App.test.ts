@@ -259,4 +259,10 @@ describe('App message search', () => {
     expect(screen.queryByRole('searchbox', { name: 'Search messages' })).not.toBeInTheDocument();
     expect(screen.getByRole('searchbox', { name: 'Filter conversations' })).toHaveFocus();
   });
+
+  it('gives the friends panel my own availability from the snapshot', async () => {
+    installBridge({ 'state:snapshot': () => ({ ok: true, value: snapshot({ profile: PROFILE, connection: 'online', availability: 'busy' }) }) });
+    render(App);
+    expect(await screen.findByRole('combobox', { name: 'Availability' })).toHaveValue('busy');
+  });
 });

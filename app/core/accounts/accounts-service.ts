@@ -238,7 +238,16 @@ export class AccountsService implements ContractService {
     const active = this.active;
     const base: Omit<Snapshot, keyof AccountsView | 'notices'> = active
       ? active.snapshot(opts)
-      : { profile: null, keychain: this.keychain, connection: 'signed-out', pendingCount: 0, conversations: [], complete: true, friends: [], availability: 'available' };
+      : {
+          profile: null,
+          keychain: this.keychain,
+          connection: 'signed-out',
+          pendingCount: 0,
+          conversations: [],
+          complete: true,
+          friends: [],
+          availability: 'available',
+        };
     return { ...base, ...this.view(), notices: this.events.notices };
   }
 

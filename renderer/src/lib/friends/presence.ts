@@ -16,3 +16,18 @@ export function presenceOf(availability: string): Availability {
 export function presenceLabel(availability: string): string {
   return PRESENCE_LABELS[presenceOf(availability)];
 }
+
+/** What the user can set as their own availability; "offline" is shown to others as offline. */
+export const OWN_PRESENCE_LABELS: Record<Availability, string> = {
+  available: 'Available',
+  away: 'Away',
+  busy: 'Busy',
+  offline: 'Appear offline',
+};
+
+const RANK: Record<Availability, number> = { available: 0, away: 1, busy: 2, offline: 3 };
+
+/** Available people first, then away, busy and offline; by name within each. A new array. */
+export function sortFriends<T extends { name: string; availability: string }>(friends: readonly T[]): T[] {
+  return [...friends].sort((a, b) => RANK[presenceOf(a.availability)] - RANK[presenceOf(b.availability)] || a.name.localeCompare(b.name));
+}
