@@ -11,7 +11,7 @@
  * OTHER_ACCOUNTS_DELAY_MS), one at a time, so three accounts start about as fast as one and do
  * not compete with that first paint. Until then they are listed from their settings entry.
  *
- * About 415 lines: the registry's state (entries, opened accounts, the one on screen) and the
+ * About 440 lines: the registry's state (entries, opened accounts, the one on screen) and the
  * launch sequence that fills it stay in one class; the contract, the events and the launch's small
  * helpers are in accounts-contract.ts, account-events.ts and launch-work.ts.
  */
