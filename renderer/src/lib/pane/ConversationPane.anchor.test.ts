@@ -4,31 +4,17 @@ import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { MessagePage, MessagesAround, MessageView, NewerPage } from '../../../../app/ipc/views.js';
 import { conversation, deferred, installBridge, type Handlers } from '../../../test/fake-bridge.js';
+import { messageView, uuid } from '../../../test/message-views.js';
 import ConversationPane from './ConversationPane.svelte';
 import { forgetDrafts } from './drafts.js';
-import { DAY_MS } from './time.js';
 
 /** The pane opened at a search result: the messages around it, newer pages, "Jump to latest". */
 
 const CONV = conversation('a', 'Bob Brown', 1);
-const uuid = (n: number): string => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
 const T = new Date(2025, 2, 10, 12).getTime();
 
-function msg(n: number, over: Partial<MessageView> = {}): MessageView {
-  const created = T + n * 60_000;
-  return {
-    id: uuid(n),
-    conversationId: CONV.id,
-    from: 'b'.repeat(32),
-    fromName: 'Bob Brown',
-    mine: false,
-    text: `message ${n}`,
-    created,
-    validUntil: created + 30 * DAY_MS,
-    state: 'sent',
-    ...over,
-  };
-}
+/** Message `n`, sent `n` minutes after T. */
+const msg = (n: number, over: Partial<MessageView> = {}): MessageView => messageView(CONV.id, n, T + n * 60_000, over);
 const range = (from: number, to: number): MessageView[] => Array.from({ length: to - from + 1 }, (_, i) => msg(from + i));
 
 function around(messages: MessageView[], anchorId: string, hasOlder = false, hasNewer = true): MessagesAround {

@@ -3,32 +3,18 @@ import { fireEvent, render, screen, waitFor, within } from '@testing-library/sve
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ConversationView, MessagePage, MessagesAround, MessageView } from '../../../../app/ipc/views.js';
+import { messageView, uuid } from '../../../test/message-views.js';
 import { conversation, installBridge, type Handlers } from '../../../test/fake-bridge.js';
 import ConversationPane from './ConversationPane.svelte';
 import { forgetDrafts } from './drafts.js';
-import { DAY_MS } from './time.js';
 
 /** Reading: "Unread messages" on opening, and "Jump to latest" with what arrived while scrolled up. */
 
 const CONV = conversation('a', 'Bob Brown', 1);
-const uuid = (n: number): string => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
 const T = new Date(2025, 2, 10, 12).getTime();
 
-function msg(n: number, over: Partial<MessageView> = {}): MessageView {
-  const created = T + n * 60_000;
-  return {
-    id: uuid(n),
-    conversationId: CONV.id,
-    from: 'b'.repeat(32),
-    fromName: 'Bob Brown',
-    mine: false,
-    text: `message ${n}`,
-    created,
-    validUntil: created + 30 * DAY_MS,
-    state: 'sent',
-    ...over,
-  };
-}
+/** Message `n`, sent `n` minutes after T. */
+const msg = (n: number, over: Partial<MessageView> = {}): MessageView => messageView(CONV.id, n, T + n * 60_000, over);
 const mine = (n: number): MessageView => msg(n, { from: 'a'.repeat(32), fromName: 'Alice', mine: true });
 const range = (from: number, to: number): MessageView[] => Array.from({ length: to - from + 1 }, (_, i) => msg(from + i));
 const latest = (messages: MessageView[], hasOlder = false): MessagePage => ({ conversationId: CONV.id, messages, hasOlder });

@@ -2,17 +2,13 @@ import { fireEvent, render, screen, waitFor, within } from '@testing-library/sve
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { MessagePage, MessageView } from '../../../../app/ipc/views.js';
+import { ME_ID, messageView, uuid } from '../../../test/message-views.js';
 import { conversation, deferred, installBridge, type Handlers } from '../../../test/fake-bridge.js';
 import ConversationPane from './ConversationPane.svelte';
 import { forgetDrafts, loadDrafts } from './drafts.js';
 import { DAY_MS, HOUR_MS, MINUTE_MS } from './time.js';
 
 const CONV = conversation('a', 'Bob Brown', 1);
-const BOB = 'b'.repeat(32);
-const ME = 'a'.repeat(32);
-
-/** A UUID-shaped id, as the contract wants, numbered for readability. */
-const uuid = (n: number): string => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
 
 function noonDaysAgo(days: number): number {
   const d = new Date();
@@ -22,22 +18,11 @@ function noonDaysAgo(days: number): number {
 }
 
 function msg(n: number, created: number, over: Partial<MessageView> = {}): MessageView {
-  return {
-    id: uuid(n),
-    conversationId: CONV.id,
-    from: BOB,
-    fromName: 'Bob Brown',
-    mine: false,
-    text: `message ${n}`,
-    created,
-    validUntil: created + 30 * DAY_MS,
-    state: 'sent',
-    ...over,
-  };
+  return messageView(CONV.id, n, created, over);
 }
 
 function mine(n: number, created: number, over: Partial<MessageView> = {}): MessageView {
-  return msg(n, created, { from: ME, fromName: 'Alice', mine: true, ...over });
+  return msg(n, created, { from: ME_ID, fromName: 'Alice', mine: true, ...over });
 }
 
 function page(messages: MessageView[], hasOlder = false): MessagePage {
