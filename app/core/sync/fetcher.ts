@@ -162,17 +162,22 @@ export class Fetcher {
   private async fetchPageAs(conversationId: string, before: { created: string; id: string } | undefined, news: News): Promise<number> {
     const conversation = this.store.conversation(conversationId);
     if (!conversation || !conversation.instance) return 0;
-    const res = await this.call('downloadPartial', {
-      conversationid: conversationId,
+    const res = await this.pageBefore(conversation, before, PAGE);
+    this.absorbMessages(conversation, res.messages, res.reports, news, before ? 'older' : 'newer');
+    return res.messages.length;
+  }
+
+  /** downloadpartial: up to `limit` messages older than `before` (the newest without it), with the newest reports. */
+  private pageBefore(conversation: Conversation, before: { created: string; id: string } | undefined, limit: number): Promise<ResponseOf<'downloadPartial'>> {
+    return this.call('downloadPartial', {
+      conversationid: conversation.id,
       instance: conversation.instance,
       lastmessagedate: before?.created ?? '',
       lastmessageid: before?.id ?? '',
       lastreportdate: '',
       lastreportid: '',
-      limit: PAGE,
+      limit,
     });
-    this.absorbMessages(conversation, res.messages, res.reports, news, before ? 'older' : 'newer');
-    return res.messages.length;
   }
 
   /**
@@ -188,15 +193,7 @@ export class Fetcher {
     if (!conversation || !conversation.instance) return { count: 0, oldest: null };
     let res: ResponseOf<'downloadPartial'>;
     try {
-      res = await this.call('downloadPartial', {
-        conversationid: conversationId,
-        instance: conversation.instance,
-        lastmessagedate: before?.created ?? '',
-        lastmessageid: before?.id ?? '',
-        lastreportdate: '',
-        lastreportid: '',
-        limit: Math.max(1, Math.min(limit, MAX_PAGE)),
-      });
+      res = await this.pageBefore(conversation, before, Math.max(1, Math.min(limit, MAX_PAGE)));
     } catch (err) {
       if (err instanceof CoreError && err.code === 'stale-instance') await this.startedOver(conversationId);
       throw err;
