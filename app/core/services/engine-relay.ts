@@ -45,7 +45,7 @@ export function relayEngineEvent(deps: RelayDeps, event: EngineEvent): void {
       conversations.emit([event.conversationId]);
       if (event.arrived?.length) signals.arrived(event.conversationId, event.arrived);
       indexer.kick();
-      expiry.sweep();
+      expiry.soon();
       return;
     }
     case 'friends':

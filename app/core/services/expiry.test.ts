@@ -159,6 +159,18 @@ describe('the expiry sweeper', () => {
     expect(timers.only().ms).toBe(60_000);
   });
 
+  it('sweeps once for a burst of arrivals, in a moment, and then waits for the next expiry', () => {
+    store.putMessages(C1, [message('a', at(NOW - HOUR), at(NOW + 30 * 60_000))]);
+    sweeper.sweep();
+    for (let i = 0; i < 50; i++) sweeper.soon();
+    // The timer for the expiry gave way to one sweep now, not fifty.
+    expect(timers.only().ms).toBe(0);
+    store.putMessages(C1, [message('b', at(NOW - HOUR), at(NOW - 1000))]);
+    timers.fire();
+    expect(store.messages(C1, { limit: 10 }).map((m) => m.ID)).toEqual(['a']);
+    expect(timers.only().ms).toBe(30 * 60_000);
+  });
+
   it('stops when disposed: no timer left, and a sweep does nothing', () => {
     store.putMessages(C1, [message('a', at(NOW - HOUR), at(NOW + 60_000)), message('b', at(NOW - HOUR), at(NOW - 1000))]);
     sweeper.sweep();

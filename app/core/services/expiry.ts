@@ -22,6 +22,8 @@ export type ExpiryDeps = {
 export class ExpirySweeper {
   readonly #deps: ExpiryDeps;
   #timer: unknown = null;
+  /** When the timer set fires (epoch ms). */
+  #dueAt = 0;
   #disposed = false;
 
   constructor(deps: ExpiryDeps) {
@@ -45,7 +47,22 @@ export class ExpirySweeper {
     const next = store.nextExpiry();
     if (next === null) return;
     const wait = Math.min(MAX_WAIT_MS, Math.max(0, next - now()));
+    this.#set(wait);
+  }
+
+  /**
+   * Messages arrived: a sweep in a moment, one for a whole burst (a sync stores thousands of pages,
+   * each announced), not two queries per page.
+   */
+  soon(): void {
+    if (this.#disposed || (this.#timer !== null && this.#dueAt <= this.#deps.now())) return;
+    this.#cancel();
+    this.#set(0);
+  }
+
+  #set(wait: number): void {
     const set = this.#deps.setTimer ?? ((fn, ms) => setTimeout(fn, ms));
+    this.#dueAt = this.#deps.now() + wait;
     this.#timer = set(() => {
       this.#timer = null;
       this.sweep();
