@@ -14,6 +14,13 @@ export const createConversationRequestSchema = z.object({
   displayname: z.string().min(1).max(4096),
   /** userid -> the conversation key wrapped under that participant's public key. */
   secrets: z.record(hexIdSchema, z.string().min(1).max(2048)),
+  /**
+   * Profile: a group's id, chosen by the creating client (32 random hex). Creating the same group
+   * again (a retry whose answer was lost, or a group made offline and sent later) returns it
+   * instead of making a second one. Without it the server picks one. Ignored for 1:1, whose id is
+   * derived from the two user ids.
+   */
+  conversationid: hexIdSchema.optional(),
   clientversioncode: z.number().int().min(0),
   timestamp: timestampSchema,
 });

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   DecryptionError,
   decodeResponse,
+  newGroupConversationId,
   newConversationKey,
   openText,
   publicKeyFromBase64,
@@ -358,6 +359,29 @@ describe('create (profile extension)', () => {
     const other = expectOkConversation(await alice.call('create', second), 'create');
     expect(other.id).toMatch(/^[0-9a-f]{32}$/);
     expect(other.id).not.toBe(group.id);
+  });
+
+  it('creates a group under the id its creator chose, and the same create again returns that group (profile)', async () => {
+    const ids = [alice.userid, bob.userid, carol.userid];
+    const chosen = newGroupConversationId();
+    const { key: _unused, ...request } = createPayload(alice, await keysFor(alice, ids), 'Trio', true);
+    const group = expectOkConversation(await alice.call('create', { ...request, conversationid: chosen }), 'create');
+    expect(group.id).toBe(chosen);
+    // A retry whose answer was lost: one group, not two.
+    const before = (await alice.conversations()).length;
+    const again = expectOkConversation(await alice.call('create', { ...request, conversationid: chosen }), 'create');
+    expect(again.id).toBe(chosen);
+    expect(again.instance).toBe(group.instance);
+    expect((await alice.conversations()).length).toBe(before);
+    expect((await find(carol, chosen)).participantids.sort()).toEqual([...ids].sort());
+  });
+
+  it('refuses a chosen group id that another conversation the caller is not in already has (409)', async () => {
+    const chosen = newGroupConversationId();
+    const { key: _a, ...bobs } = createPayload(bob, await keysFor(bob, [bob.userid, carol.userid]), 'Bob and Carol', true);
+    expectOkConversation(await bob.call('create', { ...bobs, conversationid: chosen }), 'create');
+    const { key: _b, ...alices } = createPayload(alice, await keysFor(alice, [alice.userid, carol.userid]), 'Mine', true);
+    expectRefused(await alice.call('create', { ...alices, conversationid: chosen }), 409);
   });
 
   describe('refuses', () => {

@@ -1,6 +1,6 @@
 /** Conversation/List, the per-user settings (favourite, mute, hide, colour), Blocklist and the profile's create. */
 import { COLOR_PATTERN, isHiddenAt, newGroupConversationId, newInstance, oneToOneConversationId, toUnixSeconds } from '../../../protocol/index.js';
-import { badRequest, forbidden } from '../api-error.js';
+import { badRequest, conflict, forbidden } from '../api-error.js';
 import type { MembershipSettings } from '../db/conversations.js';
 import { conversationView } from '../views.js';
 import { OK, type Handler, type HandlerContext } from './context.js';
@@ -67,9 +67,11 @@ export const create: Handler<'create'> = (ctx, req) => {
   }
 
   const ordered = req.isgroup ? ids : [...ids].sort();
-  const id = req.isgroup ? newGroupConversationId() : oneToOneConversationId(ordered[0]!, ordered[1]!);
+  const id = req.isgroup ? (req.conversationid ?? newGroupConversationId()) : oneToOneConversationId(ordered[0]!, ordered[1]!);
   const existing = ctx.store.conversations.forUser(id, me);
   if (existing) return { ...OK, conversation: viewOf(ctx, existing) };
+  // A group id the client chose that someone else's conversation already has.
+  if (req.isgroup && ctx.store.conversations.get(id)) throw conflict('That conversation id is taken; create the group with another one.');
 
   ctx.store.conversations.create(
     {
