@@ -10,6 +10,7 @@ import type { Availability, ConnectionState, ConversationView, KeychainStatus, N
 import { accountIdFor, accountView } from './accounts/account-id.js';
 import { ApiClient } from './api/client.js';
 import { CoreError } from './errors.js';
+import { ConversationTimers } from './services/conversation-timers.js';
 import { Conversations } from './services/conversations.js';
 import { DesktopSignals } from './services/desktop-signals.js';
 import { Drafts } from './services/drafts.js';
@@ -18,6 +19,7 @@ import { ServiceEvents, type Listener, type SignalListener } from './services/ev
 import { Friends } from './services/friends.js';
 import { ExpirySweeper } from './services/expiry.js';
 import { Messages } from './services/messages.js';
+import { RowWarmer } from './services/row-warmer.js';
 import { HistoryDownload } from './search/history-download.js';
 import { SearchIndexer } from './search/indexer.js';
 import { MessageSearch } from './search/search-service.js';
@@ -29,6 +31,7 @@ import { openLocalDb } from './store/local-db.js';
 import type { LocalStore } from './store/local-store.js';
 import type { EngineOptions } from './sync/engine.js';
 import type { Vault } from './vault/vault.js';
+import type { DisappearingTimer } from '../shared/rules.js';
 
 export { DEFAULT_MESSAGE_LIFETIME_DAYS } from './services/messages.js';
 export type { ServiceSignal } from './services/events.js';
@@ -65,6 +68,7 @@ export class ChatService implements ContractService {
   private readonly signals: DesktopSignals;
   private readonly indexer: SearchIndexer;
   private readonly expiry: ExpirySweeper;
+  private readonly warmer: RowWarmer;
   private readonly search: MessageSearch;
   /** Replaced at each sign-out: the next account starts with none. */
   private history: HistoryDownload;
@@ -106,18 +110,21 @@ export class ChatService implements ContractService {
         afterStart = setTimeout(() => {
           expiry.sweep();
           this.history.resume();
+          this.warmer.kick();
         }, START_WORK_DELAY_MS);
       },
       onAnnounce: () => conversations.emitAll(),
       onSignedOut: () => {
         conversations.removeAll();
+        this.warmer.reset();
         this.history.dispose();
         this.history = newHistory();
       },
     });
     const friends = new Friends(sessions, store, api, events);
-    const conversations = new Conversations(sessions, store, friends, events, now);
-    const messages = new Messages(sessions, store, conversations, friends, events, now);
+    const timers = new ConversationTimers(store);
+    const conversations = new Conversations(sessions, store, friends, events, now, timers);
+    const messages = new Messages(sessions, store, conversations, friends, events, now, timers);
     const signals = new DesktopSignals(store, conversations, messages, events);
     const indexer = new SearchIndexer({ store, keyring: () => sessions.current?.keyring ?? null, busy: () => sessions.current?.engine.busy ?? false, log });
     const expiry = new ExpirySweeper({ store, conversations, events, now });
@@ -134,7 +141,22 @@ export class ChatService implements ContractService {
         log,
       });
     this.history = newHistory();
-    relay = { sessions, store, conversations, messages, friends, signals, events, indexer, expiry, history: () => this.history };
+    const warmer = new RowWarmer({
+      store,
+      fetchNewest: (id, limit) => sessions.require().engine.fetchHistoryPage(id, undefined, limit),
+      me: () => sessions.current?.account.userid ?? null,
+      online: () => sessions.connection === 'online',
+      busy: () => sessions.current?.engine.busy ?? false,
+      onWarmed: (ids) => {
+        for (const id of ids) conversations.messagesChanged(id);
+        conversations.emit(ids);
+        indexer.kick();
+        expiry.soon();
+      },
+      log,
+    });
+    this.warmer = warmer;
+    relay = { sessions, store, conversations, messages, friends, signals, events, indexer, expiry, warmer, history: () => this.history };
     this.events = events;
     this.sessions = sessions;
     this.friends = friends;
@@ -229,6 +251,8 @@ export class ChatService implements ContractService {
       'conversation:set-color': async (id, color) => conversations.setColor(id, color),
       'conversation:clear': async (id) => conversations.clear(id),
       'conversation:start': (friendId) => conversations.start(friendId),
+      'conversation:create-group': async ({ name, memberIds }) => conversations.createGroup(name, memberIds),
+      'conversation:set-timer': async (id, seconds) => conversations.setTimer(id, seconds as DisappearingTimer),
       'conversations:hidden': async () => conversations.hidden(),
       'messages:latest': (id) => messages.latest(id),
       'messages:older': (id, before) => messages.older(id, before),
@@ -264,6 +288,7 @@ export class ChatService implements ContractService {
     this.stopStartWork();
     this.indexer.dispose();
     this.expiry.dispose();
+    this.warmer.dispose();
     this.history.dispose();
     await this.sessions.end();
     this.store.close();

@@ -71,6 +71,35 @@ const CASES: Record<Channel, Cases> = {
   },
   'conversation:clear': oneConversation,
   'conversation:start': { valid: [[USER]], invalid: [[], [USER.toUpperCase()], ['alice@example.com'], [USER, USER]] },
+  'conversation:create-group': {
+    valid: [
+      [{ name: 'Trio', memberIds: [USER] }],
+      [{ name: '  Trio  ', memberIds: [USER, '0'.repeat(32)] }],
+      [{ name: 'x'.repeat(100), memberIds: Array(50).fill(USER) }],
+    ],
+    invalid: [
+      [],
+      [{ name: 'Trio' }],
+      [{ name: '   ', memberIds: [USER] }],
+      [{ name: 'x'.repeat(101), memberIds: [USER] }],
+      [{ name: 'Trio', memberIds: [] }],
+      [{ name: 'Trio', memberIds: Array(51).fill(USER) }],
+      [{ name: 'Trio', memberIds: [USER.toUpperCase()] }],
+      [{ name: 'Trio', memberIds: [USER], isgroup: false }],
+      [{ name: 'Trio', memberIds: [USER] }, 'extra'],
+    ],
+  },
+  'conversation:set-timer': {
+    valid: [
+      [CONV, 0],
+      [CONV, 60],
+      [CONV, 3600],
+      [CONV, 86_400],
+      [CONV, 604_800],
+      [CONV, 2_419_200],
+    ],
+    invalid: [[CONV], [CONV, 30], [CONV, -60], [CONV, 60.5], [CONV, '60'], [CONV, null], ['x', 60], [CONV, 60, 60]],
+  },
   'conversations:hidden': noArguments,
   'messages:latest': oneConversation,
   'messages:older': {

@@ -8,6 +8,7 @@
  */
 import { z } from 'zod';
 import type { ErrorInfo } from '../shared/errors.js';
+import { DISAPPEARING_TIMERS } from '../shared/rules.js';
 import type { CHANNEL_NAMES, EVENT_NAMES } from './electron-channels.js';
 import type {
   AccountsView,
@@ -126,6 +127,26 @@ export const CHANNELS = {
   'conversation:set-color': z.tuple([conversationId, z.string().regex(/^#[0-9a-fA-F]{6}$/, 'a colour is written #rrggbb')]),
   'conversation:clear': oneConversation,
   'conversation:start': z.tuple([userId]),
+  /**
+   * A new group of the user and these friends, named (the name is encrypted like every title).
+   * Offline too: it shows as waiting to sync and is created on the server when it is back.
+   */
+  'conversation:create-group': z.tuple([
+    z
+      .object({
+        name: z.string().trim().min(1, 'the group needs a name').max(100, 'the group name is too long (100 characters at most)'),
+        memberIds: z.array(userId).min(1, 'a group needs at least one other member').max(50, 'a group has at most 50 other members'),
+      })
+      .strict(),
+  ]),
+  /** The disappearing-message timer for what the user sends here, in seconds (0: off). */
+  'conversation:set-timer': z.tuple([
+    conversationId,
+    z
+      .number()
+      .int()
+      .refine((s) => (DISAPPEARING_TIMERS as readonly number[]).includes(s), 'the timer is off (0), 1 minute, 1 hour, 1 day, 1 week or 4 weeks, in seconds'),
+  ]),
   'conversations:hidden': none,
   'messages:latest': oneConversation,
   'messages:older': z.tuple([conversationId, messageId]),
@@ -177,6 +198,9 @@ export type ChannelResults = {
   'conversation:clear': void;
   /** The conversation with that friend (existing, or newly created and pending). */
   'conversation:start': ConversationView;
+  /** The new group, pending until the server has it. */
+  'conversation:create-group': ConversationView;
+  'conversation:set-timer': void;
   'conversations:hidden': ConversationView[];
   'messages:latest': MessagePage;
   'messages:older': MessagePage;

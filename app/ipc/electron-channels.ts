@@ -23,6 +23,8 @@ export const CHANNEL_NAMES = [
   'conversation:set-color',
   'conversation:clear',
   'conversation:start',
+  'conversation:create-group',
+  'conversation:set-timer',
   'conversations:hidden',
   'messages:latest',
   'messages:older',

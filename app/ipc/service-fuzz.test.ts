@@ -191,7 +191,9 @@ type Slot =
   | 'availability'
   | 'signIn'
   | 'search'
-  | 'history';
+  | 'history'
+  | 'group'
+  | 'timer';
 const SIGNATURES: Record<Channel, Slot[]> = {
   'session:sign-in': ['signIn'],
   'session:sign-out': [],
@@ -206,6 +208,8 @@ const SIGNATURES: Record<Channel, Slot[]> = {
   'conversation:set-color': ['conversation', 'color'],
   'conversation:clear': ['conversation'],
   'conversation:start': ['user'],
+  'conversation:create-group': ['group'],
+  'conversation:set-timer': ['conversation', 'timer'],
   'conversations:hidden': [],
   'messages:latest': ['conversation'],
   'messages:older': ['conversation', 'message'],
@@ -287,6 +291,25 @@ function plausible(g: Gen, slot: Slot, ids: { conversations: string[]; messages:
         ],
         [{ text: '' }, { text: HUGE }, { text: 'a', limit: 0 }, { text: 'a', conversationId: 'x' }, 'hello', { text: 'a', extra: 1 }],
       );
+    case 'group':
+      return either(
+        [
+          { name: 'Trio', memberIds: ids.friends.slice(0, 2) },
+          { name: g.unicode(40), memberIds: [g.pick(ids.friends)] },
+          { name: 'With a stranger', memberIds: [g.hex(32)] },
+          { name: 'Me only', memberIds: [ids.me] },
+        ],
+        [
+          { name: '', memberIds: ids.friends },
+          { name: 'x', memberIds: [] },
+          { name: HUGE, memberIds: ids.friends },
+          { memberIds: ids.friends },
+          'Trio',
+          { name: 'x', memberIds: ids.friends, isgroup: true },
+        ],
+      );
+    case 'timer':
+      return either([0, 60, 3600, 86_400, 604_800, 2_419_200], [30, -1, 60.5, '60', null, Infinity, Number.NaN]);
     case 'history':
       return either([undefined, {}, { conversationIds: [g.pick(ids.conversations)] }], [{ conversationIds: [] }, { conversationIds: ['x'] }, null, 'all']);
     case 'signIn': {
@@ -355,7 +378,9 @@ function isConversationView(v: unknown): boolean {
     /^#[0-9a-f]{6}$/.test(v.color) &&
     Number.isFinite(v.lastActivity) &&
     Number.isInteger(v.unread) &&
-    typeof v.pending === 'boolean'
+    typeof v.pending === 'boolean' &&
+    [0, 60, 3600, 86_400, 604_800, 2_419_200].includes(v.timer as number) &&
+    (v.last === null || (isObject(v.last) && typeof v.last.mine === 'boolean' && (v.last.text === null || typeof v.last.text === 'string')))
   );
 }
 
@@ -413,6 +438,8 @@ const VALUE: Record<Channel, (v: unknown) => boolean> = {
   'conversation:set-color': (v) => v === undefined,
   'conversation:clear': (v) => v === undefined,
   'conversation:start': isConversationView,
+  'conversation:create-group': (v) => isConversationView(v) && (v as { isGroup: boolean }).isGroup,
+  'conversation:set-timer': (v) => v === undefined,
   'conversations:hidden': (v) => Array.isArray(v) && v.every(isConversationView) && v.every((c) => (c as { hidden: boolean }).hidden),
   'messages:latest': isPage,
   'messages:older': isPage,
@@ -480,6 +507,11 @@ function expected(channel: Channel, args: unknown[]): 'ok' | ErrorCode | 'ok-or-
       return first === accountIdNow() ? 'ok' : 'not-found';
     case 'conversation:start':
       return first === meId ? 'invalid-argument' : friendIds.includes(first as string) ? 'ok' : 'not-found';
+    case 'conversation:create-group': {
+      const others = (first as { memberIds: string[] }).memberIds.filter((id) => id !== meId);
+      if (!others.length) return 'invalid-argument';
+      return others.every((id) => friendIds.includes(id)) ? 'ok' : 'not-found';
+    }
     case 'messages:around':
     case 'messages:newer':
     case 'messages:older':

@@ -43,6 +43,25 @@ export type ConversationView = {
   unread: number;
   /** Has changes not yet on the server. */
   pending: boolean;
+  /** The newest message the user can see here (a send still waiting included), or null for none. */
+  last: LastMessage | null;
+  /**
+   * The disappearing-message timer: how long what the user sends here lives, in seconds (one of
+   * DISAPPEARING_TIMERS in app/shared/rules.ts), or 0 for off (the default lifetime). Kept on this
+   * device, per account.
+   */
+  timer: number;
+};
+
+/** A list row's preview of a conversation's newest message. */
+export type LastMessage = {
+  /** Its sender's display name ('' when it cannot be decrypted). */
+  fromName: string;
+  mine: boolean;
+  /** Its text on one line and cut short (about 120 characters); null when it cannot be decrypted. */
+  text: string | null;
+  /** Epoch milliseconds (UTC). */
+  created: number;
 };
 
 export type MessageState = 'pending' | 'sent' | 'delivered' | 'viewed' | 'failed';

@@ -69,3 +69,11 @@ export function isNoColor(color: string): boolean {
 export function countsAsUnread(c: { readonly muted: boolean; readonly hidden: boolean; readonly unread: number }): boolean {
   return !c.muted && !c.hidden && c.unread > 0;
 }
+
+/**
+ * The disappearing-message timer's choices, in seconds: off (0: the default lifetime), 1 minute,
+ * 1 hour, 1 day, 1 week, 4 weeks. A message sent with one set carries `ValidUntil` that far ahead.
+ */
+export const DISAPPEARING_TIMERS = [0, 60, 3600, 86_400, 604_800, 2_419_200] as const;
+export type DisappearingTimer = (typeof DISAPPEARING_TIMERS)[number];
+export const isDisappearingTimer = (seconds: number): seconds is DisappearingTimer => (DISAPPEARING_TIMERS as readonly number[]).includes(seconds);

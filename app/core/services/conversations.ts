@@ -2,14 +2,17 @@
  * Conversations: their views (pending actions overlaid), the list the window knows and its
  * changes, and the user's actions on a conversation (favourite, muted, hidden, colour, clear, start).
  */
-import { oneToOneConversationId, parseTimestamp, type Conversation } from '../../../protocol/index.js';
+import { newGroupConversationId, oneToOneConversationId, parseTimestamp, type Conversation, type Message } from '../../../protocol/index.js';
 import type { ConversationView } from '../../ipc/views.js';
-import { compareForList, countsAsUnread, type ToggleAction } from '../../shared/rules.js';
+import { compareForList, countsAsUnread, type DisappearingTimer, type ToggleAction } from '../../shared/rules.js';
 import { CoreError } from '../errors.js';
 import type { Sessions } from '../session/session.js';
 import type { LocalStore } from '../store/local-store.js';
 import type { Action } from '../sync/actions.js';
+import { summarize, UNREAD_SCAN, type ConversationSummary } from '../views/conversation-summary.js';
 import { conversationFlags, conversationView, overlay, type PendingEntry } from '../views/conversation-views.js';
+import { ownViewed } from '../views/message-views.js';
+import type { ConversationTimers } from './conversation-timers.js';
 import type { ServiceEvents } from './events.js';
 import type { Friends } from './friends.js';
 
@@ -26,6 +29,7 @@ export class Conversations {
     private readonly friends: Friends,
     private readonly events: ServiceEvents,
     private readonly now: () => number,
+    private readonly timers: ConversationTimers,
   ) {}
 
   /** The overlaid conversations: every one, or just `ids`. */
@@ -40,9 +44,10 @@ export class Conversations {
     const session = this.sessions.require();
     const { conversations, pendingIds } = this.overlaid(ids);
     const names = this.friends.displayNames();
-    const views = [...conversations.values()].map((c) =>
-      conversationView(c, session.keyring, session.account.userid, { pending: pendingIds.has(c.id), unread: this.unread(c), names }),
-    );
+    const views = [...conversations.values()].map((c) => {
+      const { unread, last } = this.summary(c);
+      return conversationView(c, session.keyring, session.account.userid, { pending: pendingIds.has(c.id), unread, last, timer: this.timers.get(c.id), names });
+    });
     return views.sort(compareForList);
   }
 
@@ -58,42 +63,67 @@ export class Conversations {
   }
 
   /**
-   * Messages from others newer than the newest one the user has viewed, among those cached. Kept
-   * per conversation and counted again only when its newest message or the viewed mark moves, or
-   * when its messages change (`messagesChanged`): a favourite click or a rebuilt list decrypts
-   * nothing.
+   * Its unread count and newest message (conversation-summary.ts). Kept per conversation and worked
+   * out again only when its newest message or the viewed mark moves, or when its messages change
+   * (`messagesChanged`): a favourite click or a rebuilt list decrypts nothing.
    */
-  private unread(conversation: Conversation): number {
-    if (!conversation.lastmessageid) return 0;
+  private summary(conversation: Conversation): ConversationSummary {
     const viewedAt = Number(this.store.getMeta(viewedKey(conversation.id)) ?? 0);
     const key = `${conversation.lastmessageid}|${viewedAt}`;
-    const known = this.unreadCounts.get(conversation.id);
-    if (known?.key === key) return known.count;
-    const count = this.countUnread(conversation, viewedAt);
-    this.unreadCounts.set(conversation.id, { key, count });
-    return count;
+    const known = this.summaries.get(conversation.id);
+    if (known?.key === key) return known.summary;
+    const summary = this.summarize(conversation, viewedAt);
+    this.summaries.set(conversation.id, { key, summary });
+    return summary;
   }
 
-  private readonly unreadCounts = new Map<string, { key: string; count: number }>();
+  private readonly summaries = new Map<string, { key: string; summary: ConversationSummary }>();
 
-  /** A conversation's messages changed (arrived, cleared, expired, viewed): its unread count is counted again. */
+  /** A conversation's messages changed (arrived, cleared, expired, viewed): its row is worked out again. */
   messagesChanged(conversationId: string): void {
-    this.unreadCounts.delete(conversationId);
+    this.summaries.delete(conversationId);
   }
 
-  private countUnread(conversation: Conversation, viewedAt: number): number {
+  private summarize(conversation: Conversation, viewedMark: number): ConversationSummary {
+    let viewedAt = viewedMark;
     const session = this.sessions.current!;
-    let count = 0;
-    for (const m of this.store.messages(conversation.id, { limit: 100 })) {
-      const at = parseTimestamp(m.Created) ?? 0;
-      if (at <= viewedAt) break;
-      try {
-        if (session.keyring.openMessage(conversation, m.Data).from !== session.account.userid) count++;
-      } catch {
-        count++;
+    const pending = conversation.lastmessageid || conversation.instance === '' ? this.store.pendingFor(conversation.id) : [];
+    const lastClear = pending.findLastIndex((p) => p.action.kind === 'clear');
+    const pendingSends = pending.slice(lastClear + 1).flatMap((p) => (p.action.kind === 'send' ? [p.action.message as unknown as Message] : []));
+    const clearPending = lastClear >= 0;
+    let newest: Message[] = [];
+    if (!clearPending && conversation.lastmessageid) {
+      // The newest alone tells whether anything is unread; the rest only when it is.
+      newest = this.store.messages(conversation.id, { limit: 1 });
+      if (newest[0] && (parseTimestamp(newest[0].Created) ?? 0) > viewedAt) {
+        newest = this.store.messages(conversation.id, { limit: UNREAD_SCAN });
+        viewedAt = this.viewedElsewhere(conversation.id, newest, viewedAt, session.account.userid);
       }
     }
-    return count;
+    return summarize({
+      conversation,
+      newest,
+      pendingSends,
+      clearPending,
+      viewedAt,
+      keyring: session.keyring,
+      me: session.account.userid,
+      names: this.friends.displayNames(),
+    });
+  }
+
+  /**
+   * The viewed mark moved up to the newest of these messages the user reported as viewed from any
+   * device (their own `viewed` reports), and kept: a new computer does not count as unread what was
+   * read on the phone.
+   */
+  private viewedElsewhere(conversationId: string, messages: readonly Message[], viewedAt: number, me: string): number {
+    const viewed = ownViewed(this.store.reports(conversationId), me);
+    if (!viewed.size) return viewedAt;
+    let newest = viewedAt;
+    for (const m of messages) if (viewed.has(m.ID)) newest = Math.max(newest, parseTimestamp(m.Created) ?? 0);
+    if (newest > viewedAt) this.store.setMeta(viewedKey(conversationId), String(newest));
+    return newest;
   }
 
   /**
@@ -106,7 +136,7 @@ export class Conversations {
     const me = this.sessions.current.account.userid;
     for (const c of this.overlaid().conversations.values()) {
       const { muted, hidden } = conversationFlags(c, me);
-      const unread = this.unread(c);
+      const unread = this.summary(c).unread;
       counted.set(c.id, countsAsUnread({ muted, hidden, unread }) ? unread : 0);
     }
     return counted;
@@ -157,7 +187,8 @@ export class Conversations {
   removeAll(): void {
     this.events.emit('conversations:changed', { upserted: [], removed: [...this.listed] });
     this.listed.clear();
-    this.unreadCounts.clear();
+    this.summaries.clear();
+    this.timers.forget();
   }
 
   // ---------------------------------------------------------------------------- actions
@@ -200,6 +231,39 @@ export class Conversations {
     // Its messages leave the cache when the server has the clear; their text leaves the index now.
     this.store.search.forgetConversation(conversationId);
     this.events.emit('messages:changed', { conversationId, upserted: [], removed: [], cleared: true });
+  }
+
+  /** The disappearing-message timer for what the user sends in this conversation from now on. */
+  setTimer(conversationId: string, seconds: DisappearingTimer): void {
+    this.get(conversationId);
+    if (this.timers.get(conversationId) === seconds) return;
+    this.timers.set(conversationId, seconds);
+    this.emit([conversationId]);
+  }
+
+  /**
+   * A new group of the user and these friends. Its id is chosen here (a profile choice the server
+   * honours), so it can be created offline and used at once: messages sent to it meanwhile wait
+   * behind the create in the outbox, and a retried create never makes a second group.
+   */
+  createGroup(name: string, memberIds: readonly string[]): ConversationView {
+    const session = this.sessions.require();
+    const me = session.account.userid;
+    const others = [...new Set(memberIds)].filter((id) => id !== me);
+    if (!others.length) throw new CoreError('invalid-argument', 'Choose at least one friend to be in the group.');
+    const friends = new Map(this.store.friends().map((f) => [f.friendid, f]));
+    const members = others.map((id) => {
+      const friend = friends.get(id);
+      if (!friend) throw new CoreError('not-found', 'Someone you chose is not in your friends list (any more).');
+      return { userid: id, publickey: friend.publickey };
+    });
+    const participants = [{ userid: me, publickey: session.keyring.ownPublicKey() }, ...members];
+    const id = newGroupConversationId();
+    const { displayname, secrets } = session.keyring.newConversation(participants, name.trim());
+    this.store.enqueue({ kind: 'create', conversationId: id, participantIds: participants.map((p) => p.userid), isgroup: true, displayname, secrets });
+    this.emit([id]);
+    session.engine.kick();
+    return this.views([id])[0]!;
   }
 
   async start(friendId: string): Promise<ConversationView> {

@@ -13,6 +13,7 @@ import type { ExpirySweeper } from './expiry.js';
 import type { ServiceEvents } from './events.js';
 import type { Friends } from './friends.js';
 import type { Messages } from './messages.js';
+import type { RowWarmer } from './row-warmer.js';
 
 export type RelayDeps = {
   sessions: Sessions;
@@ -24,18 +25,22 @@ export type RelayDeps = {
   events: ServiceEvents;
   indexer: SearchIndexer;
   expiry: ExpirySweeper;
+  /** First pages for rows of conversations never opened here. */
+  warmer: RowWarmer;
   /** The account's history download (replaced at sign-out). */
   history: () => HistoryDownload;
 };
 
 export function relayEngineEvent(deps: RelayDeps, event: EngineEvent): void {
-  const { sessions, store, conversations, messages, friends, signals, events, indexer, expiry, history } = deps;
+  const { sessions, store, conversations, messages, friends, signals, events, indexer, expiry, warmer, history } = deps;
   // A stopped session's engine has nothing more to say, except that it is signed out.
   if (!sessions.current && !(event.type === 'connection' && event.state === 'signed-out')) return;
   switch (event.type) {
     case 'conversations':
-      if (event.ids === 'all') conversations.emitAll();
-      else conversations.emit(event.ids);
+      if (event.ids === 'all') {
+        conversations.emitAll();
+        warmer.kick();
+      } else conversations.emit(event.ids);
       return;
     case 'messages': {
       if (!store.conversation(event.conversationId)) return;
@@ -53,6 +58,7 @@ export function relayEngineEvent(deps: RelayDeps, event: EngineEvent): void {
       return;
     case 'connection':
       history().connectionChanged(event.state);
+      if (event.state === 'online') warmer.kick();
       events.emit('connection:changed', { state: event.state, pendingCount: event.pendingCount });
       return;
     case 'action-failed':

@@ -10,6 +10,7 @@ import type { Sessions } from '../session/session.js';
 import type { LocalStore } from '../store/local-store.js';
 import type { Action } from '../sync/actions.js';
 import { messageView, receiptStates } from '../views/message-views.js';
+import type { ConversationTimers } from './conversation-timers.js';
 import { viewedKey, type Conversations } from './conversations.js';
 import type { ServiceEvents } from './events.js';
 import type { Friends } from './friends.js';
@@ -29,20 +30,22 @@ export class Messages {
     private readonly friends: Friends,
     private readonly events: ServiceEvents,
     private readonly now: () => number,
+    private readonly timers: ConversationTimers,
   ) {}
 
   send(conversationId: string, text: string): MessageView {
     const session = this.sessions.require();
     const conversation = this.conversations.get(conversationId);
     const now = this.now();
+    const timer = this.timers.get(conversationId);
     const message: OutgoingMessage = {
       ID: newMessageId(),
       Type: 'Message',
       Created: formatTimestamp(now),
-      ValidUntil: formatTimestamp(now + DEFAULT_MESSAGE_LIFETIME_DAYS * DAY_MS),
+      ValidUntil: formatTimestamp(now + (timer ? timer * 1000 : DEFAULT_MESSAGE_LIFETIME_DAYS * DAY_MS)),
       Data: session.keyring.sealMessage(conversation, text),
     };
-    this.store.enqueue({ kind: 'send', conversationId, instance: conversation.instance, message });
+    this.store.enqueue({ kind: 'send', conversationId, instance: conversation.instance, message, ...(timer ? { lifetimeSeconds: timer } : {}) });
     const view = this.views(conversation, [message], new Set([message.ID]))[0]!;
     this.events.emit('messages:changed', { conversationId, upserted: [view], removed: [], cleared: false });
     this.conversations.emit([conversationId]);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Conversation, OutgoingMessage } from '../../../protocol/index.js';
+import { parseTimestamp, type Conversation, type OutgoingMessage } from '../../../protocol/index.js';
+import { stampLifetime } from './outbox-sender.js';
 import { applyAction, coalesce, conversationFromCreate, rebaseOnInstance, toApiCall, type Action, type PendingAction } from './actions.js';
 
 const ME = 'a'.repeat(32);
@@ -155,6 +156,24 @@ describe('turning actions into API calls', () => {
     const call = toApiCall({ kind: 'send', conversationId: C1, instance: 'I', message: message('m1') }, undefined);
     expect(call.name).toBe('add');
     expect(JSON.parse((call.payload as { message: string }).message)).toEqual(message('m1'));
+  });
+
+  it("asks for a group under the id its creator chose, and leaves a 1:1's id to the server", () => {
+    const create = { kind: 'create' as const, conversationId: C2, participantIds: [ME, OTHER, C1], displayname: 'sealed', secrets: {} };
+    expect(toApiCall({ ...create, isgroup: true }, undefined).payload).toMatchObject({ conversationid: C2, isgroup: true });
+    expect(toApiCall({ ...create, isgroup: false }, undefined).payload).not.toHaveProperty('conversationid');
+  });
+
+  it('gives a send with a disappearing timer its lifetime from when it leaves, not from when it was written', () => {
+    const written = Date.parse('2026-12-03T10:00:00Z');
+    const send: Action = { kind: 'send', conversationId: C1, instance: 'I', message: message('m1'), lifetimeSeconds: 60 };
+    const leaves = written + 10 * 60_000;
+    const stamped = stampLifetime(send, leaves) as Extract<Action, { kind: 'send' }>;
+    expect(parseTimestamp(stamped.message.ValidUntil)).toBe(leaves + 60_000);
+    // Everything else, the sealed text included, is unchanged; without a timer nothing changes.
+    expect({ ...stamped.message, ValidUntil: '' }).toEqual({ ...send.message, ValidUntil: '' });
+    const plain: Action = { kind: 'send', conversationId: C1, instance: 'I', message: message('m2') };
+    expect(stampLifetime(plain, leaves)).toBe(plain);
   });
 
   it('re-bases sends and clears onto a new instance, and drops reports of a cleared instance', () => {

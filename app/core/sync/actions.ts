@@ -12,7 +12,17 @@ export type Action =
   /** Clears the instance the user was looking at. */
   | { kind: 'clear'; conversationId: string; instance: string }
   /** `message.Data` is already sealed: the outbox never holds plaintext. */
-  | { kind: 'send'; conversationId: string; instance: string; message: OutgoingMessage }
+  | {
+      kind: 'send';
+      conversationId: string;
+      instance: string;
+      message: OutgoingMessage;
+      /**
+       * Sent with a disappearing-message timer: its `ValidUntil` is stamped again this many seconds
+       * after it actually leaves (a message written offline must not arrive already expired).
+       */
+      lifetimeSeconds?: number;
+    }
   | { kind: 'viewed'; conversationId: string; instance: string; messageIds: string[]; first: string; last: string }
   | {
       kind: 'create';
@@ -168,7 +178,14 @@ export function toApiCall(action: Action, current: Conversation | undefined): Ap
     case 'create':
       return {
         name: 'create',
-        payload: { participantids: action.participantIds, isgroup: action.isgroup, displayname: action.displayname, secrets: action.secrets },
+        payload: {
+          participantids: action.participantIds,
+          isgroup: action.isgroup,
+          displayname: action.displayname,
+          secrets: action.secrets,
+          // Profile: a group keeps the id its creator chose (a 1:1's is derived from the two user ids).
+          ...(action.isgroup ? { conversationid } : {}),
+        },
       };
   }
 }

@@ -8,7 +8,7 @@
  * What the connection is, and what follows from an answer or a failure, is the engine's: the sender
  * reports to it through `SenderHost`.
  */
-import { parseTimestamp, type Conversation, type ResponseOf } from '../../../protocol/index.js';
+import { formatTimestamp, parseTimestamp, type Conversation, type ResponseOf } from '../../../protocol/index.js';
 import type { ConnectionState } from '../../ipc/views.js';
 import { backoffDelay } from '../api/retry.js';
 import { CoreError, toErrorInfo } from '../errors.js';
@@ -133,7 +133,10 @@ export class OutboxSender {
       this.store.markInFlight(entry.seq);
       const current = this.store.conversation(conversationId);
       // Queued while the conversation was still being created: it has an instance now.
-      const action = needsInstance(entry.action) && !entry.action.instance && current ? { ...entry.action, instance: current.instance } : entry.action;
+      const action = stampLifetime(
+        needsInstance(entry.action) && !entry.action.instance && current ? { ...entry.action, instance: current.instance } : entry.action,
+        this.now(),
+      );
       const call = toApiCall(action, current);
       const res = await this.api.call(call.name, call.payload as never, { retries: 0 });
       this.onSent({ ...entry, action }, res);
@@ -230,4 +233,10 @@ export class OutboxSender {
 
 function needsInstance(action: Action): action is Extract<Action, { instance: string }> {
   return action.kind === 'send' || action.kind === 'clear' || action.kind === 'viewed';
+}
+
+/** A send with a disappearing timer lives that long from the moment it leaves, not from when it was written. */
+export function stampLifetime(action: Action, nowMs: number): Action {
+  if (action.kind !== 'send' || !action.lifetimeSeconds) return action;
+  return { ...action, message: { ...action.message, ValidUntil: formatTimestamp(nowMs + action.lifetimeSeconds * 1000) } };
 }

@@ -5,7 +5,7 @@
  * fresh server answer never makes the screen flicker back: pending entries are re-applied to it.
  */
 import { isHiddenAt, type Conversation } from '../../../protocol/index.js';
-import type { ConversationView } from '../../ipc/views.js';
+import type { ConversationView, LastMessage } from '../../ipc/views.js';
 import { NO_COLOR } from '../../shared/rules.js';
 import type { Keyring } from '../crypto/keyring.js';
 import { applyAction, conversationFromCreate, type Action } from '../sync/actions.js';
@@ -49,7 +49,7 @@ export function conversationView(
   conversation: Conversation,
   keyring: Keyring,
   me: string,
-  opts: { pending: boolean; unread: number; names: Record<string, string> },
+  opts: { pending: boolean; unread: number; last: LastMessage | null; timer: number; names: Record<string, string> },
 ): ConversationView {
   const mine = conversation.properties.find((p) => p.userid === me);
   const participants = conversation.participants.map((p) => ({ userid: p.userid, name: opts.names[p.userid] ?? p.username }));
@@ -66,5 +66,7 @@ export function conversationView(
     lastActivity: conversation.lastaccess,
     unread: opts.unread,
     pending: opts.pending,
+    last: opts.last,
+    timer: opts.timer,
   };
 }

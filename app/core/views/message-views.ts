@@ -22,6 +22,17 @@ export function receiptStates(reports: readonly Report[], me: string): Map<strin
   return states;
 }
 
+/** The ids of the messages this user reported as viewed (from any of their devices). */
+export function ownViewed(reports: readonly Report[], me: string): Set<string> {
+  const viewed = new Set<string>();
+  for (const report of reports) {
+    const ids = (report as { MessageIDs?: unknown }).MessageIDs;
+    if (report.Type !== 'viewed' || (report as { UserID?: unknown }).UserID !== me || !Array.isArray(ids)) continue;
+    for (const id of ids) if (typeof id === 'string') viewed.add(id);
+  }
+  return viewed;
+}
+
 export function messageView(
   message: Message,
   conversation: Conversation,

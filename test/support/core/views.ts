@@ -20,6 +20,8 @@ export function conversationView(n: number, over: Partial<ConversationView> = {}
     lastActivity: n,
     unread: 0,
     pending: false,
+    last: null,
+    timer: 0,
     ...over,
   };
 }
