@@ -18,6 +18,8 @@ const favorite: ConversationView = {
   lastActivity: 1,
   unread: 2,
   pending: false,
+  last: null,
+  timer: 0,
 };
 const model = trayMenu({
   signedIn: true,
