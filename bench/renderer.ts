@@ -33,6 +33,7 @@ import type { Benchmark, Figure } from './report.js';
 import type { FavoriteTiming, FirstPaint, ScrollResult } from './renderer-probe.js';
 import { buildRenderer, nextFirstPaint, probeScript, SETTLE_MS, startGate, STATIC_DIR, VIEWPORT, within } from './page.js';
 import { median, quantile } from './stats.js';
+import { ROW_HEIGHT } from '../renderer/src/lib/list/row-height.js';
 import { CHROMIUM, CHROMIUM_ARGS } from '../test/support/chromium.js';
 
 const CONVERSATIONS = 10_000;
@@ -404,7 +405,7 @@ export const rendererBenchmarks: Benchmark = {
           target: { op: '<=', value: 300 },
         },
         {
-          name: `JS heap after load and ${n(Math.round(scrolled.scrolledPx / 48))} rows scrolled, after GC`,
+          name: `JS heap after load and ${n(Math.round(scrolled.scrolledPx / ROW_HEIGHT))} rows scrolled, after GC`,
           value: heap.usedSize / 1024 / 1024,
           unit: 'MiB',
           digits: 1,

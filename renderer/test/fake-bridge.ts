@@ -3,7 +3,7 @@
  * call, and `emit` to play an event from the main process. The real bridge is tested by the host.
  */
 import type { Channel, ChannelArgs, EventName, Events, OzekiBridge, Reply } from '../../app/ipc/contract.js';
-import type { AccountView, Snapshot } from '../../app/ipc/views.js';
+import type { AccountView, ConversationView, Snapshot } from '../../app/ipc/views.js';
 
 type Handler<C extends Channel> = (...args: ChannelArgs<C>) => Reply<C> | Promise<Reply<C>>;
 export type Handlers = { [C in Channel]?: Handler<C> };
@@ -65,7 +65,7 @@ export const PROFILE = {
   serverUrl: 'http://127.0.0.1:9080',
 };
 
-export function conversation(id: string, name: string, lastActivity: number) {
+export function conversation(id: string, name: string, lastActivity: number): ConversationView {
   return {
     id: id.padEnd(32, '0'),
     name,
@@ -79,6 +79,8 @@ export function conversation(id: string, name: string, lastActivity: number) {
     lastActivity,
     unread: 0,
     pending: false,
+    last: null,
+    timer: 0,
   };
 }
 

@@ -11,7 +11,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWebApp, type WebApp } from '../../app/browser-host/web-app.js';
 import { FileKeychain } from '../support/core/file-keychain.js';
-import { buildRenderer, chooseAction, haveChromium, launchBrowser, propertiesWith, ServerUnderTest, STATIC_DIR } from './fixtures.js';
+import { buildRenderer, chooseAction, haveChromium, launchBrowser, listNames as listNamesOf, propertiesWith, ServerUnderTest, STATIC_DIR } from './fixtures.js';
 
 const POLL = { timeout: 20_000, interval: 200 };
 
@@ -51,8 +51,7 @@ describe.skipIf(!haveChromium)('several accounts in one window, in Chromium (nee
 
   const accounts = () => page.getByRole('tablist', { name: 'Accounts' }).getByRole('tab');
   const onScreen = () => page.getByRole('tablist', { name: 'Accounts' }).getByRole('tab', { selected: true });
-  const listNames = async () =>
-    (await page.getByRole('listbox', { name: 'Conversations' }).getByRole('option').allInnerTexts()).map((t) => t.split('\n')[0]!.trim());
+  const listNames = () => listNamesOf(page);
 
   beforeAll(async () => {
     [one, two] = await Promise.all([ServerUnderTest.start(), ServerUnderTest.start(), buildRenderer()]);

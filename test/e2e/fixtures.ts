@@ -122,6 +122,15 @@ export async function signInWithDemo(page: Page): Promise<void> {
 export const conversationRow = (page: Page, name: string) => page.getByRole('listbox', { name: 'Conversations' }).getByRole('option', { name, exact: true });
 
 /**
+ * The names of the list's options, in order, as a screen reader hears them (a row's avatar, time
+ * and preview are not part of its name): read from the accessibility tree, not from the markup.
+ */
+export async function listNames(page: Page): Promise<string[]> {
+  const tree = await page.getByRole('listbox', { name: 'Conversations' }).ariaSnapshot();
+  return [...tree.matchAll(/- option "((?:[^"\\]|\\.)*)"/g)].map((m) => JSON.parse(`"${m[1]}"`) as string);
+}
+
+/**
  * What a row's marks say ("Waiting to sync, Muted, 3 unread"): the option's accessible description,
  * the way a screen reader hears them. Empty when the row has none.
  */

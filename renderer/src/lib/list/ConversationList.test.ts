@@ -5,6 +5,7 @@ import { describe, expect, it, vi } from 'vitest';
 import type { Handlers } from '../../../test/fake-bridge.js';
 import { conversation, installBridge } from '../../../test/fake-bridge.js';
 import ConversationList from './ConversationList.svelte';
+import { ROW_HEIGHT } from './list-navigation.js';
 
 const ok = () => ({ ok: true as const, value: undefined });
 const ACTIONS: Handlers = {
@@ -50,12 +51,12 @@ describe('ConversationList', () => {
   it('shows muted, unread and pending marks, and readable text on the row colour', () => {
     const { listbox } = setup();
     const row = within(listbox).getByRole('option', { name: 'Dave Doe' });
-    expect(row).toHaveAccessibleDescription('Waiting to sync, Muted, 3 unread');
+    expect(row).toHaveAccessibleDescription('3 unread. No messages yet. Muted. Waiting to sync');
     expect(row).toHaveTextContent('3');
     expect(row.style.backgroundColor).toBe('rgb(30, 58, 138)');
     expect(row.style.color).toBe('rgb(255, 255, 255)');
     const plain = within(listbox).getByRole('option', { name: 'Bob Brown' });
-    expect(plain).not.toHaveAccessibleDescription();
+    expect(plain).toHaveAccessibleDescription('No messages yet');
     // White is the server's "no colour": the row follows the light or dark theme instead.
     expect(plain.style.backgroundColor).toBe('');
     expect(plain.style.color).toBe('');
@@ -76,7 +77,7 @@ describe('ConversationList', () => {
     const { listbox } = setup(many);
     expect(listbox.querySelectorAll('[role="option"]').length).toBeLessThan(300);
     expect(within(listbox).getByRole('option', { name: 'Person 0' })).toBeInTheDocument();
-    listbox.scrollTop = 48 * 5000;
+    listbox.scrollTop = ROW_HEIGHT * 5000;
     await fireEvent.scroll(listbox);
     expect(within(listbox).getByRole('option', { name: 'Person 5000' })).toBeInTheDocument();
     expect(within(listbox).queryByRole('option', { name: 'Person 0' })).not.toBeInTheDocument();
@@ -88,16 +89,16 @@ describe('ConversationList', () => {
     const { listbox, user, onselect } = setup(many);
     listbox.focus();
     await tick();
-    const active = () => document.getElementById(listbox.getAttribute('aria-activedescendant') ?? '')?.textContent?.trim();
-    expect(active()).toBe('Person 0');
+    const active = () => document.getElementById(listbox.getAttribute('aria-activedescendant') ?? '');
+    expect(active()).toHaveAccessibleName('Person 0');
     await user.keyboard('{ArrowDown}{ArrowDown}');
-    expect(active()).toBe('Person 2');
+    expect(active()).toHaveAccessibleName('Person 2');
     await user.keyboard('{ArrowUp}');
-    expect(active()).toBe('Person 1');
+    expect(active()).toHaveAccessibleName('Person 1');
     await user.keyboard('{End}');
-    expect(active()).toBe('Person 999');
+    expect(active()).toHaveAccessibleName('Person 999');
     await user.keyboard('{Home}');
-    expect(active()).toBe('Person 0');
+    expect(active()).toHaveAccessibleName('Person 0');
     await user.keyboard('{ArrowDown}{Enter}');
     expect(onselect).toHaveBeenCalledWith(many[1]?.id);
   });

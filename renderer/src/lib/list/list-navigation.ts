@@ -4,10 +4,11 @@
  * component applies them.
  */
 
+import { ROW_HEIGHT } from './row-height.js';
 import type { ListLayout } from './rows.js';
 
-/** Every line of the list (heading or conversation) is this tall, in CSS pixels. */
-export const ROW_HEIGHT = 48;
+export { ROW_HEIGHT };
+
 /** Lines rendered beyond each end of the view, so that scrolling shows no gap. */
 export const OVERSCAN = 6;
 /** The height assumed before the viewport is measured (and where nothing is laid out, as in jsdom). */
