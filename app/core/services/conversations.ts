@@ -9,7 +9,7 @@ import { CoreError } from '../errors.js';
 import type { Sessions } from '../session/session.js';
 import type { LocalStore } from '../store/local-store.js';
 import type { Action } from '../sync/actions.js';
-import { summarize, UNREAD_SCAN, type ConversationSummary } from '../views/conversation-summary.js';
+import { summarize, type ConversationSummary } from '../views/conversation-summary.js';
 import { conversationFlags, conversationView, overlay, type PendingEntry } from '../views/conversation-views.js';
 import { ownViewed } from '../views/message-views.js';
 import type { ConversationTimers } from './conversation-timers.js';
@@ -84,30 +84,22 @@ export class Conversations {
     this.summaries.delete(conversationId);
   }
 
-  private summarize(conversation: Conversation, viewedMark: number): ConversationSummary {
-    let viewedAt = viewedMark;
+  private summarize(conversation: Conversation, viewedAt: number): ConversationSummary {
     const session = this.sessions.current!;
+    const me = session.account.userid;
+    // Only a send (which sets lastmessageid) or a create still waiting can have outbox entries that show.
     const pending = conversation.lastmessageid || conversation.instance === '' ? this.store.pendingFor(conversation.id) : [];
     const lastClear = pending.findLastIndex((p) => p.action.kind === 'clear');
-    const pendingSends = pending.slice(lastClear + 1).flatMap((p) => (p.action.kind === 'send' ? [p.action.message as unknown as Message] : []));
-    const clearPending = lastClear >= 0;
-    let newest: Message[] = [];
-    if (!clearPending && conversation.lastmessageid) {
-      // The newest alone tells whether anything is unread; the rest only when it is.
-      newest = this.store.messages(conversation.id, { limit: 1 });
-      if (newest[0] && (parseTimestamp(newest[0].Created) ?? 0) > viewedAt) {
-        newest = this.store.messages(conversation.id, { limit: UNREAD_SCAN });
-        viewedAt = this.viewedElsewhere(conversation.id, newest, viewedAt, session.account.userid);
-      }
-    }
+    const pendingSends = pending.slice(lastClear + 1).flatMap((p) => (p.action.kind === 'send' ? [p.action.message] : []));
     return summarize({
       conversation,
-      newest,
+      newest: (limit) => (conversation.lastmessageid ? this.store.messages(conversation.id, { limit }) : []),
       pendingSends,
-      clearPending,
+      clearPending: lastClear >= 0,
       viewedAt,
+      viewedUpTo: (messages) => this.viewedElsewhere(conversation.id, messages, viewedAt, me),
       keyring: session.keyring,
-      me: session.account.userid,
+      me,
       names: this.friends.displayNames(),
     });
   }

@@ -14,6 +14,11 @@ import type { LocalStore } from '../store/local-store.js';
 export const WARM_PAGE = 20;
 /** Between two conversations' requests. */
 export const WARM_PAUSE_MS = 50;
+/**
+ * How long after the list arrives (or the server comes back) the first request goes: a reconnect's
+ * replay of the user's own actions, and the first screen, come first.
+ */
+export const WARM_DELAY_MS = 2000;
 /** Rows told about together (one `conversations:changed` for a handful, not one per request). */
 export const WARM_BATCH = 10;
 
@@ -47,7 +52,7 @@ export class RowWarmer {
   }
 
   /** The list was fetched, the server is back, or the session started: look for rows to fill. */
-  kick(delayMs = 0): void {
+  kick(delayMs = WARM_DELAY_MS): void {
     if (this.#disposed) return;
     if (this.#running) {
       this.#again = true;

@@ -18,14 +18,16 @@ export type ConversationSummary = { unread: number; last: LastMessage | null };
 
 export type SummaryInput = {
   conversation: Conversation;
-  /** The newest cached messages, newest first (at most UNREAD_SCAN). */
-  newest: readonly Message[];
+  /** The newest cached messages, newest first, at most `limit` (read only as far as needed). */
+  newest: (limit: number) => readonly Message[];
   /** Sends still in the outbox, oldest first (after the last pending clear, if any). */
   pendingSends: readonly Message[];
   /** A clear is still on its way: the cached messages are gone for the user already. */
   clearPending: boolean;
   /** Epoch ms of the newest message the user has viewed. */
   viewedAt: number;
+  /** The viewed mark as these messages move it (the user's own viewed reports from other devices). */
+  viewedUpTo?: (messages: readonly Message[]) => number;
   keyring: Keyring;
   me: string;
   names: Record<string, string>;
@@ -66,16 +68,21 @@ function lastMessage(input: SummaryInput, message: Message, body: { from: string
 
 export function summarize(input: SummaryInput): ConversationSummary {
   const newestSend = input.pendingSends.at(-1);
-  let last: LastMessage | null = newestSend ? lastMessage(input, newestSend, opened(input, newestSend)) : null;
-  if (input.clearPending) return { unread: 0, last };
+  // The user wrote last: nothing before it is unread.
+  if (newestSend) return { unread: 0, last: lastMessage(input, newestSend, opened(input, newestSend)) };
+  if (input.clearPending) return { unread: 0, last: null };
+  const [first] = input.newest(1);
+  if (!first) return { unread: 0, last: null };
+  const firstBody = opened(input, first);
+  const last = lastMessage(input, first, firstBody);
+  // Most rows end here: one message read, one decrypted.
+  if (firstBody.from === input.me || last.created <= input.viewedAt) return { unread: 0, last };
+  const page = input.newest(UNREAD_SCAN);
+  const viewedAt = input.viewedUpTo?.(page) ?? input.viewedAt;
   let unread = 0;
-  for (const m of input.newest) {
-    const at = parseTimestamp(m.Created) ?? 0;
-    const needsBody = last === null || at > input.viewedAt;
-    if (!needsBody) break;
-    const body = opened(input, m);
-    if (last === null) last = lastMessage(input, m, body);
-    if (at <= input.viewedAt) break;
+  for (const m of page) {
+    if ((parseTimestamp(m.Created) ?? 0) <= viewedAt) break;
+    const body = m.ID === first.ID ? firstBody : opened(input, m);
     // The user wrote after them: what came before was read (on whatever device it was written).
     if (body.from === input.me) break;
     // One that cannot be decrypted counts: it is news the user has not seen either.
