@@ -27,6 +27,8 @@ describe('initials', () => {
     expect(initials('(Dave)')).toBe('D');
     expect(initials('👩‍👩‍👧 🏠')).toBe('👩‍👩‍👧');
     expect(initials('👍🏽')).toBe('👍🏽');
+    expect(initials('🇫🇷')).toBe('🇫🇷');
+    expect(initials('🇫🇷 Paris Team')).toBe('PT');
   });
 
   it('shows a question mark for an empty name', () => {

@@ -41,13 +41,17 @@ export function avatarColor(id: string): string {
   return AVATAR_PALETTE[hash(id) % AVATAR_PALETTE.length]!;
 }
 
-// One segmenter for every row: building one per call would cost more than the rest of a row.
-let segmenter: Intl.Segmenter | undefined;
+/**
+ * User-perceived characters, closely enough for the start of a name: a flag (two regional
+ * indicators), an emoji with its skin tone and joined emoji, or a character with its combining
+ * marks (accents, variation selectors, a keycap). A regular expression rather than
+ * Intl.Segmenter: building a segmenter took 17 to 30 ms in Chromium, on the list's first paint.
+ */
+const GRAPHEME =
+  /\p{RI}\p{RI}|\p{Extended_Pictographic}(?:\p{Emoji_Modifier}|\p{M})*(?:\u200D\p{Extended_Pictographic}(?:\p{Emoji_Modifier}|\p{M})*)*|[\s\S]\p{M}*/gu;
 
-/** The user-perceived characters of `text` (an emoji with its modifiers, a letter with its accents, as one). */
 function graphemes(text: string): string[] {
-  segmenter ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' });
-  return Array.from(segmenter.segment(text), (s) => s.segment);
+  return text.match(GRAPHEME) ?? [];
 }
 
 const LETTER_OR_DIGIT = /^[\p{L}\p{N}]/u;

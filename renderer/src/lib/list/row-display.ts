@@ -48,6 +48,17 @@ function format(ms: number, style: TimeStyle, locale: string | undefined): strin
   return formatter.format(ms);
 }
 
+/**
+ * Makes the formatters for times of today and of this week now. The first one costs 4 to 12 ms in
+ * Chromium: called while the snapshot is on its way, that is time the window would spend waiting
+ * anyway, not on the list's first paint.
+ */
+export function warmListTimes(locale?: string): void {
+  const now = Date.now();
+  format(now, 'time', locale);
+  format(now, 'weekday', locale);
+}
+
 /** Local calendar days from `earlier` to `later` (0 on the same day), daylight-saving safe. */
 function calendarDaysBetween(earlier: number, later: number): number {
   const a = new Date(earlier);
