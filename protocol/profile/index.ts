@@ -10,3 +10,4 @@ export * from './limits.js';
 export * from './crypto.js';
 export * from './extensions.js';
 export * from './login-addresses.js';
+export * from './rich-messages.js';
