@@ -19,6 +19,7 @@ import { ServiceEvents, type Listener, type SignalListener } from './services/ev
 import { Friends } from './services/friends.js';
 import { ExpirySweeper } from './services/expiry.js';
 import { Messages } from './services/messages.js';
+import { RichEffects } from './services/rich-effects.js';
 import { RowWarmer } from './services/row-warmer.js';
 import { HistoryDownload } from './search/history-download.js';
 import { SearchIndexer } from './search/indexer.js';
@@ -123,8 +124,9 @@ export class ChatService implements ContractService {
     });
     const friends = new Friends(sessions, store, api, events);
     const timers = new ConversationTimers(store);
-    const conversations = new Conversations(sessions, store, friends, events, now, timers);
-    const messages = new Messages(sessions, store, conversations, friends, events, now, timers);
+    const rich = new RichEffects(sessions, store);
+    const conversations = new Conversations(sessions, store, friends, events, now, timers, rich);
+    const messages = new Messages(sessions, store, conversations, friends, events, now, timers, rich);
     const signals = new DesktopSignals(store, conversations, messages, events);
     const indexer = new SearchIndexer({ store, keyring: () => sessions.current?.keyring ?? null, busy: () => sessions.current?.engine.busy ?? false, log });
     const expiry = new ExpirySweeper({ store, conversations, events, now });
@@ -156,7 +158,7 @@ export class ChatService implements ContractService {
       log,
     });
     this.warmer = warmer;
-    relay = { sessions, store, conversations, messages, friends, signals, events, indexer, expiry, warmer, history: () => this.history };
+    relay = { sessions, store, conversations, messages, friends, signals, events, indexer, expiry, warmer, rich, history: () => this.history };
     this.events = events;
     this.sessions = sessions;
     this.friends = friends;
@@ -262,7 +264,10 @@ export class ChatService implements ContractService {
       'history:status': async () => (sessions.require(), this.history.status()),
       'history:start': async (opts) => (sessions.require(), this.history.start(opts?.conversationIds)),
       'history:stop': async () => (sessions.require(), this.history.stop()),
-      'messages:send': async (id, text) => messages.send(id, text),
+      'messages:send': async (id, text, opts) => messages.send(id, text, opts),
+      'messages:react': async (id, messageId, emoji, on) => messages.react(id, messageId, emoji, on),
+      'messages:edit': async (id, messageId, text) => messages.edit(id, messageId, text),
+      'messages:delete': async (id, messageId) => messages.delete(id, messageId),
       'messages:mark-viewed': async (id, ids) => messages.markViewed(id, ids),
       'presence:set': (availability) => this.setAvailability(availability),
       'drafts:get': async () => drafts.all(),

@@ -156,8 +156,59 @@ const CASES: Record<Channel, Cases> = {
       [CONV, 'hello'],
       [CONV, 'x'.repeat(20_000)],
       [CONV, ' '],
+      [CONV, 'an answer', { replyTo: MSG }],
+      [CONV, 'no reply', {}],
     ],
-    invalid: [[CONV, ''], [CONV, 'x'.repeat(20_001)], [CONV], [CONV, 42], ['x', 'hello']],
+    invalid: [
+      [CONV, ''],
+      [CONV, 'x'.repeat(20_001)],
+      [CONV],
+      [CONV, 42],
+      ['x', 'hello'],
+      [CONV, 'hello', { replyTo: 'not-a-uuid' }],
+      [CONV, 'hello', { replyTo: MSG, quote: 'x' }],
+      [CONV, 'hello', 'reply'],
+    ],
+  },
+  'messages:react': {
+    valid: [
+      [CONV, MSG, '👍', true],
+      [CONV, MSG, '👍🏽', false],
+      [CONV, MSG, '❤️', true],
+      [CONV, MSG, '👩‍👩‍👧', true],
+      [CONV, MSG, '🇫🇷', true],
+    ],
+    invalid: [
+      [CONV, MSG, '', true],
+      [CONV, MSG, 'ok', true],
+      [CONV, MSG, '👍 ', true],
+      [CONV, MSG, '<img>', true],
+      [CONV, MSG, '👍'.repeat(17), true],
+      [CONV, MSG, '1', true],
+      [CONV, MSG, '👍', 'true'],
+      [CONV, 'x', '👍', true],
+      [CONV, MSG, '👍'],
+    ],
+  },
+  'messages:edit': {
+    valid: [
+      [CONV, MSG, 'fixed'],
+      [CONV, MSG, 'x'.repeat(20_000)],
+    ],
+    invalid: [
+      [CONV, MSG, ''],
+      [CONV, MSG, 'x'.repeat(20_001)],
+      [CONV, MSG],
+      [CONV, 'x', 'fixed'],
+      [CONV, MSG, 42],
+    ],
+  },
+  'messages:delete': {
+    valid: [
+      [CONV, MSG],
+      [CONV, MSG.toUpperCase()],
+    ],
+    invalid: [[CONV], [CONV, 'x'], ['x', MSG], [CONV, MSG, true]],
   },
   'messages:mark-viewed': {
     valid: [

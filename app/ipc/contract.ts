@@ -8,6 +8,7 @@
  */
 import { z } from 'zod';
 import type { ErrorInfo } from '../shared/errors.js';
+import { isReactionEmoji } from '../../protocol/profile/emoji.js';
 import { DISAPPEARING_TIMERS } from '../shared/rules.js';
 import type { CHANNEL_NAMES, EVENT_NAMES } from './electron-channels.js';
 import type {
@@ -84,6 +85,14 @@ export const searchSchema = z
   })
   .strict();
 export type SearchRequest = z.infer<typeof searchSchema>;
+
+const messageText = z.string().min(1, 'the message is empty').max(20_000, 'the message is too long');
+/** One emoji (with its modifiers and joiners): no letters, digits, spaces or markup. */
+const reactionEmoji = z
+  .string()
+  .min(1, 'the reaction is empty')
+  .max(32, 'a reaction is one emoji')
+  .refine((s) => isReactionEmoji(s), 'a reaction is one emoji');
 
 const accountId = z.string().regex(/^[0-9a-f]{16}$/, 'an account id is 16 lower-case hex characters');
 const none = z.tuple([]);
@@ -164,7 +173,18 @@ export const CHANNELS = {
       .optional(),
   ]),
   'history:stop': none,
-  'messages:send': z.tuple([conversationId, z.string().min(1, 'the message is empty').max(20_000, 'the message is too long')]),
+  'messages:send': z.tuple([
+    conversationId,
+    messageText,
+    /** A reply (profile): the message it answers. */
+    z.object({ replyTo: messageId.optional() }).strict().optional(),
+  ]),
+  /** Gives (on) or takes back (off) a reaction: the state wanted, not a toggle (profile). */
+  'messages:react': z.tuple([conversationId, messageId, reactionEmoji, z.boolean()]),
+  /** Edits one of the user's own messages (profile). */
+  'messages:edit': z.tuple([conversationId, messageId, messageText]),
+  /** Deletes one of the user's own messages for everyone (profile): a tombstone stays. */
+  'messages:delete': z.tuple([conversationId, messageId]),
   'messages:mark-viewed': z.tuple([conversationId, z.array(messageId).min(1).max(500)]),
   'presence:set': z.tuple([z.enum(['available', 'away', 'busy', 'offline'])]),
   /** The conversation the window shows now, or null: no notification for it while the window has focus. */
@@ -212,6 +232,9 @@ export type ChannelResults = {
   'history:stop': HistoryProgress;
   /** The message as queued: state "pending" until the server has it. */
   'messages:send': MessageView;
+  'messages:react': void;
+  'messages:edit': void;
+  'messages:delete': void;
   'messages:mark-viewed': void;
   'presence:set': void;
   'ui:conversation-opened': void;

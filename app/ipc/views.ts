@@ -79,6 +79,37 @@ export type MessageView = {
   /** Epoch milliseconds when the message disappears. */
   validUntil: number;
   state: MessageState;
+  /** The message this one answers (a reply, profile), or null. */
+  replyTo: ReplyQuote | null;
+  /** Reactions (profile), one entry per emoji, in the order they were first given. */
+  reactions: Reaction[];
+  /** Epoch ms of its sender's newest edit (profile; `text` is the edited text), or 0: never edited. */
+  editedAt: number;
+  /** Deleted for everyone by its sender (profile): `text` is null, and it shows "This message was deleted". */
+  deleted: boolean;
+};
+
+/** What a reply shows of the message it answers. */
+export type ReplyQuote = {
+  id: string;
+  fromName: string;
+  mine: boolean;
+  /**
+   * The answered message's text as it is now (edits applied), cut short; the excerpt the reply
+   * carried when that message is not on this device; null when it was deleted.
+   */
+  excerpt: string | null;
+  /** The answered message is on this device: clicking the quote can show it. */
+  present: boolean;
+};
+
+/** One emoji given to a message, by how many people, and whether by the user. */
+export type Reaction = {
+  emoji: string;
+  count: number;
+  mine: boolean;
+  /** Who gave it, by display name ("You" for the user), in the order they gave it. */
+  names: string[];
 };
 
 export type MessagePage = { conversationId: string; messages: MessageView[]; hasOlder: boolean };

@@ -112,6 +112,12 @@ export class Keyring {
     return sealMessage(this.conversationKey(conversation), { from: this.userid, text });
   }
 
+  /** A rich message's plaintext (profile: a reply, reaction, edit or delete), sealed; its `from` must be this user. */
+  sealPlaintext(conversation: Sealed, body: MessagePlaintext): string {
+    if (body.from !== this.userid) throw new CoreError('internal', 'A message must be sealed as its own sender.');
+    return sealMessage(this.conversationKey(conversation), body);
+  }
+
   /** A new conversation's key, wrapped for every participant, and its sealed name. */
   newConversation(participants: { userid: string; publickey: string }[], name: string): { displayname: string; secrets: Record<string, string> } {
     const key = newConversationKey();

@@ -43,6 +43,10 @@ function message(n: number, created: number, over: Partial<MessageView> = {}): M
     created,
     validUntil: created + 86_400_000,
     state: 'sent',
+    replyTo: null,
+    reactions: [],
+    editedAt: 0,
+    deleted: false,
     ...over,
   };
 }

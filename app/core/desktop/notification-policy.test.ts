@@ -23,6 +23,10 @@ function message(conversationN: number, over: Partial<MessageView> = {}): Messag
     created: NOW - 1000 + n,
     validUntil: NOW + 86_400_000,
     state: 'sent',
+    replyTo: null,
+    reactions: [],
+    editedAt: 0,
+    deleted: false,
     ...over,
   };
 }

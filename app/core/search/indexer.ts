@@ -8,9 +8,12 @@
  * A message that does not decrypt (its key not there, or not for this user) is marked as read and
  * left out; it is not retried on every batch.
  */
-import type { Conversation } from '../../../protocol/index.js';
+import { readRich, type Conversation } from '../../../protocol/index.js';
 import type { Keyring } from '../crypto/keyring.js';
 import type { LocalStore, SearchRowInput } from '../store/local-store.js';
+import { byTarget, richState } from '../views/rich-views.js';
+
+const NO_NAMES = { me: '', names: {} };
 
 /**
  * Messages per batch, each its own transaction: about 50 ms of work here. Smaller batches cost more
@@ -134,6 +137,16 @@ export class SearchIndexer {
     }
     if (waiting.length === 0) return 0;
     const conversations = new Map<string, Conversation | undefined>();
+    // Edits and deletes of this batch's messages: one query per conversation, not one per message.
+    const ids = new Map<string, string[]>();
+    for (const w of waiting) {
+      const list = ids.get(w.conversationId);
+      if (list) list.push(w.id);
+      else ids.set(w.conversationId, [w.id]);
+    }
+    const effects = new Map(
+      [...ids].map(([conversationId, list]) => [conversationId, byTarget(store.rich.effectsOn(conversationId, list).filter((e) => e.kind !== 'react'))]),
+    );
     const entries = waiting.map(({ created, second, conversationId, id, message }) => {
       if (!conversations.has(conversationId)) conversations.set(conversationId, store.conversation(conversationId));
       const conversation = conversations.get(conversationId);
@@ -141,9 +154,11 @@ export class SearchIndexer {
       if (conversation && message) {
         try {
           const body = keyring.openMessage(conversation, message.Data);
-          if (typeof body.text === 'string' && body.text.trim() !== '') {
-            row = { sender: body.from, body: body.text };
-          }
+          // A reaction, edit or delete (profile) is not a message to find; an edited message is
+          // found by its text now, a deleted one not at all (rich-table.ts queues it again).
+          const rich = readRich(body);
+          const text = rich.kind === 'text' ? richState(rich.text, body.from, effects.get(conversationId)?.get(id) ?? [], NO_NAMES).text : null;
+          if (text !== null && text.trim() !== '') row = { sender: body.from, body: text };
         } catch {
           // Not for this user, or its key is not there: left out of the index.
         }

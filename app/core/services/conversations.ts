@@ -13,6 +13,8 @@ import { summarize, type ConversationSummary } from '../views/conversation-summa
 import { conversationFlags, conversationView, overlay, type PendingEntry } from '../views/conversation-views.js';
 import { ownViewed } from '../views/message-views.js';
 import type { ConversationTimers } from './conversation-timers.js';
+import type { RichEffects } from './rich-effects.js';
+import { richState, type Effect } from '../views/rich-views.js';
 import type { ServiceEvents } from './events.js';
 import type { Friends } from './friends.js';
 
@@ -30,6 +32,7 @@ export class Conversations {
     private readonly events: ServiceEvents,
     private readonly now: () => number,
     private readonly timers: ConversationTimers,
+    private readonly rich: RichEffects,
   ) {}
 
   /** The overlaid conversations: every one, or just `ids`. */
@@ -90,10 +93,20 @@ export class Conversations {
     // Only a send (which sets lastmessageid) or a create still waiting can have outbox entries that show.
     const pending = conversation.lastmessageid || conversation.instance === '' ? this.store.pendingFor(conversation.id) : [];
     const lastClear = pending.findLastIndex((p) => p.action.kind === 'clear');
-    const pendingSends = pending.slice(lastClear + 1).flatMap((p) => (p.action.kind === 'send' ? [p.action.message] : []));
+    const pendingSends = pending.slice(lastClear + 1).flatMap((p) => (p.action.kind === 'send' && !p.action.effect ? [p.action.message] : []));
+    // Reactions, edits and deletes are read first: they are not messages of their own.
+    this.rich.absorb(conversation.id);
     return summarize({
       conversation,
-      newest: (limit) => (conversation.lastmessageid ? this.store.messages(conversation.id, { limit }) : []),
+      newest: (limit) => (conversation.lastmessageid ? this.store.messages(conversation.id, { limit, shown: true }) : []),
+      currentText: (message, from, text) => {
+        const waiting = pending.flatMap((p): Effect[] =>
+          p.action.kind === 'send' && p.action.effect?.target === message.ID
+            ? [{ ...p.action.effect, targetId: message.ID, sender: me, created: p.action.message.Created, seq: Number.MAX_SAFE_INTEGER / 2 + p.seq }]
+            : [],
+        );
+        return richState(text, from, [...this.store.rich.effectsOn(conversation.id, [message.ID]), ...waiting], { me, names: {} }).text;
+      },
       pendingSends,
       clearPending: lastClear >= 0,
       viewedAt,

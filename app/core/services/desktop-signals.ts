@@ -38,7 +38,8 @@ export class DesktopSignals {
   arrived(conversationId: string, ids: readonly string[]): void {
     const messages = ids.map((id) => this.store.message(conversationId, id)).filter((m): m is Message => m !== undefined);
     if (!messages.length) return;
-    const views = this.messages.views(this.conversations.get(conversationId), messages, new Set());
+    const views = this.messages.newsViews(this.conversations.get(conversationId), messages);
+    if (!views.length) return;
     this.events.signal({ type: 'messages-arrived', conversationId, messages: views });
   }
 }

@@ -13,6 +13,7 @@ import type { ExpirySweeper } from './expiry.js';
 import type { ServiceEvents } from './events.js';
 import type { Friends } from './friends.js';
 import type { Messages } from './messages.js';
+import type { RichEffects } from './rich-effects.js';
 import type { RowWarmer } from './row-warmer.js';
 
 export type RelayDeps = {
@@ -27,12 +28,14 @@ export type RelayDeps = {
   expiry: ExpirySweeper;
   /** First pages for rows of conversations never opened here. */
   warmer: RowWarmer;
+  /** Reads arrived messages for reactions, edits and deletes. */
+  rich: RichEffects;
   /** The account's history download (replaced at sign-out). */
   history: () => HistoryDownload;
 };
 
 export function relayEngineEvent(deps: RelayDeps, event: EngineEvent): void {
-  const { sessions, store, conversations, messages, friends, signals, events, indexer, expiry, warmer, history } = deps;
+  const { sessions, store, conversations, messages, friends, signals, events, indexer, expiry, warmer, rich, history } = deps;
   // A stopped session's engine has nothing more to say, except that it is signed out.
   if (!sessions.current && !(event.type === 'connection' && event.state === 'signed-out')) return;
   switch (event.type) {
@@ -45,8 +48,13 @@ export function relayEngineEvent(deps: RelayDeps, event: EngineEvent): void {
     case 'messages': {
       if (!store.conversation(event.conversationId)) return;
       conversations.messagesChanged(event.conversationId);
+      // Reactions, edits and deletes first: they change other messages and never show as their own.
+      const affected = rich.absorb(event.conversationId);
       const page = messages.page(event.conversationId);
       events.emit('messages:changed', { conversationId: event.conversationId, upserted: page.messages, removed: [], cleared: event.cleared });
+      const onPage = new Set(page.messages.map((m) => m.id));
+      const elsewhere = [...affected].filter((id) => !onPage.has(id));
+      if (elsewhere.length) messages.emitChanged(event.conversationId, elsewhere);
       conversations.emit([event.conversationId]);
       if (event.arrived?.length) signals.arrived(event.conversationId, event.arrived);
       indexer.kick();

@@ -26,6 +26,7 @@ import { putDraft, readDrafts, type StoredDraft } from './drafts-table.js';
 import { readFriends, replaceFriends } from './friends-table.js';
 import { MessagesTable, type MessagePage } from './messages-table.js';
 import { OutboxTable, type OutboxEntry } from './outbox-table.js';
+import { RichTable } from './rich-table.js';
 import { SearchTable } from './search-table.js';
 
 export { accountFromLogin, accountFromRow, type StoredAccount } from './account.js';
@@ -43,7 +44,7 @@ export type LocalStoreOptions = {
 
 /** Version 0.1's key cache salt (meta), kept only until its envelope is read (crypto/key-cache.ts). */
 const LEGACY_KEY_CACHE_SALT = 'key-cache-salt';
-const ALL_TABLES = ['account', 'conversations', 'friends', 'messages', 'reports', 'outbox', 'meta', 'key_cache', 'drafts', 'conversation_keys'];
+const ALL_TABLES = ['account', 'conversations', 'friends', 'messages', 'reports', 'outbox', 'meta', 'key_cache', 'drafts', 'conversation_keys', 'rich_effects'];
 
 export class LocalStore implements KeyCacheStorage {
   readonly #conn: StoreConnection;
@@ -53,6 +54,8 @@ export class LocalStore implements KeyCacheStorage {
   readonly #keys: ConversationKeysTable;
   /** The message search index (search-table.ts): its queue, its rows and the queries on them. */
   readonly search: SearchTable;
+  /** Reactions, edits and deletes (profile): what they did to which message (rich-table.ts). */
+  readonly rich: RichTable;
   readonly #onClose: (() => void)[] = [];
 
   /** Takes an open, migrated database; `openLocalDb()` is the way to get one. */
@@ -63,6 +66,7 @@ export class LocalStore implements KeyCacheStorage {
     this.#outbox = new OutboxTable(this.#conn);
     this.#keys = new ConversationKeysTable(this.#conn);
     this.search = new SearchTable(this.#conn);
+    this.rich = new RichTable(this.#conn);
   }
 
   /** The file behind this store. */

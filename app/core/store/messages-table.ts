@@ -9,7 +9,12 @@ import { parseTimestamp, type Message, type Report } from '../../../protocol/ind
 import type { StoreConnection } from './connection.js';
 import { decodeMessage, decodeReport } from './decode.js';
 
-export type MessagePage = { limit: number; before?: { created: string; id: string } };
+export type MessagePage = {
+  limit: number;
+  before?: { created: string; id: string };
+  /** Only messages to show: not those that are a reaction, an edit or a delete of another (rich-table.ts). */
+  shown?: boolean;
+};
 
 type MessageRow = { id: string; created: string; seq: number; json: unknown };
 /** A place in a conversation's order: its time, then its `seq` within that second. */
@@ -57,7 +62,7 @@ export class MessagesTable {
     // Unreadable rows are skipped without shortening the page: read on past them until it is full.
     while (out.length < limit) {
       const want = limit - out.length;
-      const rows = this.#conn.guard('read messages', () => this.#pageRows(conversationId, cursor, want));
+      const rows = this.#conn.guard('read messages', () => this.#pageRows(conversationId, cursor, want, page.shown ?? false));
       for (const row of rows) {
         const m = this.#conn.skip('messages', `${conversationId}/${row.id}`, decodeMessage(row.json));
         if (m) out.push(m);
@@ -78,26 +83,29 @@ export class MessagesTable {
     return { created: at.created, seq: seq ?? (edge === 'before' ? Number.MAX_SAFE_INTEGER : Number.MIN_SAFE_INTEGER) };
   }
 
-  #pageRows(conversationId: string, cursor: Place | undefined, want: number): MessageRow[] {
+  #pageRows(conversationId: string, cursor: Place | undefined, want: number, shown: boolean): MessageRow[] {
+    const only = shown ? 'AND rich != 2' : '';
     return (
       cursor
         ? this.#conn
-            .stmt('SELECT id, created, seq, json FROM messages WHERE conversation_id = ? AND (created, seq) < (?, ?) ORDER BY created DESC, seq DESC LIMIT ?')
+            .stmt(
+              `SELECT id, created, seq, json FROM messages WHERE conversation_id = ? AND (created, seq) < (?, ?) ${only} ORDER BY created DESC, seq DESC LIMIT ?`,
+            )
             .all(conversationId, cursor.created, cursor.seq, want)
         : this.#conn
-            .stmt('SELECT id, created, seq, json FROM messages WHERE conversation_id = ? ORDER BY created DESC, seq DESC LIMIT ?')
+            .stmt(`SELECT id, created, seq, json FROM messages WHERE conversation_id = ? ${only} ORDER BY created DESC, seq DESC LIMIT ?`)
             .all(conversationId, want)
     ) as MessageRow[];
   }
 
-  /** Up to `limit` messages strictly newer than `after` (in the conversation's order), oldest first. */
+  /** Up to `limit` messages to show strictly newer than `after` (in the conversation's order), oldest first. */
   newer(conversationId: string, after: { created: string; id: string }, limit: number): Message[] {
     const at = this.#place(conversationId, after, 'after');
     const rows = this.#conn.guard(
       'read messages',
       () =>
         this.#conn
-          .stmt('SELECT id, json FROM messages WHERE conversation_id = ? AND (created, seq) > (?, ?) ORDER BY created, seq LIMIT ?')
+          .stmt('SELECT id, json FROM messages WHERE conversation_id = ? AND (created, seq) > (?, ?) AND rich != 2 ORDER BY created, seq LIMIT ?')
           .all(conversationId, at.created, at.seq, Math.max(0, Math.floor(limit))) as { id: string; json: unknown }[],
     );
     const out: Message[] = [];

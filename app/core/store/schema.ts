@@ -159,6 +159,34 @@ export const MIGRATIONS: readonly string[] = [
       AND conversation_id = old.conversation_id AND message_id = old.id;
   END;
   `,
+  // Rich messages (profile; store/rich-table.ts): what a reaction, an edit or a delete did to
+  // another message, read once from its decrypted payload (services/rich-effects.ts). `rich` says
+  // whether a message was read yet (0), is one to show (1), or is an effect on another (2, never
+  // shown as a message of its own). Effects go with the message that carried them.
+  `
+  ALTER TABLE messages ADD COLUMN rich INTEGER NOT NULL DEFAULT 0;
+  CREATE INDEX messages_not_read_for_rich ON messages(conversation_id, created, seq) WHERE rich = 0;
+  CREATE TABLE rich_effects (
+    conversation_id TEXT NOT NULL,
+    source_id TEXT NOT NULL,
+    target_id TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('react', 'edit', 'delete')),
+    sender TEXT NOT NULL,
+    created TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    value TEXT NOT NULL,
+    on_state INTEGER NOT NULL,
+    PRIMARY KEY (conversation_id, source_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX rich_effects_by_target ON rich_effects(conversation_id, target_id);
+  CREATE TRIGGER messages_leave_rich AFTER DELETE ON messages BEGIN
+    DELETE FROM rich_effects WHERE conversation_id = old.conversation_id AND source_id = old.id;
+  END;
+  CREATE TRIGGER messages_changed_for_rich AFTER UPDATE OF json ON messages WHEN old.json IS NOT new.json BEGIN
+    DELETE FROM rich_effects WHERE conversation_id = old.conversation_id AND source_id = old.id;
+    UPDATE messages SET rich = 0 WHERE conversation_id = new.conversation_id AND id = new.id;
+  END;
+  `,
 ];
 
 /** The file was written by a newer version of the app, with a schema this one does not know. */

@@ -22,6 +22,12 @@ export type Action =
        * after it actually leaves (a message written offline must not arrive already expired).
        */
       lifetimeSeconds?: number;
+      /**
+       * What it does to another message (profile: a reaction, an edit, a delete), also inside its
+       * sealed payload: kept here so the outbox can fold a reaction taken back before it left, and
+       * the window show it at once. The outbox lives in the encrypted database.
+       */
+      effect?: SendEffect;
     }
   | { kind: 'viewed'; conversationId: string; instance: string; messageIds: string[]; first: string; last: string }
   | {
@@ -36,6 +42,9 @@ export type Action =
     };
 
 export type ActionKind = Action['kind'];
+
+/** `value`: a reaction's emoji, an edit's new text, '' for a delete. */
+export type SendEffect = { kind: 'react' | 'edit' | 'delete'; target: string; value: string; on: boolean };
 
 /** A pending outbox entry, as the coalescing rules see it. */
 export type PendingAction = { seq: number; action: Action; inFlight: boolean };
@@ -70,10 +79,41 @@ export function coalesce(pending: readonly PendingAction[], next: Action): Coale
     if (last.inFlight) return { remove: [], keep: true };
     return { remove: [last.seq], keep: false };
   }
+  if (next.kind === 'send' && next.effect) return coalesceEffect(sameConversation, next.effect);
   if (next.kind === 'color') {
     return { remove: sameConversation.filter((p) => p.action.kind === 'color' && !p.inFlight).map((p) => p.seq), keep: true };
   }
   return { remove: [], keep: true };
+}
+
+/**
+ * A reaction, edit or delete folded into what waits (none of what it removes has left yet):
+ *  - a reaction and its taking back cancel; the same one twice is one;
+ *  - the last edit of a message wins;
+ *  - a delete makes its message's waiting edits and reactions pointless, and a message that never
+ *    left is simply not sent (nor is the delete).
+ */
+function coalesceEffect(pending: readonly PendingAction[], effect: SendEffect): Coalesced {
+  const waiting = pending.filter((p) => !p.inFlight && p.action.kind === 'send');
+  const effectOf = (p: PendingAction) => (p.action.kind === 'send' ? p.action.effect : undefined);
+  if (effect.kind === 'react') {
+    const last = [...pending].reverse().find((p) => {
+      const e = effectOf(p);
+      return e?.kind === 'react' && e.target === effect.target && e.value === effect.value;
+    });
+    if (!last) return { remove: [], keep: true };
+    if (effectOf(last)!.on === effect.on) return { remove: [], keep: false };
+    return last.inFlight ? { remove: [], keep: true } : { remove: [last.seq], keep: false };
+  }
+  const onTarget = waiting.filter((p) => {
+    const e = effectOf(p);
+    return e !== undefined && e.target === effect.target && (effect.kind === 'delete' || e.kind === 'edit');
+  });
+  if (effect.kind === 'delete') {
+    const unsent = waiting.find((p) => p.action.kind === 'send' && !p.action.effect && p.action.message.ID === effect.target);
+    if (unsent) return { remove: [unsent.seq, ...onTarget.map((p) => p.seq)], keep: false };
+  }
+  return { remove: onTarget.map((p) => p.seq), keep: true };
 }
 
 /** The server object as the user should see it with this action applied (never mutates). */

@@ -31,7 +31,12 @@ export type SummaryInput = {
   keyring: Keyring;
   me: string;
   names: Record<string, string>;
+  /** The message's text as edits and deletes left it (profile), or null when it was deleted. */
+  currentText?: (message: Message, from: string, text: string) => string | null;
 };
+
+/** A deleted message's preview. */
+export const DELETED_PREVIEW = 'This message was deleted';
 
 /** One line of a message's text, cut short at a character boundary (never inside a surrogate pair). */
 export function previewText(text: string): string {
@@ -61,7 +66,7 @@ function lastMessage(input: SummaryInput, message: Message, body: { from: string
   return {
     fromName: from ? (names[from] ?? conversation.participants.find((p) => p.userid === from)?.username ?? 'Unknown') : '',
     mine: from !== '' && from === me,
-    text: body.text === null ? null : previewText(body.text),
+    text: body.text === null ? null : previewText(input.currentText ? (input.currentText(message, from, body.text) ?? DELETED_PREVIEW) : body.text),
     created: parseTimestamp(message.Created) ?? 0,
   };
 }

@@ -2,9 +2,10 @@
  * Messages as the user sees them: decrypted, with their sender's name, and a state from the outbox
  * (pending) and the reports other participants made (delivered, viewed).
  */
-import { parseTimestamp, type Conversation, type Message, type Report } from '../../../protocol/index.js';
-import type { MessageState, MessageView } from '../../ipc/views.js';
+import { parseTimestamp, readRich, type Conversation, type Message, type Report, type RichMessage } from '../../../protocol/index.js';
+import type { MessageState, MessageView, ReplyQuote } from '../../ipc/views.js';
 import type { Keyring } from '../crypto/keyring.js';
+import { richState, type Effect } from './rich-views.js';
 
 /** For each message id, the best state other participants reported. */
 export function receiptStates(reports: readonly Report[], me: string): Map<string, 'delivered' | 'viewed'> {
@@ -33,21 +34,42 @@ export function ownViewed(reports: readonly Report[], me: string): Set<string> {
   return viewed;
 }
 
+/** A message decrypted once: who wrote it and what it means (null: it cannot be decrypted here). */
+export type OpenedMessage = { message: Message; from: string; rich: RichMessage | null; fallback: string };
+
+export function openMessages(messages: readonly Message[], conversation: Conversation, keyring: Keyring): OpenedMessage[] {
+  return messages.map((message) => {
+    try {
+      const body = keyring.openMessage(conversation, message.Data);
+      return { message, from: body.from, rich: readRich(body), fallback: body.text };
+    } catch {
+      // Shown as "cannot be decrypted" rather than failing the whole list.
+      return { message, from: '', rich: null, fallback: '' };
+    }
+  });
+}
+
+export function senderName(from: string, conversation: Conversation, names: Record<string, string>): string {
+  return names[from] ?? conversation.participants.find((p) => p.userid === from)?.username ?? (from ? 'Unknown' : '');
+}
+
 export function messageView(
-  message: Message,
+  opened: OpenedMessage,
   conversation: Conversation,
-  keyring: Keyring,
-  ctx: { me: string; names: Record<string, string>; receipts: Map<string, 'delivered' | 'viewed'>; pending: boolean },
+  ctx: {
+    me: string;
+    names: Record<string, string>;
+    receipts: Map<string, 'delivered' | 'viewed'>;
+    pending: boolean;
+    /** Reactions, edits and deletes naming this message, in the order made. */
+    effects: readonly Effect[];
+    replyTo: ReplyQuote | null;
+  },
 ): MessageView {
-  let text: string | null = null;
-  let from = '';
-  try {
-    const body = keyring.openMessage(conversation, message.Data);
-    text = body.text;
-    from = body.from;
-  } catch {
-    // Shown as "cannot be decrypted" rather than failing the whole list.
-  }
+  const { message, from } = opened;
+  // An effect is never meant to be shown; if one ever is, its plain `text` reads sensibly.
+  const text = opened.rich === null ? null : opened.rich.kind === 'text' ? opened.rich.text : opened.fallback;
+  const rich = richState(text, from, ctx.effects, ctx);
   const mine = from === ctx.me;
   let state: MessageState = 'sent';
   if (ctx.pending) state = 'pending';
@@ -56,11 +78,15 @@ export function messageView(
     id: message.ID,
     conversationId: conversation.id,
     from,
-    fromName: ctx.names[from] ?? conversation.participants.find((p) => p.userid === from)?.username ?? (from ? 'Unknown' : ''),
+    fromName: senderName(from, conversation, ctx.names),
     mine,
-    text,
+    text: rich.text,
     created: parseTimestamp(message.Created) ?? 0,
     validUntil: parseTimestamp(message.ValidUntil) ?? 0,
     state,
+    replyTo: rich.deleted ? null : ctx.replyTo,
+    reactions: rich.reactions,
+    editedAt: rich.editedAt,
+    deleted: rich.deleted,
   };
 }
