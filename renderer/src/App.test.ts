@@ -160,6 +160,10 @@ describe('App message search', () => {
     created: Date.now() - 60_000,
     validUntil: Date.now() + 86_400_000,
     state: 'sent',
+    replyTo: null,
+    reactions: [],
+    editedAt: 0,
+    deleted: false,
   });
 
   function setup() {

@@ -20,6 +20,10 @@ export function messageView(conversationId: string, n: number, created: number, 
     created,
     validUntil: created + 30 * DAY_MS,
     state: 'sent',
+    replyTo: null,
+    reactions: [],
+    editedAt: 0,
+    deleted: false,
     ...over,
   };
 }

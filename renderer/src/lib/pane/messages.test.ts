@@ -13,7 +13,22 @@ import {
 
 const CONV = 'c'.repeat(32);
 function msg(id: string, created: number, over: Partial<MessageView> = {}): MessageView {
-  return { id, conversationId: CONV, from: 'bob', fromName: 'Bob', mine: false, text: id, created, validUntil: 0, state: 'sent', ...over };
+  return {
+    id,
+    conversationId: CONV,
+    from: 'bob',
+    fromName: 'Bob',
+    mine: false,
+    text: id,
+    created,
+    validUntil: 0,
+    state: 'sent',
+    replyTo: null,
+    reactions: [],
+    editedAt: 0,
+    deleted: false,
+    ...over,
+  };
 }
 const ids = (list: MessageView[]): string[] => list.map((m) => m.id);
 
@@ -51,6 +66,21 @@ describe('message list helpers', () => {
     expect(list[1]?.text).toBe('edited');
     // A clear is the whole conversation: what comes with it is all there is.
     expect(ids(applyMessagesChangedToRange(run, { ...change, removed: [], cleared: true }))).toEqual(['late', 'b', 'new']);
+  });
+
+  it('leaves out a changed message older than all those loaded (a reaction to it): it comes with its page', () => {
+    const loaded = [msg('b', 5), msg('c', 6)];
+    const change = {
+      conversationId: CONV,
+      upserted: [msg('old', 2, { reactions: [{ emoji: '👍', count: 1, mine: false, names: ['Bob'] }] }), msg('c', 6, { text: 'edited' })],
+      removed: [],
+      cleared: false,
+    };
+    const list = applyMessagesChanged(loaded, change);
+    expect(ids(list)).toEqual(['b', 'c']);
+    expect(list[1]?.text).toBe('edited');
+    // With nothing loaded yet, everything is taken.
+    expect(ids(applyMessagesChanged([], change))).toEqual(['old', 'c']);
   });
 
   it('groups by local day and starts a sender run on a new sender or a new day', () => {

@@ -24,9 +24,13 @@ export function upsertMessages(current: readonly MessageView[], upserted: readon
 export function applyMessagesChanged(current: readonly MessageView[], change: Events['messages:changed']): MessageView[] {
   const removed = new Set(change.removed);
   const kept = change.cleared ? [] : current.filter((m) => !removed.has(m.id));
+  // A message older than all those loaded (a reaction to it came in) joins when its page is loaded:
+  // taken now it would sit alone above a gap.
+  const oldest = change.cleared ? -Infinity : (current[0]?.created ?? -Infinity);
+  const have = new Set(kept.map((m) => m.id));
   return upsertMessages(
     kept,
-    change.upserted.filter((m) => !removed.has(m.id)),
+    change.upserted.filter((m) => !removed.has(m.id) && (have.has(m.id) || m.created >= oldest)),
   );
 }
 
