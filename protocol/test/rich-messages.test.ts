@@ -66,4 +66,29 @@ describe('rich message plaintexts (profile)', () => {
     for (const bad of ['', 'ok', '1', '👍 ', ' 👍', '👍a', '<3', '&', '👍'.repeat(17), '\u0000👍'])
       expect(isReactionEmoji(bad), JSON.stringify(bad)).toBe(false);
   });
+
+  it('reads 5,000 random shapes of every field without throwing, and only well-formed effects as effects', () => {
+    let seed = 12_345;
+    const rand = () => (seed = (seed * 48_271) % 2_147_483_647) / 2_147_483_647;
+    const pick = <T>(list: readonly T[]): T => list[Math.floor(rand() * list.length)]!;
+    const values: unknown[] = [null, true, 0, -1, 1e308, '', 'x', '👍', 'ok', ID, ID.toUpperCase(), 'x'.repeat(30_000), [], [ID], {}, { id: ID }];
+    const field = (): unknown => {
+      if (rand() < 0.3) return pick(values);
+      const o: Record<string, unknown> = {};
+      for (const key of ['id', 'emoji', 'on', 'text', 'excerpt', 'from', '__proto__', 'constructor']) if (rand() < 0.6) o[key] = pick(values);
+      return o;
+    };
+    for (let i = 0; i < 5000; i++) {
+      const body: MessagePlaintext = { from: ALICE, text: `fallback ${i}` };
+      for (const key of ['reply', 'react', 'edit', 'delete']) if (rand() < 0.5) body[key] = field();
+      const read = readRich(body);
+      if (read.kind === 'text') expect(read.text).toBe(body.text);
+      else {
+        // An effect names a message id, and a reaction one emoji.
+        expect(read.target).toMatch(/^[0-9a-f-]{36}$/i);
+        if (read.kind === 'react') expect(isReactionEmoji(read.emoji)).toBe(true);
+        if (read.kind === 'edit') expect(read.text.length).toBeGreaterThan(0);
+      }
+    }
+  });
 });
