@@ -15,15 +15,18 @@ import {
   endpointUrl,
   formatTimestamp,
   newConversationKey,
+  newMessageId,
   newNonce,
   newStationId,
   publicKeyFromBase64,
+  sealMessage,
   sealText,
   signBody,
   unlockPrivateKey,
   unwrapConversationKey,
   wrapConversationKey,
   type CallName,
+  type MessagePlaintext,
   type PayloadOf,
   type PushServerFrame,
 } from '../../protocol/index.js';
@@ -121,6 +124,31 @@ export class TestClient {
   async call<N extends CallName>(name: N, payload: PayloadOf<N>, now?: number): Promise<Reply> {
     const { body, headers } = encodeRequest(name, payload, { station: this.station, user: this.account.userid, apikey: this.account.apikey }, now);
     return rawPost(this.urlFor(name), body, headers);
+  }
+
+  /**
+   * Sends a message as this user's own app would (another station of theirs): `text`, or any
+   * plaintext at all (a rich message, or what a hostile client writes). Throws unless it is a 200;
+   * answers its ID and the server's Created.
+   */
+  async send(
+    conversation: { id: string; instance: string; secret: string },
+    content: string | Omit<MessagePlaintext, 'from'> | MessagePlaintext,
+    lifetimeMs = 30 * 86_400_000,
+  ): Promise<{ id: string; created: string }> {
+    const now = Date.now();
+    const body = typeof content === 'string' ? { from: this.userid, text: content } : { from: this.userid, ...content };
+    const id = newMessageId();
+    const message = JSON.stringify({
+      ID: id,
+      Type: 'Message',
+      Created: formatTimestamp(now),
+      ValidUntil: formatTimestamp(now + lifetimeMs),
+      Data: sealMessage(this.conversationKey(conversation), body as MessagePlaintext),
+    });
+    const reply = await this.call('add', { conversationid: conversation.id, instance: conversation.instance, message });
+    if (reply.http !== 200) throw new Error(`add failed with ${reply.http}: ${reply.text}`);
+    return { id, created: String(reply.json.message.Created) };
   }
 
   /** The newest page of a conversation: downloadpartial with empty cursors. Throws unless it is a 200. */

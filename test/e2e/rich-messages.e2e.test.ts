@@ -7,7 +7,7 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatTimestamp, newMessageId, openMessage, sealMessage, type MessagePlaintext } from '../../protocol/index.js';
+import { openMessage, type MessagePlaintext } from '../../protocol/index.js';
 import type { TestClient } from '../../server/test/harness.js';
 import {
   axeSeriousFindingsLightAndDark,
@@ -49,19 +49,7 @@ describe.skipIf(!haveChromium)('replies, reactions, edits, deletes and links in 
   }
 
   async function bobSends(body: Omit<MessagePlaintext, 'from'>): Promise<string> {
-    const conversation = await conversationWith(bob, server.account('Alice').userid);
-    const now = Date.now();
-    const id = newMessageId();
-    const message = JSON.stringify({
-      ID: id,
-      Type: 'Message',
-      Created: formatTimestamp(now),
-      ValidUntil: formatTimestamp(now + 86_400_000),
-      Data: sealMessage(bob.conversationKey(conversation), { from: bob.userid, ...body } as MessagePlaintext),
-    });
-    const reply = await bob.call('add', { conversationid: conversation.id, instance: conversation.instance, message });
-    if (reply.http !== 200) throw new Error(`add failed: ${reply.text}`);
-    return id;
+    return (await bob.send(await conversationWith(bob, server.account('Alice').userid), body)).id;
   }
 
   async function actions(text: string, choice: string): Promise<void> {

@@ -10,7 +10,7 @@
 import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatTimestamp, newMessageId, openMessage, openText, sealMessage } from '../../protocol/index.js';
+import { openMessage, openText } from '../../protocol/index.js';
 import type { TestClient } from '../../server/test/harness.js';
 import {
   axeSeriousFindingsLightAndDark,
@@ -30,20 +30,6 @@ const POLL = { timeout: 15_000, interval: 200 };
 const SHOTS = '/tmp/shots';
 const MINUTE_MESSAGE = 'This one is gone in a minute';
 const WELCOME = 'Welcome to Trio, both of you';
-
-async function sendThroughServer(client: TestClient, conversation: { id: string; instance: string; secret: string }, text: string): Promise<void> {
-  const key = client.conversationKey(conversation);
-  const now = Date.now();
-  const message = JSON.stringify({
-    ID: newMessageId(),
-    Type: 'Message',
-    Created: formatTimestamp(now),
-    ValidUntil: formatTimestamp(now + 86_400_000),
-    Data: sealMessage(key, { from: client.userid, text }),
-  });
-  const reply = await client.call('add', { conversationid: conversation.id, instance: conversation.instance, message });
-  if (reply.http !== 200) throw new Error(`add failed with ${reply.http}: ${reply.text}`);
-}
 
 if (!haveChromium) console.warn('Skipping the list rows and groups end-to-end tests: /usr/bin/chromium is not installed.');
 
@@ -169,12 +155,12 @@ describe.skipIf(!haveChromium)('list rows, groups and disappearing messages in C
     await log().getByText('Have you tried the new desktop client yet?', { exact: false }).waitFor();
     const carol = await server.client('Carol');
     const conversation = await conversationWith(carol, server.account('Alice').userid);
-    for (let n = 1; n <= 30; n++) await sendThroughServer(carol, conversation, `Carol's note ${n}`);
+    for (let n = 1; n <= 30; n++) await carol.send(conversation, `Carol's note ${n}`);
     await log().getByText("Carol's note 30", { exact: true }).waitFor({ timeout: 30_000 });
 
     await log().evaluate((el) => (el.scrollTop = 0));
-    await sendThroughServer(carol, conversation, 'One more from Carol');
-    await sendThroughServer(carol, conversation, 'And the very last');
+    await carol.send(conversation, 'One more from Carol');
+    await carol.send(conversation, 'And the very last');
     const jump = page.getByRole('button', { name: 'Jump to latest, 2 new' });
     await jump.waitFor({ timeout: 30_000 });
     await jump.click();

@@ -9,8 +9,7 @@
 import { mkdirSync } from 'node:fs';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatTimestamp, newMessageId, sealMessage } from '../../protocol/index.js';
-import type { TestClient } from '../../server/test/harness.js';
+import { formatTimestamp } from '../../protocol/index.js';
 import {
   buildRenderer,
   conversationRow,
@@ -24,7 +23,6 @@ import {
 } from './fixtures.js';
 
 const POLL = { timeout: 15_000, interval: 200 };
-const DAY_MS = 86_400_000;
 const SHOTS = '/tmp/shots';
 
 const CONVERSATION = 'Alice and Bob';
@@ -39,22 +37,6 @@ const LAST = 'That is all for today';
 const HOSTILE = '<img src=x onerror="window.__xss=1"> bold <b>x</b>';
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-/** Sends a message through the reference server as `client`, the way another user's app would; answers its Created (the server's stamp). */
-async function sendThroughServer(client: TestClient, conversation: { id: string; instance: string; secret: string }, text: string): Promise<string> {
-  const key = client.conversationKey(conversation);
-  const now = Date.now();
-  const message = JSON.stringify({
-    ID: newMessageId(),
-    Type: 'Message',
-    Created: formatTimestamp(now),
-    ValidUntil: formatTimestamp(now + 30 * DAY_MS),
-    Data: sealMessage(key, { from: client.userid, text }),
-  });
-  const reply = await client.call('add', { conversationid: conversation.id, instance: conversation.instance, message });
-  if (reply.http !== 200) throw new Error(`add failed with ${reply.http}: ${reply.text}`);
-  return String(reply.json.message.Created);
-}
 
 /**
  * Waits until the clock is past the second of `stamp`. Created has one-second resolution: the
@@ -135,12 +117,12 @@ describe.skipIf(!haveChromium)('message search in Chromium (needs /usr/bin/chrom
     // Bob answers from his own station, through the server; then he goes on and on.
     const bob = await server.client('Bob');
     const conversation = await conversationWith(bob, server.account('Alice').userid);
-    await pastSecondOf(await sendThroughServer(bob, conversation, ARBRE));
-    await pastSecondOf(await sendThroughServer(bob, conversation, LINK));
+    await pastSecondOf((await bob.send(conversation, ARBRE)).created);
+    await pastSecondOf((await bob.send(conversation, LINK)).created);
     let stamp = '';
-    for (let n = 1; n <= FILLERS; n++) stamp = await sendThroughServer(bob, conversation, filler(n));
+    for (let n = 1; n <= FILLERS; n++) stamp = (await bob.send(conversation, filler(n))).created;
     await pastSecondOf(stamp);
-    await sendThroughServer(bob, conversation, LAST);
+    await bob.send(conversation, LAST);
     await log().getByText(LAST, { exact: true }).waitFor({ timeout: 30_000 });
 
     // Opened again, the conversation shows its latest page: the café message is not on it.
@@ -235,7 +217,7 @@ describe.skipIf(!haveChromium)('message search in Chromium (needs /usr/bin/chrom
 
     const bob = await server.client('Bob');
     const conversation = await conversationWith(bob, server.account('Alice').userid);
-    await sendThroughServer(bob, conversation, HOSTILE);
+    await bob.send(conversation, HOSTILE);
     // In the pane, as sent.
     await log().getByText(HOSTILE, { exact: true }).waitFor({ timeout: 20_000 });
 

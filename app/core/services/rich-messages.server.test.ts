@@ -3,7 +3,7 @@
  * (Alice and Bob), and a hostile third station that writes what it likes inside the encryption.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatTimestamp, newMessageId, sealMessage, type MessagePlaintext } from '../../../protocol/index.js';
+import type { MessagePlaintext } from '../../../protocol/index.js';
 import { startServer, type RunningServer } from '../../../server/src/server.js';
 import { startTestServer, TestClient, type TestServer } from '../../../server/test/harness.js';
 import type { MessageView } from '../../ipc/views.js';
@@ -29,19 +29,12 @@ async function settled(s: ServiceUnderTest): Promise<void> {
 
 /** A message written by another station, with any plaintext at all (a hostile or a newer client). */
 async function sendRaw(client: TestClient, body: MessagePlaintext): Promise<string> {
-  const conversation = (await client.conversations()).find((c) => c.id === conversationId);
-  const now = Date.now();
-  const id = newMessageId();
-  const message = JSON.stringify({
-    ID: id,
-    Type: 'Message',
-    Created: formatTimestamp(now),
-    ValidUntil: formatTimestamp(now + 86_400_000),
-    Data: sealMessage(client.conversationKey(conversation), body),
-  });
-  const reply = await client.call('add', { conversationid: conversationId, instance: conversation.instance, message });
-  if (reply.http !== 200) throw new Error(`add failed: ${reply.text}`);
-  return id;
+  return (
+    await client.send(
+      (await client.conversations()).find((c) => c.id === conversationId),
+      body,
+    )
+  ).id;
 }
 
 beforeAll(async () => {
