@@ -14,7 +14,7 @@ import { conversationFlags, conversationView, overlay, type PendingEntry } from 
 import { ownViewed } from '../views/message-views.js';
 import type { ConversationTimers } from './conversation-timers.js';
 import type { RichEffects } from './rich-effects.js';
-import { richState, type Effect } from '../views/rich-views.js';
+import { pendingEffects, richState } from '../views/rich-views.js';
 import type { ServiceEvents } from './events.js';
 import type { Friends } from './friends.js';
 
@@ -100,12 +100,8 @@ export class Conversations {
       conversation,
       newest: (limit) => (conversation.lastmessageid ? this.store.messages(conversation.id, { limit, shown: true }) : []),
       currentText: (message, from, text) => {
-        const waiting = pending.flatMap((p): Effect[] =>
-          p.action.kind === 'send' && p.action.effect?.target === message.ID
-            ? [{ ...p.action.effect, targetId: message.ID, sender: me, created: p.action.message.Created, seq: Number.MAX_SAFE_INTEGER / 2 + p.seq }]
-            : [],
-        );
-        return richState(text, from, [...this.store.rich.effectsOn(conversation.id, [message.ID]), ...waiting], { me, names: {} }).text;
+        const effects = [...this.store.rich.effectsOn(conversation.id, [message.ID]), ...pendingEffects(pending, me, new Set([message.ID]))];
+        return richState(text, from, effects, { me, names: {} }).text;
       },
       pendingSends,
       clearPending: lastClear >= 0,

@@ -20,7 +20,7 @@ import type { Sessions } from '../session/session.js';
 import type { LocalStore } from '../store/local-store.js';
 import type { SendEffect } from '../sync/actions.js';
 import { messageView, openMessages, receiptStates, senderName, type OpenedMessage } from '../views/message-views.js';
-import { byTarget, richState, type Effect } from '../views/rich-views.js';
+import { byTarget, pendingEffects, richState, type Effect } from '../views/rich-views.js';
 import type { RichEffects } from './rich-effects.js';
 import type { ConversationTimers } from './conversation-timers.js';
 import { viewedKey, type Conversations } from './conversations.js';
@@ -338,13 +338,7 @@ export class Messages {
   private effectsOn(conversationId: string, ids: readonly string[], me: string): Effect[] {
     const wanted = new Set(ids);
     const stored: Effect[] = this.store.rich.effectsOn(conversationId, [...wanted]);
-    const pending = this.store.pendingFor(conversationId).flatMap((p): Effect[] => {
-      const e = p.action.kind === 'send' ? p.action.effect : undefined;
-      if (!e || !wanted.has(e.target) || p.action.kind !== 'send') return [];
-      return [
-        { targetId: e.target, kind: e.kind, sender: me, created: p.action.message.Created, seq: Number.MAX_SAFE_INTEGER / 2 + p.seq, value: e.value, on: e.on },
-      ];
-    });
+    const pending = pendingEffects(this.store.pendingFor(conversationId), me, wanted);
     return [...stored, ...pending];
   }
 

@@ -7,11 +7,26 @@
 import { parseTimestamp } from '../../../protocol/index.js';
 import type { Reaction } from '../../ipc/views.js';
 import type { EffectKind } from '../store/rich-table.js';
+import type { Action } from '../sync/actions.js';
 
 /** An effect as the views need it: stored, or still in the outbox (the user's own). */
 export type Effect = { targetId: string; kind: EffectKind; sender: string; created: string; seq: number; value: string; on: boolean };
 
 export type RichState = { text: string | null; editedAt: number; deleted: boolean; reactions: Reaction[] };
+
+/**
+ * The user's own reactions, edits and deletes still in the outbox that name one of `targets`, as
+ * effects ordered after every stored one (they were made since).
+ */
+export function pendingEffects(pending: readonly { seq: number; action: Action }[], me: string, targets: ReadonlySet<string>): Effect[] {
+  return pending.flatMap(({ seq, action }): Effect[] => {
+    const e = action.kind === 'send' ? action.effect : undefined;
+    if (action.kind !== 'send' || !e || !targets.has(e.target)) return [];
+    return [
+      { targetId: e.target, kind: e.kind, sender: me, created: action.message.Created, seq: Number.MAX_SAFE_INTEGER / 2 + seq, value: e.value, on: e.on },
+    ];
+  });
+}
 
 /** Effects grouped by the message they name, each group in the order made. */
 export function byTarget(effects: readonly Effect[]): Map<string, Effect[]> {
