@@ -139,6 +139,20 @@ describe('ConversationPane', () => {
     expect(await within(log).findByText('disappears in 4 minutes')).toBeInTheDocument();
   });
 
+  it('counts down a message that arrives between minute ticks from when it was written, not from the last tick', async () => {
+    vi.useFakeTimers({ toFake: ['Date', 'setInterval', 'clearInterval'] });
+    const opened = Date.now();
+    const { bridge } = setup([msg(1, opened - HOUR_MS)]);
+    const log = await screen.findByRole('log', { name: 'Messages' });
+    await within(log).findByText(/./, { selector: '.text' });
+
+    // 40 s after the pane's last tick a one-minute message is sent: it has a minute left, not two.
+    vi.setSystemTime(opened + 40_000);
+    const sent = opened + 40_000;
+    bridge.emit('messages:changed', { conversationId: CONV.id, upserted: [mine(2, sent, { validUntil: sent + MINUTE_MS })], removed: [], cleared: false });
+    expect(await within(log).findByText('disappears in 1 minute')).toBeInTheDocument();
+  });
+
   it('says when a message cannot be decrypted', async () => {
     setup([msg(1, noonDaysAgo(0), { text: null })]);
     const log = await screen.findByRole('log', { name: 'Messages' });

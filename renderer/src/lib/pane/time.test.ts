@@ -51,6 +51,12 @@ describe('disappearsIn', () => {
     expect(disappearsIn(now + 20_000, now)).toBe('disappears in 1 minute');
   });
 
+  it('does not count the moment a message takes to leave as another minute', () => {
+    expect(disappearsIn(now + MINUTE_MS + 2_000, now)).toBe('disappears in 1 minute');
+    expect(disappearsIn(now + MINUTE_MS + 10_000, now)).toBe('disappears in 2 minutes');
+    expect(disappearsIn(now + 1_000, now)).toBe('disappears in 1 minute');
+  });
+
   it('says nothing beyond 7 days, when already past, or when unset', () => {
     expect(disappearsIn(now + 7 * DAY_MS + 1, now)).toBeNull();
     expect(disappearsIn(now + 30 * DAY_MS, now)).toBeNull();

@@ -43,6 +43,8 @@ export function timeOfDay(ms: number, locale?: string): string {
   return new Intl.DateTimeFormat(locale, { hour: 'numeric', minute: '2-digit' }).format(ms);
 }
 
+const SEND_SLACK_MS = 5_000;
+
 function plural(n: number, unit: string): string {
   return `${n} ${unit}${n === 1 ? '' : 's'}`;
 }
@@ -50,12 +52,15 @@ function plural(n: number, unit: string): string {
 /**
  * "disappears in 3 days" / "disappears in 5 minutes" when `validUntil` is within the next 7 days;
  * null when it is further away, or already past (the message is on its way out), or unset (0).
- * Minutes round up (so "in 1 minute" until the end), hours and days round down.
+ * Minutes round up (so "in 1 minute" until the end), past a few seconds of slack; hours and days
+ * round down.
  */
 export function disappearsIn(validUntil: number, now: number): string | null {
   const left = validUntil - now;
   if (!Number.isFinite(left) || left <= 0 || left > EXPIRY_HORIZON_MS) return null;
-  const minutes = Math.ceil(left / MINUTE_MS);
+  // A message's lifetime starts when it leaves, a moment after it was written: those few seconds
+  // are not a minute more (a one-minute message must not read "in 2 minutes" as it is sent).
+  const minutes = Math.max(1, Math.ceil((left - SEND_SLACK_MS) / MINUTE_MS));
   if (minutes < 60) return `disappears in ${plural(minutes, 'minute')}`;
   // 59m30s rounds up to 60 minutes: that is "1 hour".
   const hours = Math.max(1, Math.floor(left / HOUR_MS));
