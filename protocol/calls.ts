@@ -7,6 +7,7 @@ import type { z } from 'zod';
 import { API, CLIENT_VERSION_CODE, HEADER, SERVICE, type UrlKey } from './ozeki/endpoints.js';
 import * as s from './ozeki/schemas.js';
 import { formatTimestamp } from './ozeki/timestamp.js';
+import * as f from './profile/files.js';
 import { createConversationRequestSchema, createConversationResponseSchema, setAvailabilityRequestSchema } from './profile/extensions.js';
 import { newNonce } from './profile/identity.js';
 import { signBody } from './profile/signing.js';
@@ -29,13 +30,26 @@ export type CallSpec = {
   auth: AuthMode;
   request: z.ZodObject;
   response: z.ZodType;
+  /**
+   * How the body and the answer travel. `json` both ways for every Ozeki call. Profile file calls:
+   * `chunk` is a JSON line, `\n`, then bytes; a `bytes` answer is `application/octet-stream`.
+   */
+  wire: { request: 'json' | 'chunk'; response: 'json' | 'bytes' };
 };
 
 const chat = SERVICE.chat;
 
 function call<const N extends string, Req extends z.ZodObject, Res extends z.ZodType>(
   name: N,
-  spec: { origin?: 'ozeki' | 'profile'; service?: string; urlKey: UrlKey; auth?: AuthMode; request: Req; response: Res },
+  spec: {
+    origin?: 'ozeki' | 'profile';
+    service?: string;
+    urlKey: UrlKey;
+    auth?: AuthMode;
+    request: Req;
+    response: Res;
+    wire?: { request: 'json' | 'chunk'; response: 'json' | 'bytes' };
+  },
 ) {
   const action = (spec.request.shape as { action: z.ZodLiteral<string> }).action.value;
   return {
@@ -47,6 +61,7 @@ function call<const N extends string, Req extends z.ZodObject, Res extends z.Zod
     auth: spec.auth ?? 'signed',
     request: spec.request,
     response: spec.response,
+    wire: spec.wire ?? { request: 'json', response: 'json' },
   } as const satisfies CallSpec;
 }
 
@@ -83,6 +98,24 @@ export const CALLS = {
     urlKey: 'availability',
     request: setAvailabilityRequestSchema,
     response: s.plainOkResponseSchema,
+  }),
+  // PROFILE: the file service (profile/files.ts).
+  fileBegin: call('fileBegin', { origin: 'profile', urlKey: 'fileserver', request: f.fileBeginRequestSchema, response: f.fileBeginResponseSchema }),
+  fileChunk: call('fileChunk', {
+    origin: 'profile',
+    urlKey: 'fileserver',
+    request: f.fileChunkRequestSchema,
+    response: f.fileChunkResponseSchema,
+    wire: { request: 'chunk', response: 'json' },
+  }),
+  fileFinish: call('fileFinish', { origin: 'profile', urlKey: 'fileserver', request: f.fileFinishRequestSchema, response: f.fileFinishResponseSchema }),
+  fileCancel: call('fileCancel', { origin: 'profile', urlKey: 'fileserver', request: f.fileCancelRequestSchema, response: f.fileCancelResponseSchema }),
+  fileDownload: call('fileDownload', {
+    origin: 'profile',
+    urlKey: 'fileserver',
+    request: f.fileDownloadRequestSchema,
+    response: f.fileBytesResponseSchema,
+    wire: { request: 'json', response: 'bytes' },
   }),
 } as const;
 
@@ -137,6 +170,38 @@ export function encodeRequest<N extends CallName>(
     headers[HEADER.signature] = signBody(body, credentials.apikey);
   }
   return { body, headers };
+}
+
+/**
+ * PROFILE: a `fileChunk` request. The signed JSON line, `\n`, the chunk's ciphertext; the signature
+ * covers the whole body, as for every other call.
+ */
+export function encodeChunkRequest(
+  payload: { fileid: string; index: number },
+  bytes: Uint8Array,
+  credentials: Credentials,
+  now: number = Date.now(),
+  /** Where to build the body, when it fits (a sender reusing one buffer per chunk in flight). */
+  scratch?: Buffer,
+): { body: Buffer; headers: Record<string, string> } {
+  if (!credentials.station || !credentials.user || !credentials.apikey) throw new Error('fileChunk: a station, user id and API key are required');
+  const fields = {
+    action: CALLS.fileChunk.action,
+    ...payload,
+    clientversioncode: CLIENT_VERSION_CODE,
+    timestamp: formatTimestamp(now),
+    nonce: newNonce(),
+  };
+  const body = f.encodeChunkBody(JSON.stringify(fields), bytes, scratch);
+  return {
+    body,
+    headers: {
+      [HEADER.contentType]: f.CHUNK_CONTENT_TYPE,
+      [HEADER.station]: credentials.station,
+      [HEADER.user]: credentials.user,
+      [HEADER.signature]: signBody(body, credentials.apikey),
+    },
+  };
 }
 
 export type DecodedResponse<T> = { ok: true; value: T } | { ok: false; kind: 'refused'; message: string } | { ok: false; kind: 'invalid'; message: string };

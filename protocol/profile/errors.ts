@@ -19,10 +19,20 @@ export const HTTP_STATUS = {
   notFound: 404,
   /** Any method but POST. */
   methodNotAllowed: 405,
-  /** Stale `instance`; also a name already taken by someone else. */
+  /**
+   * Stale `instance`; also a name already taken by someone else, a file id already in use, and a
+   * file call that does not fit the upload's state (finishing with chunks missing, a chunk for a
+   * finished file, downloading an unfinished one).
+   */
   conflict: 409,
-  /** Body over the limit. */
+  /** Body over the limit; also a file larger than the profile's MAX_FILE_BYTES. */
   payloadTooLarge: 413,
+  /**
+   * Files: the upload would take the user over their storage quota on the server (finished and
+   * unfinished files count). The sentence says how much room is left; freeing room (cancelling an
+   * upload, taking back a sent file) or a smaller file makes the same call succeed.
+   */
+  insufficientStorage: 507,
   /** The server failed; the message never carries internals. */
   internal: 500,
 } as const;

@@ -11,3 +11,4 @@ export * from './crypto.js';
 export * from './extensions.js';
 export * from './login-addresses.js';
 export * from './rich-messages.js';
+export * from './files.js';

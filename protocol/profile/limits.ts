@@ -25,3 +25,8 @@ export const PUSH_AUTH_TIMEOUT_MS = 5000;
 
 /** Without a request or an open push socket for this long, a user counts as offline. */
 export const PRESENCE_TIMEOUT_SECONDS = 10 * 60;
+
+/** The largest file (plaintext) a user may send (profile/files.ts). */
+export const MAX_FILE_BYTES = 100 * 1024 * 1024;
+/** What one user may keep stored on the reference server (ciphertext, finished and unfinished uploads). */
+export const DEFAULT_FILE_QUOTA_BYTES = 1024 * 1024 * 1024;

@@ -9,6 +9,7 @@
  *             ("on":false takes it back: "Removed 👍 from “…”")
  *   edit:     {"from","text":"Edited: <new text>","edit":{"id":"<message ID>","text":"<new text>"}}
  *   delete:   {"from","text":"Deleted a message","delete":{"id":"<message ID>"}}
+ *   file:     {"from","text":"📎 report.pdf (1.2 MB)","file":{"id","name","size","type","key","sha256",...}} (files.ts)
  *
  * Edits and deletes are honoured only from the sender of the message they name; that check needs
  * the stored message, so it is the client's (app/core). Here: building the plaintexts, and reading
@@ -18,6 +19,7 @@
 import { z } from 'zod';
 import type { MessagePlaintext } from './crypto.js';
 import { isReactionEmoji } from './emoji.js';
+import { fileAttachmentSchema, fileFallbackText, sanitizeFileName, type FileAttachment } from './files.js';
 
 export { EMOJI_UNITS, isReactionEmoji } from './emoji.js';
 
@@ -35,7 +37,7 @@ const deleteSchema = z.object({ id });
 
 /** What a message's plaintext means. */
 export type RichMessage =
-  | { kind: 'text'; text: string; reply: { id: string; from: string; excerpt: string } | null }
+  | { kind: 'text'; text: string; reply: { id: string; from: string; excerpt: string } | null; file: FileAttachment | null }
   | { kind: 'react'; target: string; emoji: string; on: boolean }
   | { kind: 'edit'; target: string; text: string }
   | { kind: 'delete'; target: string };
@@ -58,10 +60,13 @@ export function readRich(body: MessagePlaintext): RichMessage {
     if (r.success) return { kind: 'delete', target: target(r.data.id) };
   }
   const reply = body.reply === undefined ? null : replySchema.safeParse(body.reply);
+  const file = body.file === undefined ? null : fileAttachmentSchema.safeParse(body.file);
   return {
     kind: 'text',
     text: body.text,
     reply: reply?.success ? { id: target(reply.data.id), from: reply.data.from ?? '', excerpt: excerpt(reply.data.excerpt) } : null,
+    // A peer's name is never trusted as a file name: it is shown and saved sanitised.
+    file: file?.success ? { ...file.data, name: sanitizeFileName(file.data.name) } : null,
   };
 }
 
@@ -92,6 +97,12 @@ export const richPlaintext = {
   }),
   edit: (from: string, id: string, text: string): MessagePlaintext => ({ from, text: `Edited: ${text}`, edit: { id, text } }),
   delete: (from: string, id: string): MessagePlaintext => ({ from, text: 'Deleted a message', delete: { id } }),
+  /** A file (profile): `text` says what it is to clients that cannot fetch it; a caption, when given, follows. */
+  file: (from: string, file: FileAttachment, caption = ''): MessagePlaintext => ({
+    from,
+    text: caption ? `${fileFallbackText(file.name, file.size)}\n${caption}` : fileFallbackText(file.name, file.size),
+    file,
+  }),
 };
 
 /** The quoted text in a fallback: short, so "Reacted 👍 to …" stays one line. */

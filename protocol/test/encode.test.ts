@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { CALLS, encodeRequest, findCall, type CallName, type CallSpec, type Credentials, type PayloadOf } from '../calls.js';
+import { CALLS, encodeChunkRequest, encodeRequest, findCall, type CallName, type CallSpec, type Credentials, type PayloadOf } from '../calls.js';
 import { API, CLIENT_VERSION_CODE, HEADER, SERVICE } from '../ozeki/endpoints.js';
 import { formatTimestamp, isTimestamp, parseTimestamp } from '../ozeki/timestamp.js';
+import { CHUNK_CONTENT_TYPE, decodeChunkBody, fileChunkRequestSchema } from '../profile/files.js';
 import { isValidSignature, isWithinWindow } from '../profile/signing.js';
 import { OZEKI_REQUEST_EXAMPLES } from './fixtures/ozeki-requests.js';
 
@@ -10,6 +11,7 @@ const USER = 'aa68d2204cb2bb85f2de3b9aad0d86d7';
 const APIKEY = 'd040b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7dae0d0';
 const CREDENTIALS: Credentials = { station: STATION, user: USER, apikey: APIKEY };
 const NOW = Date.UTC(2024, 2, 8, 13, 55, 47, 250);
+const FILE_ID = '0123456789abcdef0123456789abcdef';
 
 const SIGNED_HEADERS = [HEADER.contentType, HEADER.signature, HEADER.station, HEADER.user].sort();
 
@@ -24,6 +26,9 @@ function payloadFor(call: CallName): Record<string, unknown> {
     };
   }
   if (call === 'setAvailability') return { availability: 'away' };
+  if (call === 'fileBegin') return { fileid: FILE_ID, conversationid: '8ca16186c36a4e0a1ef2096e6c60b613', bytes: 1_048_608 };
+  if (call === 'fileFinish' || call === 'fileCancel') return { fileid: FILE_ID };
+  if (call === 'fileDownload') return { fileid: FILE_ID, index: 0 };
   const example = OZEKI_REQUEST_EXAMPLES.find((e) => e.call === call);
   if (!example) throw new Error(`no documented request example for ${call}`);
   const { action: _action, clientversioncode: _version, timestamp: _timestamp, ...payload } = example.json;
@@ -35,6 +40,8 @@ function encode(call: CallName, credentials: Credentials = CREDENTIALS, now: num
 }
 
 const callsWithAuth = (auth: CallSpec['auth']): CallName[] => (Object.keys(CALLS) as CallName[]).filter((name) => CALLS[name].auth === auth);
+/** Calls whose body is JSON, which encodeRequest builds (a file chunk is built by encodeChunkRequest). */
+const jsonBodied = (names: CallName[]): CallName[] => names.filter((name) => CALLS[name].wire.request === 'json');
 
 describe('login', () => {
   it('sends Content-Type and Ozeki-Station only', () => {
@@ -60,10 +67,12 @@ describe('login', () => {
 });
 
 describe('signed calls', () => {
-  const signed = callsWithAuth('signed');
+  const signed = jsonBodied(callsWithAuth('signed'));
 
-  it('are every documented call but login, notification and workspace registration, plus the extensions', () => {
-    expect(signed).toHaveLength(18);
+  it('are every documented call but login, notification and workspace registration, plus the extensions and the file calls', () => {
+    expect(callsWithAuth('signed')).toHaveLength(23);
+    expect(callsWithAuth('signed')).toEqual(expect.arrayContaining(['fileBegin', 'fileChunk', 'fileFinish', 'fileCancel', 'fileDownload']));
+    expect(signed).toHaveLength(22);
     expect(signed).not.toContain('login');
     expect(signed).not.toContain('notification');
     expect(signed).not.toContain('workspaceRegister');
@@ -136,9 +145,45 @@ describe('two encodes of the same call in the same second', () => {
   });
 
   it('give different bodies even with an identical clock value, for every call that is signed', () => {
-    for (const call of [...callsWithAuth('signed'), 'notification', 'workspaceRegister'] as CallName[]) {
+    for (const call of [...jsonBodied(callsWithAuth('signed')), 'notification', 'workspaceRegister'] as CallName[]) {
       expect(encode(call).body, call).not.toBe(encode(call).body);
     }
+  });
+});
+
+describe('file chunks (profile)', () => {
+  const bytes = Buffer.from([0x00, 0x0a, 0xff, 0x7b, 0x0a]);
+
+  it('send the chunk content type and the three signed headers', () => {
+    const { headers } = encodeChunkRequest({ fileid: FILE_ID, index: 2 }, bytes, CREDENTIALS, NOW);
+    expect(Object.keys(headers).sort()).toEqual(SIGNED_HEADERS);
+    expect(headers[HEADER.contentType]).toBe(CHUNK_CONTENT_TYPE);
+    expect(headers[HEADER.station]).toBe(STATION);
+    expect(headers[HEADER.user]).toBe(USER);
+  });
+
+  it('are one signed JSON line, a newline, then the bytes exactly', () => {
+    const { body } = encodeChunkRequest({ fileid: FILE_ID, index: 2 }, bytes, CREDENTIALS, NOW);
+    const split = decodeChunkBody(body);
+    expect(split?.bytes).toEqual(bytes);
+    const header = JSON.parse(split!.header) as Record<string, unknown>;
+    expect(header).toMatchObject({ action: 'chunk', fileid: FILE_ID, index: 2, clientversioncode: 3, timestamp: '2024-03-08 13:55:47' });
+    expect(header.nonce).toMatch(/^[0-9a-f]{32}$/);
+    expect(fileChunkRequestSchema.safeParse(header).error?.issues ?? []).toEqual([]);
+  });
+
+  it('are signed over the whole body, the bytes included', () => {
+    const { body, headers } = encodeChunkRequest({ fileid: FILE_ID, index: 0 }, bytes, CREDENTIALS, NOW);
+    const signature = headers[HEADER.signature]!;
+    expect(isValidSignature(body, APIKEY, signature)).toBe(true);
+    const altered = Buffer.from(body);
+    altered[altered.length - 1]! ^= 1;
+    expect(isValidSignature(altered, APIKEY, signature)).toBe(false);
+    expect(encodeChunkRequest({ fileid: FILE_ID, index: 0 }, bytes, CREDENTIALS, NOW).body).not.toEqual(body);
+  });
+
+  it('refuse to encode without a station, user or API key', () => {
+    expect(() => encodeChunkRequest({ fileid: FILE_ID, index: 0 }, bytes, { user: USER, apikey: APIKEY })).toThrow(/station, user id and API key/);
   });
 });
 

@@ -7,7 +7,7 @@ const ID = '0b5e0c5e-5b1a-4c1e-9a0e-0d3c7e1f2a3b';
 describe('rich message plaintexts (profile)', () => {
   it('read back what they were written as, each with a text an older client can show', () => {
     const reply = richPlaintext.reply(ALICE, 'yes!', { id: ID, from: 'b'.repeat(32), text: 'see you\nat 8' });
-    expect(readRich(reply)).toEqual({ kind: 'text', text: 'yes!', reply: { id: ID, from: 'b'.repeat(32), excerpt: 'see you at 8' } });
+    expect(readRich(reply)).toEqual({ kind: 'text', text: 'yes!', reply: { id: ID, from: 'b'.repeat(32), excerpt: 'see you at 8' }, file: null });
 
     const react = richPlaintext.react(ALICE, { id: ID, text: 'see you at 8' }, '👍', true);
     expect(react.text).toBe('Reacted 👍 to “see you at 8”');
@@ -22,7 +22,7 @@ describe('rich message plaintexts (profile)', () => {
     expect(del.text).toBe('Deleted a message');
     expect(readRich(del)).toEqual({ kind: 'delete', target: ID });
 
-    expect(readRich(richPlaintext.text(ALICE, 'plain'))).toEqual({ kind: 'text', text: 'plain', reply: null });
+    expect(readRich(richPlaintext.text(ALICE, 'plain'))).toEqual({ kind: 'text', text: 'plain', reply: null, file: null });
   });
 
   it('reads a malformed or oversized effect as an ordinary message, never throws', () => {

@@ -16,3 +16,5 @@ export const unauthorized = (message: string) => new ApiError(HTTP_STATUS.unauth
 export const forbidden = (message: string) => new ApiError(HTTP_STATUS.forbidden, message);
 export const notFound = (message: string) => new ApiError(HTTP_STATUS.notFound, message);
 export const conflict = (message: string) => new ApiError(HTTP_STATUS.conflict, message);
+export const payloadTooLarge = (message: string) => new ApiError(HTTP_STATUS.payloadTooLarge, message);
+export const insufficientStorage = (message: string) => new ApiError(HTTP_STATUS.insufficientStorage, message);

@@ -1,7 +1,7 @@
 /**
  * The reference server's command line.
  *
- *   npm run server -- [--port 9080] [--data <dir>] [--host 127.0.0.1] [--public-url <url>] [--trust-proxy] [--seed demo] [--conversations <n>]
+ *   npm run server -- [--port 9080] [--data <dir>] [--host 127.0.0.1] [--public-url <url>] [--trust-proxy] [--file-quota <MiB>] [--seed demo] [--conversations <n>]
  *   npm run server -- add-user --data <dir> --email <e-mail> --nick <nick> [--fullname <name>] --password <encryption password>
  *   npm run server -- add-friends --data <dir> --email <a> --email <b>
  *   npm run server -- add-conversation --data <dir> --email <a> --email <b> [--email <c> ...] [--name <title>] [--group]
@@ -9,16 +9,21 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { DEFAULT_FILE_QUOTA_BYTES } from '../../protocol/index.js';
 import { AdminError, addConversation, addUser, makeFriends, requireUserByEmail } from './admin.js';
 import { Store } from './db/store.js';
 import { seedDemo } from './seed.js';
 import { startServer } from './server.js';
 
+const MIB = 1024 * 1024;
+/** --file-quota's ceiling: 1 TiB per user. */
+const MAX_FILE_QUOTA_MIB = 1024 * 1024;
+
 const USAGE = `Ozeki Chat reference server
 
 Serve:
   npm run server -- [--port 9080] [--data <dir>] [--host 127.0.0.1] [--public-url <url>]
-                    [--trust-proxy] [--seed demo] [--conversations <n>]
+                    [--trust-proxy] [--file-quota <MiB>] [--seed demo] [--conversations <n>]
 Administer (works while the server runs):
   npm run server -- add-user --data <dir> --email <e-mail> --nick <nick> [--fullname <name>] --password <encryption password>
   npm run server -- add-friends --data <dir> --email <a> --email <b>
@@ -29,7 +34,9 @@ Administer (works while the server runs):
   built from the Host header the client used.
 --trust-proxy builds them from X-Forwarded-Proto and X-Forwarded-Host instead, when a request
   carries them. Use it only behind a proxy that sets (and overwrites) those headers; without it
-  they are ignored.`;
+  they are ignored.
+--file-quota is what each user may keep in the file service, in MiB (default ${DEFAULT_FILE_QUOTA_BYTES / MIB}):
+  their finished and unfinished uploads, encrypted. 0 turns uploads off.`;
 
 function defaultDataDir(): string {
   const base =
@@ -53,6 +60,7 @@ function parse(argv: string[]) {
       data: { type: 'string' },
       'public-url': { type: 'string' },
       'trust-proxy': { type: 'boolean' },
+      'file-quota': { type: 'string' },
       seed: { type: 'string' },
       conversations: { type: 'string' },
       email: { type: 'string', multiple: true },
@@ -78,6 +86,7 @@ async function serve(values: ReturnType<typeof parse>['values']): Promise<void> 
   const dataDir = values.data ?? defaultDataDir();
   const port = integer(values.port, 9080, '--port', 65535);
   const conversations = integer(values.conversations, 0, '--conversations', 1_000_000);
+  const fileQuotaMib = integer(values['file-quota'], DEFAULT_FILE_QUOTA_BYTES / MIB, '--file-quota (MiB)', MAX_FILE_QUOTA_MIB);
   if (values.seed !== undefined && values.seed !== 'demo') throw new UsageError('--seed takes one value: demo.');
   if (values.conversations !== undefined && values.seed !== 'demo') throw new UsageError('--conversations needs --seed demo.');
 
@@ -101,6 +110,7 @@ async function serve(values: ReturnType<typeof parse>['values']): Promise<void> 
     host: values.host ?? '127.0.0.1',
     publicUrl: values['public-url'] ?? null,
     trustProxy: values['trust-proxy'] ?? false,
+    fileQuotaBytes: fileQuotaMib * MIB,
   });
   console.log(`Ozeki Chat reference server listening on ${server.url}`);
   console.log(`Data folder: ${dataDir}`);

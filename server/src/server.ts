@@ -1,13 +1,14 @@
 /** Starts the reference server: the HTTP API, the push socket, periodic upkeep and a clean shutdown. */
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { API_PATH, PUSH_PATH } from '../../protocol/index.js';
+import { API_PATH, DEFAULT_FILE_QUOTA_BYTES, PUSH_PATH } from '../../protocol/index.js';
 import { ChangeFeed } from './changes.js';
 import { Store } from './db/store.js';
 import { createPipeline } from './http/pipeline.js';
 import { writeRawError } from './http/respond.js';
 import { Presence } from './presence.js';
 import { PushHub } from './push.js';
+import { purgeStaleUploads } from './file-upkeep.js';
 
 export const SERVER_VERSION = '2.0.0-reference';
 
@@ -20,6 +21,8 @@ export type ServerOptions = {
   publicUrl?: string | null;
   /** Build `urls` and `listeners` from X-Forwarded-Proto / X-Forwarded-Host (behind a proxy that sets them). */
   trustProxy?: boolean;
+  /** What one user may keep in the file service: ciphertext bytes of finished and unfinished uploads (default DEFAULT_FILE_QUOTA_BYTES). */
+  fileQuotaBytes?: number;
   log?: (line: string) => void;
 };
 
@@ -63,6 +66,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       trustProxy: options.trustProxy ?? false,
       localPort: () => (http.address() as AddressInfo).port,
       isClosing: () => closing !== null,
+      fileQuotaBytes: options.fileQuotaBytes ?? DEFAULT_FILE_QUOTA_BYTES,
       log,
     }),
   );
@@ -98,6 +102,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         for (const userId of presence.sweep(now)) feed.availabilityOf(userId);
       });
       feed.flush(push.poke);
+      purgeStaleUploads(store, now);
       // The purged rows' pages go back to the file system, so the file does not stay at its peak size.
       store.reclaimSpace();
     } catch (err) {

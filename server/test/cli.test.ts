@@ -10,6 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   API_KEY_PATTERN,
   WrongEncryptionPasswordError,
+  cipherSize,
+  newFileId,
   oneToOneConversationId,
   openMessage,
   openText,
@@ -20,6 +22,7 @@ import { DATABASE_FILE } from '../src/db/store.js';
 import { DEMO_ACCOUNTS_FILE, type DemoAccount } from '../src/seed.js';
 import { killAllCli, killGroup, startCli, type CliFinished as Finished } from './cli-process.js';
 import { tempDataDir, TestClient } from './harness.js';
+import { expectRefused } from './refused.js';
 
 const LISTENING = /Ozeki Chat reference server listening on (\S+)/;
 
@@ -236,11 +239,32 @@ describe('serve --seed demo --conversations', () => {
   });
 });
 
+describe('serve --file-quota', () => {
+  it('caps what each user may store, in MiB: a file over it is refused with 507, one within it is not', async () => {
+    const dir = dataDir();
+    const server = await serve('--data', dir, '--seed', 'demo', '--file-quota', '1');
+    try {
+      const alice = await new TestClient(server.url, accountsIn(dir)[0]!).signIn();
+      const [conversation] = await alice.conversations();
+      const begin = (bytes: number) => alice.call('fileBegin', { fileid: newFileId(), conversationid: conversation.id, bytes });
+      expectRefused(
+        await begin(cipherSize(1024 * 1024)),
+        507,
+        new RegExp(`needs ${cipherSize(1024 * 1024).toLocaleString('en-US')} bytes, but only 1,048,576 bytes of your 1 MB of file storage`),
+      );
+      expect((await begin(cipherSize(1000 * 1000))).http).toBe(200);
+    } finally {
+      await server.stop();
+    }
+  });
+});
+
 describe('help and refusals', () => {
   it('--help prints the usage and exits 0', async () => {
     const result = await run('--help');
     expect(result.code).toBe(0);
-    for (const word of ['--port', '--data', '--seed demo', 'add-user', 'add-friends', 'add-conversation']) expect(result.stdout).toContain(word);
+    for (const word of ['--port', '--data', '--seed demo', '--file-quota', 'add-user', 'add-friends', 'add-conversation'])
+      expect(result.stdout).toContain(word);
   });
 
   it('refuses a bad --port with a clear message and a non-zero exit', async () => {
@@ -252,6 +276,14 @@ describe('help and refusals', () => {
       expect(result.stderr, port).toMatch(/--port must be a whole number from 0 to 65535/);
     }
     expect(existsSync(join(dir, DATABASE_FILE))).toBe(false);
+  });
+
+  it('refuses a bad --file-quota with a clear message and exit code 2', async () => {
+    for (const quota of ['lots', '1.5']) {
+      const result = await run('--file-quota', quota, '--data', dataDir());
+      expect(result.code, quota).toBe(2);
+      expect(result.stderr, quota).toMatch(/--file-quota \(MiB\) must be a whole number from 0 to 1048576/);
+    }
   });
 
   it('says so when the port is already in use, and exits 1', async () => {

@@ -11,6 +11,7 @@ import {
   CALLS,
   CLIENT_VERSION_CODE,
   SERVICE,
+  encodeChunkRequest,
   encodeRequest,
   endpointUrl,
   formatTimestamp,
@@ -48,7 +49,7 @@ export function tempDataDir(): string {
   return mkdtempSync(join(tmpdir(), 'ozeki-server-test-'));
 }
 
-export async function startTestServer(opts: { dataDir?: string; conversations?: number; seed?: boolean } = {}): Promise<TestServer> {
+export async function startTestServer(opts: { dataDir?: string; conversations?: number; seed?: boolean; fileQuotaBytes?: number } = {}): Promise<TestServer> {
   const dataDir = opts.dataDir ?? tempDataDir();
   let accounts: DemoAccount[] = [];
   if (opts.seed !== false) {
@@ -59,7 +60,7 @@ export async function startTestServer(opts: { dataDir?: string; conversations?: 
       store.close();
     }
   }
-  const server = await startServer({ dataDir, port: 0, log: () => {} });
+  const server = await startServer({ dataDir, port: 0, log: () => {}, fileQuotaBytes: opts.fileQuotaBytes });
   return {
     server,
     dataDir,
@@ -68,11 +69,12 @@ export async function startTestServer(opts: { dataDir?: string; conversations?: 
       await server.close();
       if (remove) rmSync(dataDir, { recursive: true, force: true });
     },
-    restart: () => startTestServer({ dataDir, seed: opts.seed }),
+    restart: () => startTestServer({ dataDir, seed: opts.seed, fileQuotaBytes: opts.fileQuotaBytes }),
   };
 }
 
-export type Reply = { http: number; json: any; text: string };
+/** `bytes` is the raw answer (a file chunk's, for fileDownload) and `text` the same decoded as UTF-8. */
+export type Reply = { http: number; json: any; text: string; bytes: Buffer; contentType: string };
 
 export type NewestPage = {
   messages: { ID: string; Type: string; Created: string; ValidUntil: string; Data: string }[];
@@ -82,14 +84,15 @@ export type NewestPage = {
 /** Sends raw bytes to the API and reads the answer as JSON (when it is). */
 export async function rawPost(url: string, body: string | Uint8Array, headers: Record<string, string> = {}): Promise<Reply> {
   const res = await fetch(url, { method: 'POST', body, headers: { 'Content-Type': 'application/json', ...headers } });
-  const text = await res.text();
+  const bytes = Buffer.from(await res.arrayBuffer());
+  const text = new TextDecoder().decode(bytes);
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch {
     json = undefined;
   }
-  return { http: res.status, json, text };
+  return { http: res.status, json, text, bytes, contentType: res.headers.get('content-type') ?? '' };
 }
 
 /** A signed-in client of one demo account, on its own station. */
@@ -124,6 +127,12 @@ export class TestClient {
   async call<N extends CallName>(name: N, payload: PayloadOf<N>, now?: number): Promise<Reply> {
     const { body, headers } = encodeRequest(name, payload, { station: this.station, user: this.account.userid, apikey: this.account.apikey }, now);
     return rawPost(this.urlFor(name), body, headers);
+  }
+
+  /** PROFILE: sends a file chunk as a client would (encodeChunkRequest: the signed header line, `\n`, the bytes). */
+  async chunk(payload: { fileid: string; index: number }, bytes: Uint8Array, now?: number): Promise<Reply> {
+    const { body, headers } = encodeChunkRequest(payload, bytes, { station: this.station, user: this.account.userid, apikey: this.account.apikey }, now);
+    return rawPost(this.urlFor('fileChunk'), body, headers);
   }
 
   /**

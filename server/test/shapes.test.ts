@@ -10,8 +10,12 @@ import { createHash, createPublicKey } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CALLS,
+  cipherSize,
   decodeResponse,
+  encryptChunk,
   formatTimestamp,
+  newFileId,
+  newFileKey,
   newMessageId,
   oneToOneConversationId,
   sealMessage,
@@ -78,6 +82,17 @@ const PARTICIPANT_KEYS = ['userid', 'username'];
 const MESSAGE_KEYS = ['ID', 'Type', 'Created', 'ValidUntil', 'Data'];
 /** §8 Report: documented `ID`, `Type`, `Created`, then an elision the profile fills with `UserID`, `MessageIDs`. */
 const REPORT_KEYS = ['ID', 'Type', 'Created', /* profile: */ 'UserID', 'MessageIDs'];
+
+// ---------------------------------------------------------------------------------------------
+// The profile's file calls (docs/protocol.md, "Files"): not in the Ozeki documentation at all
+// ---------------------------------------------------------------------------------------------
+
+/** Profile `begin`: the upload's state. */
+const FILE_BEGIN_KEYS = ['status', 'errormessage', 'fileid', 'chunks', 'received', 'complete'];
+/** Profile `chunk`: how many chunks are stored. */
+const FILE_CHUNK_KEYS = ['status', 'errormessage', 'received'];
+/** Profile `finish`: the file and its ciphertext size. */
+const FILE_FINISH_KEYS = ['status', 'errormessage', 'fileid', 'bytes'];
 
 // ---------------------------------------------------------------------------------------------
 // Formats
@@ -575,10 +590,48 @@ describe('create (profile)', () => {
   });
 });
 
+describe('files (profile)', () => {
+  it('begin, chunk, finish and cancel answer with exactly their profile keys; download with the bytes as application/octet-stream', async () => {
+    const c = await alice.conversationWith(bob);
+    const fileid = newFileId();
+    const plain = Buffer.from('a small file');
+    const sealed = encryptChunk(newFileKey(), fileid, 0, 1, plain);
+    expect(sealed.length).toBe(cipherSize(plain.length));
+
+    const begun = await ok(alice, 'fileBegin', { fileid, conversationid: c.id, bytes: sealed.length });
+    expectKeys(begun, FILE_BEGIN_KEYS, 'begin');
+    expectPlainStatus(begun, 'begin');
+    expect(begun).toMatchObject({ fileid, chunks: 1, received: [], complete: false });
+
+    const chunk = await alice.chunk({ fileid, index: 0 }, sealed);
+    exercised.add('fileChunk');
+    expect(chunk.http, chunk.text).toBe(200);
+    expect(decodeResponse('fileChunk', chunk.json).ok).toBe(true);
+    expectKeys(chunk.json, FILE_CHUNK_KEYS, 'chunk');
+    expect(chunk.json.received).toBe(1);
+
+    const finished = await ok(alice, 'fileFinish', { fileid });
+    expectKeys(finished, FILE_FINISH_KEYS, 'finish');
+    expect(finished).toMatchObject({ fileid, bytes: sealed.length });
+
+    const bytes = await bob.call('fileDownload', { fileid, index: 0 });
+    exercised.add('fileDownload');
+    expect(bytes.http, bytes.text).toBe(200);
+    expect(bytes.contentType).toBe('application/octet-stream');
+    expect(CALLS.fileDownload.response.safeParse(new Uint8Array(bytes.bytes)).success).toBe(true);
+    expect(bytes.bytes.equals(sealed)).toBe(true);
+
+    const cancelled = await ok(alice, 'fileCancel', { fileid });
+    expectKeys(cancelled, PLAIN_OK_KEYS, 'cancel');
+    expect(cancelled).toEqual({ status: 'OK', errormessage: '' });
+  });
+});
+
 // Needs the whole file: it checks what the tests above drove.
 describe('coverage', () => {
-  it('drove all 19 documented calls plus create and setavailability', () => {
+  it('drove all 19 documented calls plus create and setavailability and the five file calls', () => {
     expect([...exercised].sort()).toEqual(Object.keys(CALLS).sort());
-    expect(Object.keys(CALLS)).toHaveLength(21);
+    expect(Object.keys(CALLS)).toHaveLength(26);
+    expect((Object.keys(CALLS) as CallName[]).filter((n) => CALLS[n].origin === 'ozeki')).toHaveLength(19);
   });
 });

@@ -147,6 +147,29 @@ export const MIGRATIONS: readonly Migration[] = [
   INSERT INTO replay_log (user_id, signature, expires) SELECT user_id, signature, expires FROM replay_guard ORDER BY expires;
   DROP TABLE replay_guard;
   `,
+  // 5. PROFILE files: one row per upload and one per chunk stored. The chunks' bytes are files
+  // beside the database (db/chunk-files.ts), never in it. `bytes` is the ciphertext size the
+  // uploader declared, reserved against their quota from `begin` on; `touched` is the last begin or
+  // chunk, so an unfinished upload nobody touched for a week can be purged.
+  `
+  CREATE TABLE files (
+    id TEXT PRIMARY KEY,
+    uploader_id TEXT NOT NULL REFERENCES users(id),
+    conversation_id TEXT NOT NULL REFERENCES conversations(id),
+    bytes INTEGER NOT NULL,
+    chunks INTEGER NOT NULL,
+    complete INTEGER NOT NULL DEFAULT 0,
+    created INTEGER NOT NULL,
+    touched INTEGER NOT NULL
+  );
+  CREATE INDEX files_by_uploader ON files(uploader_id);
+  CREATE INDEX files_unfinished_by_touched ON files(touched) WHERE complete = 0;
+  CREATE TABLE file_chunks (
+    file_id TEXT NOT NULL REFERENCES files(id) ON DELETE CASCADE,
+    chunk_index INTEGER NOT NULL,
+    PRIMARY KEY (file_id, chunk_index)
+  ) WITHOUT ROWID;
+  `,
 ];
 
 const AUTO_VACUUM_INCREMENTAL = 2;

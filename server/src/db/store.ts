@@ -1,8 +1,10 @@
 /** The server's storage: one SQLite file and the repositories over it. */
 import { join } from 'node:path';
 import type { Log } from '../private-files.js';
+import { ChunkFiles } from './chunk-files.js';
 import { openDatabase, type Db } from './database.js';
 import { Conversations } from './conversations.js';
+import { Files } from './files.js';
 import { Messages } from './messages.js';
 import { NotificationQueue, SeenSignatures } from './notifications.js';
 import { Users } from './users.js';
@@ -16,6 +18,9 @@ export class Store {
   readonly messages: Messages;
   readonly notifications: NotificationQueue;
   readonly seenSignatures: SeenSignatures;
+  readonly files: Files;
+  /** The chunks' bytes, in the data folder beside the database. */
+  readonly chunks: ChunkFiles;
   // better-sqlite3 builds a wrapper for each db.transaction(fn); one generic runner serves every call.
   private readonly runInTransaction: (work: () => unknown) => unknown;
 
@@ -27,6 +32,8 @@ export class Store {
     this.messages = new Messages(this.db);
     this.notifications = new NotificationQueue(this.db);
     this.seenSignatures = new SeenSignatures(this.db);
+    this.files = new Files(this.db);
+    this.chunks = new ChunkFiles(dataDir, opts.log ?? ((line: string) => process.stderr.write(`${line}\n`)));
     this.runInTransaction = this.db.transaction((work: () => unknown) => work());
   }
 

@@ -1,6 +1,7 @@
 /** Every call the server answers, by the catalogue's call name. */
 import type { HandlerTable } from './context.js';
 import * as conversations from './conversations.js';
+import * as files from './files.js';
 import { friendsList, notification } from './friends.js';
 import * as messages from './messages.js';
 import { availability, login, setAvailabilityState, workspaceRegister } from './session.js';
@@ -27,4 +28,9 @@ export const HANDLERS: HandlerTable = {
   download: messages.download,
   downloadPartial: messages.downloadPartial,
   viewedReport: messages.viewedReport,
+  fileBegin: files.fileBegin,
+  fileChunk: files.fileChunk,
+  fileFinish: files.fileFinish,
+  fileCancel: files.fileCancel,
+  fileDownload: files.fileDownload,
 };

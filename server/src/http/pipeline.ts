@@ -1,20 +1,22 @@
 /**
- * One HTTP request from bytes to answer: path and method, size limit, JSON, which call, who is
- * calling, the request schema, then the handler in one transaction. Every refusal is the profile's
- * JSON error; nothing internal ever reaches the client.
+ * One HTTP request from bytes to answer: path and method, size limit, the body (JSON, or a file
+ * chunk's header line and bytes; framing.ts), which call, who is calling, the request schema, then
+ * the handler in one transaction. The answer is JSON, or bytes for a call whose CallSpec.wire says
+ * so. Every refusal is the profile's JSON error; nothing internal ever reaches the client.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { API, API_PATH, HTTP_STATUS, MAX_BODY_BYTES, PUSH_PATH, findCall, type CallName } from '../../../protocol/index.js';
-import { ApiError, badRequest, notFound } from '../api-error.js';
+import { API_PATH, HTTP_STATUS, MAX_BODY_BYTES, PUSH_PATH, type CallName } from '../../../protocol/index.js';
+import { ApiError, badRequest } from '../api-error.js';
 import { authenticate } from '../auth.js';
 import { ChangeFeed, type Poke } from '../changes.js';
 import { CommitGroup } from '../commit-group.js';
 import type { Store } from '../db/store.js';
 import { HANDLERS } from '../handlers/index.js';
-import type { HandlerContext } from '../handlers/context.js';
+import type { BytesAnswer, HandlerContext } from '../handlers/context.js';
 import type { Presence } from '../presence.js';
 import { BodyAbortedError, BodyTooLargeError, discardRest, readBody } from './body.js';
-import { sendError, sendJson } from './respond.js';
+import { readRequest } from './framing.js';
+import { sendBytes, sendError, sendJson } from './respond.js';
 
 export type PipelineDeps = {
   store: Store;
@@ -30,11 +32,12 @@ export type PipelineDeps = {
   trustProxy?: boolean;
   localPort: () => number;
   isClosing: () => boolean;
+  /** What one user may keep in the file service (ciphertext bytes). */
+  fileQuotaBytes: number;
   log: (line: string) => void;
 };
 
 const API_PATHS = new Set([API_PATH, '/']);
-const KNOWN_APIS = new Set<string>(Object.values(API));
 const HOST_HEADER = /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/;
 
 /** The first value of a header a proxy may have repeated or listed (`a, b`), or undefined. */
@@ -94,7 +97,12 @@ export function createPipeline(deps: PipelineDeps) {
     }
     if (req.method !== 'POST') {
       res.setHeader('Allow', 'POST');
-      return sendError(res, HTTP_STATUS.methodNotAllowed, 'Only POST is accepted; every call is a POST with a JSON body.', { close });
+      return sendError(
+        res,
+        HTTP_STATUS.methodNotAllowed,
+        'Only POST is accepted; every call is a POST with a JSON body (a file chunk: a JSON line, then its bytes).',
+        { close },
+      );
     }
 
     let raw: Buffer;
@@ -114,8 +122,9 @@ export function createPipeline(deps: PipelineDeps) {
     const api = url.searchParams.get('api') ?? '';
     let status: number = HTTP_STATUS.ok;
     let answer: object;
+    let binary = false;
     try {
-      answer = await run(req, srv, api, raw);
+      ({ answer, binary } = await run(req, srv, api, raw));
     } catch (err) {
       if (err instanceof ApiError) {
         status = err.httpStatus;
@@ -126,35 +135,32 @@ export function createPipeline(deps: PipelineDeps) {
         answer = { status: 'ERROR', errormessage: 'The server failed to handle this request. Try again; if it keeps failing, tell the administrator.' };
       }
     }
-    sendJson(res, status, answer, { close });
+    if (binary) sendBytes(res, (answer as BytesAnswer).bytes, { close });
+    else sendJson(res, status, answer, { close });
   }
 
-  async function run(req: IncomingMessage, srv: string, api: string, raw: Buffer): Promise<object> {
-    let body: unknown;
-    try {
-      body = JSON.parse(raw.toString('utf8'));
-    } catch {
-      throw badRequest('The request body is not valid JSON.');
-    }
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw badRequest('The request body must be a JSON object.');
-    const fields = body as Record<string, unknown>;
-    if (typeof fields.action !== 'string') throw badRequest('The field "action" is missing.');
-    const spec = findCall(srv, api, fields.action);
-    if (!spec) {
-      if (!KNOWN_APIS.has(api) || (srv !== 'chatserver' && srv !== 'chatowner')) {
-        throw notFound(`This server does not offer srv=${srv}&api=${api}.`);
+  /** Runs the work handlers left for after their commit; a failure there is logged, the answer stands. */
+  function runAfterCommit(work: (() => void)[], what: string): void {
+    for (const step of work) {
+      try {
+        step();
+      } catch (err) {
+        deps.log(`clean-up after ${what} failed (upkeep retries it): ${err instanceof Error ? err.message : String(err)}`);
       }
-      const action = fields.action.length > 64 ? `${fields.action.slice(0, 64)}…` : fields.action;
-      throw badRequest(`The action "${action}" is not known for api=${api}.`);
     }
-    const name = spec.name as CallName;
-    const nowMs = Date.now();
+  }
+
+  async function run(req: IncomingMessage, srv: string, api: string, raw: Buffer): Promise<{ answer: object; binary: boolean }> {
     const header = (h: string) => {
       const v = req.headers[h];
       return Array.isArray(v) ? v[0] : v;
     };
+    const { spec, fields, chunk } = readRequest(raw, header('content-type'), srv, api);
+    const name = spec.name as CallName;
+    const nowMs = Date.now();
 
     let changes: ChangeFeed;
+    const afterCommit: (() => void)[] = [];
     const outcome = await commits.run(() => {
       const caller = authenticate(
         store,
@@ -183,6 +189,9 @@ export function createPipeline(deps: PipelineDeps) {
             presence,
             endpoints: () => endpointsFor(req),
             serverVersion: deps.serverVersion,
+            chunk,
+            fileQuotaBytes: deps.fileQuotaBytes,
+            afterCommit: (work) => afterCommit.push(work),
           };
           const out = (HANDLERS[name] as (c: HandlerContext, r: unknown) => object)(ctx, parsed.data);
           if (presence.touch(caller.user.id, nowMs)) changes.availabilityOf(caller.user.id);
@@ -195,7 +204,8 @@ export function createPipeline(deps: PipelineDeps) {
     });
     if (!outcome.ok) throw outcome.error;
     changes!.flush(deps.poke);
-    return outcome.value;
+    runAfterCommit(afterCommit, name);
+    return { answer: outcome.value, binary: spec.wire.response === 'bytes' };
   }
 
   return (req: IncomingMessage, res: ServerResponse): void => {

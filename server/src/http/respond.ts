@@ -1,4 +1,4 @@
-/** Writing JSON answers, including on a raw socket when the HTTP parser itself gave up. */
+/** Writing JSON answers and binary ones (a file chunk), including on a raw socket when the HTTP parser itself gave up. */
 import { STATUS_CODES, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { errorBody } from '../../../protocol/index.js';
@@ -14,6 +14,19 @@ export function sendJson(res: ServerResponse, status: number, body: object, opts
     ...(opts.close ? { Connection: 'close' } : {}),
   });
   res.end(text);
+}
+
+/** A successful binary answer: the bytes of a file chunk (ciphertext), for a call whose CallSpec.wire says `bytes`. */
+export function sendBytes(res: ServerResponse, bytes: Uint8Array, opts: { close?: boolean } = {}): void {
+  if (res.headersSent || res.destroyed) return;
+  res.writeHead(200, {
+    'Content-Type': 'application/octet-stream',
+    'Content-Length': bytes.byteLength,
+    'Cache-Control': 'no-store',
+    'X-Content-Type-Options': 'nosniff',
+    ...(opts.close ? { Connection: 'close' } : {}),
+  });
+  res.end(bytes);
 }
 
 export function sendError(res: ServerResponse, status: number, message: string, opts: { close?: boolean } = {}): void {
