@@ -51,7 +51,7 @@ describe('serving the renderer', () => {
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     expect(res.headers.get('content-security-policy')).toBe(
       `default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; connect-src 'self' ws://127.0.0.1:${f.port}; ` +
-        `img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'`,
+        `img-src 'self' data: blob:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'`,
     );
     const html = await res.text();
     expect(html).toMatch(/<head><script src="\/__ozeki\/bridge\.js"><\/script><meta charset="utf-8">/);

@@ -36,7 +36,7 @@ export function securityHeaders(port: number): Record<string, string> {
       "script-src 'self'",
       "style-src 'self' 'unsafe-inline'",
       `connect-src 'self' ws://127.0.0.1:${port}`,
-      "img-src 'self' data:",
+      "img-src 'self' data: blob:",
       "object-src 'none'",
       "base-uri 'none'",
       "frame-ancestors 'none'",

@@ -10,6 +10,8 @@ import type { Availability, ConnectionState, ConversationView, KeychainStatus, N
 import { accountIdFor, accountView } from './accounts/account-id.js';
 import { ApiClient } from './api/client.js';
 import { CoreError } from './errors.js';
+import { Files, type FileHost } from './files/files-service.js';
+import { fileApi } from './files/file-api.js';
 import { ConversationTimers } from './services/conversation-timers.js';
 import { Conversations } from './services/conversations.js';
 import { DesktopSignals } from './services/desktop-signals.js';
@@ -53,6 +55,8 @@ export type ChatServiceOptions = {
   account?: LaunchAccount;
   /** False: open the store only; the caller signs in (adding an account). Default true. */
   resume?: boolean;
+  /** What the host offers for files: its own dialogs, a Downloads folder (Electron). */
+  files?: FileHost;
 };
 
 /** The indexer's catching up and the first expiry sweep wait this long after an account starts. */
@@ -65,6 +69,7 @@ export class ChatService implements ContractService {
   private readonly friends: Friends;
   private readonly conversations: Conversations;
   private readonly messages: Messages;
+  private readonly files: Files;
   private readonly drafts: Drafts;
   private readonly signals: DesktopSignals;
   private readonly indexer: SearchIndexer;
@@ -97,7 +102,7 @@ export class ChatService implements ContractService {
       ...(opts.account ? { expected: opts.account } : {}),
       connect: (account, ref, keyring, secrets, station) =>
         connectSession(
-          { api, store, vault, push: opts.push, engine: opts.engine, now, log, onEngineEvent: (event) => relayEngineEvent(relay!, event) },
+          { api, store, vault, push: opts.push, engine: opts.engine, now, log, onEngineEvent: (event) => relayEngineEvent(relay!, event), uploads: files },
           account,
           ref,
           keyring,
@@ -110,6 +115,7 @@ export class ChatService implements ContractService {
         indexer.kick(START_WORK_DELAY_MS);
         afterStart = setTimeout(() => {
           expiry.sweep();
+          files.sweep();
           this.history.resume();
           this.warmer.kick();
         }, START_WORK_DELAY_MS);
@@ -117,6 +123,8 @@ export class ChatService implements ContractService {
       onAnnounce: () => conversations.emitAll(),
       onSignedOut: () => {
         conversations.removeAll();
+        // The keys went with the database; the sealed copies go too.
+        files.sealed.removeAll();
         this.warmer.reset();
         this.history.dispose();
         this.history = newHistory();
@@ -127,6 +135,18 @@ export class ChatService implements ContractService {
     const rich = new RichEffects(sessions, store);
     const conversations = new Conversations(sessions, store, friends, events, now, timers, rich);
     const messages = new Messages(sessions, store, conversations, friends, events, now, timers, rich);
+    const files: Files = new Files({
+      sessions,
+      store,
+      events,
+      api: fileApi(api),
+      dataDir: opts.dataDir,
+      host: opts.files ?? {},
+      send: (sealed) => messages.sendFile(sealed),
+      now,
+      log,
+    });
+    messages.fileStatus = (file, pending) => files.status(file, pending);
     const signals = new DesktopSignals(store, conversations, messages, events);
     const indexer = new SearchIndexer({ store, keyring: () => sessions.current?.keyring ?? null, busy: () => sessions.current?.engine.busy ?? false, log });
     const expiry = new ExpirySweeper({ store, conversations, events, now });
@@ -164,6 +184,7 @@ export class ChatService implements ContractService {
     this.friends = friends;
     this.conversations = conversations;
     this.messages = messages;
+    this.files = files;
     this.drafts = new Drafts(sessions, store, conversations);
     this.signals = signals;
     this.indexer = indexer;
@@ -235,7 +256,7 @@ export class ChatService implements ContractService {
 
   /** The handlers the IPC dispatcher routes to, one per channel. */
   handlers(): Handlers {
-    const { sessions, conversations, messages, drafts, signals } = this;
+    const { sessions, conversations, messages, drafts, signals, files } = this;
     const h: Handlers = {
       'session:sign-in': (req) => this.signIn(req),
       'session:sign-out': () => this.signOut(),
@@ -269,6 +290,15 @@ export class ChatService implements ContractService {
       'messages:edit': async (id, messageId, text) => messages.edit(id, messageId, text),
       'messages:delete': async (id, messageId) => messages.delete(id, messageId),
       'messages:mark-viewed': async (id, ids) => messages.markViewed(id, ids),
+      'files:attach-begin': async (id, meta) => (conversations.get(id), files.attachBegin(id, meta)),
+      'files:attach-piece': async (stagingId, index, data) => files.attachPiece(stagingId, index, data),
+      'files:attach-end': async (stagingId) => files.attachEnd(stagingId),
+      'files:attach-abort': async (stagingId) => files.attachAbort(stagingId),
+      'files:pick': (id) => (conversations.get(id), files.pick(id)),
+      'files:cancel': async (id, messageId) => files.cancel(id, messageId),
+      'files:read': (id, messageId, index) => files.read(id, messageId, index),
+      'files:save': (id, messageId) => files.save(id, messageId),
+      'files:show-in-folder': async (id, messageId) => files.showInFolder(id, messageId),
       'presence:set': (availability) => this.setAvailability(availability),
       'drafts:get': async () => drafts.all(),
       'drafts:set': async (id, text, account) => {
@@ -285,6 +315,7 @@ export class ChatService implements ContractService {
   }
 
   signOut(): Promise<void> {
+    this.files.stopTransfers();
     return this.sessions.signOut();
   }
 
@@ -295,6 +326,7 @@ export class ChatService implements ContractService {
     this.expiry.dispose();
     this.warmer.dispose();
     this.history.dispose();
+    this.files.dispose();
     await this.sessions.end();
     this.store.close();
   }

@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { app, BrowserWindow, dialog, Menu, shell } from 'electron';
 import { AccountsService } from '../core/accounts/accounts-service.js';
+import { electronFileHost } from './file-host.js';
 import { describeTightened, ensurePrivateFolder } from '../core/private-files.js';
 import { openSettings } from '../core/settings/conf-settings.js';
 import type { SettingsStore } from '../core/settings/settings.js';
@@ -145,7 +146,7 @@ async function run(): Promise<void> {
     if (keychainAdvice) log(keychainAdvice);
     // Only from `npm start` in a checkout: a packaged app never reads secrets from a path in its environment.
     const demo = app.isPackaged ? undefined : demoAccountFromEnv(process.env);
-    return AccountsService.open({ dataDir, vault, settings, log, ...(demo ? { demo } : {}) });
+    return AccountsService.open({ dataDir, vault, settings, log, files: electronFileHost(() => mainWindow), ...(demo ? { demo } : {}) });
   })();
   // The window loads while the core opens its database; its first requests wait for the core.
   const ipc = connectIpc({ service: opening, getWindow: () => mainWindow, log });

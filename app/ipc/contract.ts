@@ -9,7 +9,8 @@
 import { z } from 'zod';
 import type { ErrorInfo } from '../shared/errors.js';
 import { isReactionEmoji } from '../../protocol/profile/emoji.js';
-import { DISAPPEARING_TIMERS } from '../shared/rules.js';
+import { MAX_FILE_BYTES } from '../../protocol/profile/limits.js';
+import { DISAPPEARING_TIMERS, FILE_PIECE_BYTES } from '../shared/rules.js';
 import type { CHANNEL_NAMES, EVENT_NAMES } from './electron-channels.js';
 import type {
   AccountsView,
@@ -17,6 +18,7 @@ import type {
   Availability,
   ConnectionState,
   ConversationView,
+  FileProgress,
   FriendView,
   HistoryProgress,
   KeychainStatus,
@@ -93,6 +95,18 @@ const reactionEmoji = z
   .min(1, 'the reaction is empty')
   .max(32, 'a reaction is one emoji')
   .refine((s) => isReactionEmoji(s), 'a reaction is one emoji');
+
+const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'the bytes are base64');
+const stagingId = z.string().regex(/^[0-9a-f]{32}$/, 'a staging id is 32 lower-case hex characters');
+/** A small preview the window made of an image it had in hand (dropped, pasted or picked in the browser). */
+const thumbnail = z
+  .object({
+    type: z.enum(['image/jpeg', 'image/png', 'image/webp']),
+    width: z.number().int().min(1).max(320),
+    height: z.number().int().min(1).max(320),
+    data: base64.max(65_536),
+  })
+  .strict();
 
 const accountId = z.string().regex(/^[0-9a-f]{16}$/, 'an account id is 16 lower-case hex characters');
 const none = z.tuple([]);
@@ -186,6 +200,42 @@ export const CHANNELS = {
   /** Deletes one of the user's own messages for everyone (profile): a tombstone stays. */
   'messages:delete': z.tuple([conversationId, messageId]),
   'messages:mark-viewed': z.tuple([conversationId, z.array(messageId).min(1).max(500)]),
+  /**
+   * Files (profile). The window hands over a file it has in hand (dropped, pasted, or picked with
+   * the browser's own chooser) in pieces: begin, each piece in order, end. The main process keeps
+   * it encrypted in the account's folder as it comes, so the send survives going offline and
+   * restarts. The window never sees or names a path.
+   */
+  'files:attach-begin': z.tuple([
+    conversationId,
+    z
+      .object({
+        name: z.string().min(1, 'the file has no name').max(1024),
+        type: z.string().max(255),
+        size: z.number().int().min(0).max(MAX_FILE_BYTES, 'files can be at most 100 MB'),
+        replyTo: messageId.optional(),
+        /** Of an image: its size in pixels, and a preview. */
+        width: z.number().int().min(1).max(100_000).optional(),
+        height: z.number().int().min(1).max(100_000).optional(),
+        thumbnail: thumbnail.optional(),
+      })
+      .strict(),
+  ]),
+  /** Piece `index` (0, 1, 2, ... in order) of FILE_PIECE_BYTES, the last one shorter. */
+  'files:attach-piece': z.tuple([stagingId, z.number().int().min(0).max(1_000_000), base64.max(Math.ceil(FILE_PIECE_BYTES / 3) * 4)]),
+  'files:attach-end': z.tuple([stagingId]),
+  /** The window could not read the file or the user gave up before the end: forget it. */
+  'files:attach-abort': z.tuple([stagingId]),
+  /** Electron: the main process's own file dialog picks files and sends them here. */
+  'files:pick': oneConversation,
+  /** Stops an upload (the message goes, and is never sent) or a download under way. */
+  'files:cancel': z.tuple([conversationId, messageId]),
+  /** Piece `index` of a file's decrypted bytes, downloading and checking it first when needed. */
+  'files:read': z.tuple([conversationId, messageId, z.number().int().min(0).max(1_000_000)]),
+  /** Electron: saves to Downloads (never opens it). The browser host answers `browser`: the window downloads it. */
+  'files:save': z.tuple([conversationId, messageId]),
+  /** Electron: shows a saved file in the system's file manager. */
+  'files:show-in-folder': z.tuple([conversationId, messageId]),
   'presence:set': z.tuple([z.enum(['available', 'away', 'busy', 'offline'])]),
   /** The conversation the window shows now, or null: no notification for it while the window has focus. */
   'ui:conversation-opened': z.tuple([conversationId.nullable()]),
@@ -236,6 +286,17 @@ export type ChannelResults = {
   'messages:edit': void;
   'messages:delete': void;
   'messages:mark-viewed': void;
+  'files:attach-begin': { stagingId: string };
+  'files:attach-piece': void;
+  /** The message as queued, its file `uploading`. */
+  'files:attach-end': MessageView;
+  'files:attach-abort': void;
+  /** `dialog: false`: this host has no dialog of its own (the browser host); use the browser's chooser. */
+  'files:pick': { dialog: false } | { dialog: true; sent: MessageView[] };
+  'files:cancel': void;
+  'files:read': { data: string; pieces: number; type: string };
+  'files:save': { saved: 'downloads'; name: string } | { saved: 'browser' };
+  'files:show-in-folder': void;
   'presence:set': void;
   'ui:conversation-opened': void;
   'drafts:get': Record<string, string>;
@@ -265,6 +326,8 @@ export type Events = {
   notice: Notice;
   /** "Make older history searchable" moved on (at most a few times a second). */
   'history:progress': HistoryProgress;
+  /** A file moved on (at most a few times a second per file); `messages:changed` says when it is done. */
+  'files:progress': { conversationId: string; messageId: string } & FileProgress;
   /** Show this conversation (the user clicked its notification or its tray entry). */
   'ui:open-conversation': { conversationId: string };
 };

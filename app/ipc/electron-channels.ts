@@ -39,6 +39,15 @@ export const CHANNEL_NAMES = [
   'messages:edit',
   'messages:delete',
   'messages:mark-viewed',
+  'files:attach-begin',
+  'files:attach-piece',
+  'files:attach-end',
+  'files:attach-abort',
+  'files:pick',
+  'files:cancel',
+  'files:read',
+  'files:save',
+  'files:show-in-folder',
   'presence:set',
   'ui:conversation-opened',
   'drafts:get',
@@ -59,6 +68,7 @@ export const EVENT_NAMES = [
   'action:failed',
   'notice',
   'history:progress',
+  'files:progress',
   'ui:open-conversation',
 ] as const;
 

@@ -195,7 +195,11 @@ type Slot =
   | 'group'
   | 'timer'
   | 'send-options'
-  | 'emoji';
+  | 'emoji'
+  | 'attach'
+  | 'staging'
+  | 'piece-index'
+  | 'piece';
 const SIGNATURES: Record<Channel, Slot[]> = {
   'session:sign-in': ['signIn'],
   'session:sign-out': [],
@@ -230,6 +234,15 @@ const SIGNATURES: Record<Channel, Slot[]> = {
   'ui:conversation-opened': ['open-conversation'],
   'drafts:get': [],
   'drafts:set': ['conversation', 'draft'],
+  'files:attach-begin': ['conversation', 'attach'],
+  'files:attach-piece': ['staging', 'piece-index', 'piece'],
+  'files:attach-end': ['staging'],
+  'files:attach-abort': ['staging'],
+  'files:pick': ['conversation'],
+  'files:cancel': ['conversation', 'message'],
+  'files:read': ['conversation', 'message', 'piece-index'],
+  'files:save': ['conversation', 'message'],
+  'files:show-in-folder': ['conversation', 'message'],
 };
 
 /** A value for a slot: usually one that passes its schema, often one subtly wrong, sometimes anything at all. */
@@ -328,6 +341,29 @@ function plausible(g: Gen, slot: Slot, ids: { conversations: string[]; messages:
       return either([0, 60, 3600, 86_400, 604_800, 2_419_200], [30, -1, 60.5, '60', null, Infinity, Number.NaN]);
     case 'history':
       return either([undefined, {}, { conversationIds: [g.pick(ids.conversations)] }], [{ conversationIds: [] }, { conversationIds: ['x'] }, null, 'all']);
+    case 'attach':
+      return either(
+        [
+          { name: 'notes.txt', type: 'text/plain', size: g.int(2000) },
+          { name: g.unicode(40), type: '', size: 0 },
+          { name: '../../etc/passwd', type: 'image/png', size: 10 },
+        ],
+        [
+          { name: '', type: '', size: 1 },
+          { name: 'x', type: '', size: -1 },
+          { name: 'x', type: '', size: 200 * 1024 * 1024 },
+          { name: 'x', size: 1 },
+          'file.txt',
+        ],
+      );
+    case 'staging':
+      return either([g.hex(32)], [g.hex(31), '', HUGE, null]);
+    case 'piece-index':
+      // Mostly the first piece: a file channel's handler must still be reached often.
+      if (g.chance(0.5)) return 0;
+      return either([0, 1, g.int(10)], [-1, 1.5, '0', null, 2_000_000]);
+    case 'piece':
+      return either(['', 'aGVsbG8=', Buffer.from(g.unicode(100)).toString('base64')], ['not base64!', 42, HUGE]);
     case 'signIn': {
       const request: Record<string, unknown> = {
         serverUrl: either(
@@ -474,6 +510,16 @@ const VALUE: Record<Channel, (v: unknown) => boolean> = {
   'ui:conversation-opened': (v) => v === undefined,
   'drafts:get': (v) => isObject(v) && Object.values(v).every((d) => typeof d === 'string'),
   'drafts:set': (v) => v === undefined,
+  'files:attach-begin': (v) => isObject(v) && typeof v.stagingId === 'string' && HEX32.test(v.stagingId),
+  'files:attach-piece': (v) => v === undefined,
+  'files:attach-end': (v) => isMessageView(v),
+  'files:attach-abort': (v) => v === undefined,
+  // This host has no dialog of its own.
+  'files:pick': (v) => isObject(v) && v.dialog === false,
+  'files:cancel': (v) => v === undefined,
+  'files:read': (v) => isObject(v) && typeof v.data === 'string' && typeof v.pieces === 'number',
+  'files:save': (v) => isObject(v) && v.saved === 'browser',
+  'files:show-in-folder': (v) => v === undefined,
 };
 
 /** A message a person can read: one sentence, nothing from inside the app. */
@@ -542,6 +588,19 @@ function expected(channel: Channel, args: unknown[]): 'ok' | ErrorCode | 'ok-or-
       if (!conversationIds.includes(first as string)) return 'not-found';
       // A message of someone else's cannot be edited or deleted; a known one may be gone since.
       return 'a-refusal-or-ok';
+    case 'files:attach-piece':
+    case 'files:attach-end':
+      // The fuzz never begins the staging it names.
+      return 'not-found';
+    case 'files:attach-abort':
+      return 'ok';
+    case 'files:cancel':
+    case 'files:read':
+    case 'files:save':
+    case 'files:show-in-folder':
+      if (!conversationIds.includes(first as string)) return 'not-found';
+      // The fuzz's messages carry no file.
+      return 'not-found';
     case 'messages:around':
     case 'messages:newer':
     case 'messages:older':

@@ -87,7 +87,38 @@ export type MessageView = {
   editedAt: number;
   /** Deleted for everyone by its sender (profile): `text` is null, and it shows "This message was deleted". */
   deleted: boolean;
+  /** The file this message carries (profile), or null. `text` is then its caption, or "". */
+  file: FileView | null;
 };
+
+/** A file in a message (profile): what the bubble shows before, while and after it travels. */
+export type FileView = {
+  /** Sanitised: one path component, safe to show and to save under. */
+  name: string;
+  /** Plaintext bytes. */
+  size: number;
+  /** The sender's MIME type, as a hint only (the window sniffs image bytes before showing them). */
+  type: string;
+  /**
+   * An image the window may show inline (PNG, JPEG, GIF or WebP, never SVG, within the size limits),
+   * with its full size and a small preview as a `data:` URL when the sender sent one. Null: a card.
+   */
+  image: { width: number; height: number; thumbnail: string | null } | null;
+  /**
+   * - `uploading`: mine, not all on the server yet (also while offline; `progress` says how far).
+   * - `ready`: on the server; it can be downloaded, saved or shown.
+   * - `failed`: it will not arrive as it is (`error` says why: refused, too large, over the quota,
+   *   or, for a download, a hash that does not match).
+   */
+  state: 'uploading' | 'ready' | 'failed';
+  /** This device has the whole file (sent from here, or downloaded and checked): it opens at once. */
+  local: boolean;
+  /** A transfer under way, or null. */
+  progress: FileProgress | null;
+  error: string | null;
+};
+
+export type FileProgress = { direction: 'upload' | 'download'; done: number; total: number };
 
 /** What a reply shows of the message it answers. */
 export type ReplyQuote = {

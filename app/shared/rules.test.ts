@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_LIST_COLOR } from '../../protocol/index.js';
-import { compareForList, compareListPosition, isNoColor, NO_COLOR, OPPOSITE_ACTIONS, oppositeAction, type ListOrderKey } from './rules.js';
+import { MAX_FILE_BYTES as PROTOCOL_MAX_FILE_BYTES } from '../../protocol/profile/limits.js';
+import { compareForList, compareListPosition, isNoColor, MAX_FILE_BYTES, NO_COLOR, OPPOSITE_ACTIONS, oppositeAction, type ListOrderKey } from './rules.js';
 
 const key = (id: string, favorite: boolean, lastActivity: number): ListOrderKey => ({ id, favorite, lastActivity });
 
@@ -34,5 +35,11 @@ describe('"no colour"', () => {
     expect(NO_COLOR).toBe(DEFAULT_LIST_COLOR);
     expect(isNoColor('#FFFFFF')).toBe(true);
     expect(isNoColor('#fffffe')).toBe(false);
+  });
+});
+
+describe('the largest file', () => {
+  it("is the protocol's", () => {
+    expect(MAX_FILE_BYTES).toBe(PROTOCOL_MAX_FILE_BYTES);
   });
 });

@@ -77,3 +77,17 @@ export function countsAsUnread(c: { readonly muted: boolean; readonly hidden: bo
 export const DISAPPEARING_TIMERS = [0, 60, 3600, 86_400, 604_800, 2_419_200] as const;
 export type DisappearingTimer = (typeof DISAPPEARING_TIMERS)[number];
 export const isDisappearingTimer = (seconds: number): seconds is DisappearingTimer => (DISAPPEARING_TIMERS as readonly number[]).includes(seconds);
+
+// ---------------------------------------------------------------- files
+
+/** Raw bytes per `files:attach-piece` and per `files:read` answer: an IPC frame holds them as base64. */
+export const FILE_PIECE_BYTES = 512 * 1024;
+/** Images larger than this (bytes), or than INLINE_IMAGE_MAX_PIXELS, get a card, not an inline picture. */
+export const INLINE_IMAGE_MAX_BYTES = 25 * 1024 * 1024;
+export const INLINE_IMAGE_MAX_PIXELS = 40_000_000;
+/**
+ * The largest file a user may send, in bytes: the protocol's MAX_FILE_BYTES (protocol/profile/limits.ts,
+ * which the renderer cannot import; a test keeps them equal). The window refuses a larger file before
+ * reading any of it.
+ */
+export const MAX_FILE_BYTES = 100 * 1024 * 1024;

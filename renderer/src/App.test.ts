@@ -164,6 +164,7 @@ describe('App message search', () => {
     reactions: [],
     editedAt: 0,
     deleted: false,
+    file: null,
   });
 
   function setup() {

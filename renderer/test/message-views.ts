@@ -1,5 +1,5 @@
-/** Message views for the pane's component tests: numbered, UUID-shaped ids, from Bob unless told. */
-import type { MessageView } from '../../app/ipc/views.js';
+/** Message views for the pane's component tests: numbered, UUID-shaped ids, from Bob unless told, without a file. */
+import type { FileView, MessageView } from '../../app/ipc/views.js';
 import { DAY_MS } from '../src/lib/pane/time.js';
 
 export const BOB_ID = 'b'.repeat(32);
@@ -24,6 +24,22 @@ export function messageView(conversationId: string, n: number, created: number, 
     reactions: [],
     editedAt: 0,
     deleted: false,
+    file: null,
+    ...over,
+  };
+}
+
+/** A file in a message: report.pdf (1.2 MB), on the server, not on this device yet, unless told. */
+export function fileView(over: Partial<FileView> = {}): FileView {
+  return {
+    name: 'report.pdf',
+    size: 1_234_567,
+    type: 'application/pdf',
+    image: null,
+    state: 'ready',
+    local: false,
+    progress: null,
+    error: null,
     ...over,
   };
 }

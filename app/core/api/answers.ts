@@ -19,8 +19,15 @@ function statusLabel(status: number): string {
   return text ? `HTTP ${status} (${text})` : `HTTP ${status}`;
 }
 
-/** Statuses that say the server (or a proxy) is having trouble, not that the request is wrong. */
-const isTransientStatus = (status: number): boolean => status === 408 || status === 429 || (status >= 500 && status <= 599);
+/**
+ * Statuses that say the server (or a proxy) is having trouble, not that the request is wrong. 507
+ * with the profile's error is the file service's "over your quota": waiting will not change it.
+ */
+const isTransientStatus = (status: number, profileError: boolean): boolean =>
+  status === 408 || status === 429 || (status >= 500 && status <= 599 && !(status === 507 && profileError));
+
+/** Calls whose 409 means a stale conversation instance (the file service's 409 is a plain refusal). */
+const instanceCall = (name: CallName): boolean => name !== 'workspaceRegister' && !name.startsWith('file');
 
 /** Turns one HTTP answer into the call's validated response, or throws the matching `CoreError`. */
 export function interpret<N extends CallName>(name: N, res: TransportResponse, host: string, secrets: string[]): ResponseOf<N> {
@@ -70,11 +77,11 @@ export function interpret<N extends CallName>(name: N, res: TransportResponse, h
     throw new CoreError('unauthorized', `The server at ${host} no longer accepts this sign-in: ${errorMessage} Sign in again if it persists.`, opts(false));
   }
 
-  if (status === 409 && errorMessage !== undefined && name !== 'workspaceRegister') {
+  if (status === 409 && errorMessage !== undefined && instanceCall(name)) {
     throw new CoreError('stale-instance', errorMessage, opts(false));
   }
 
-  if (isTransientStatus(status)) {
+  if (isTransientStatus(status, errorMessage !== undefined)) {
     if (errorMessage !== undefined) throw new CoreError('refused', errorMessage, opts(true));
     throw new CoreError(
       'http-status',
@@ -83,7 +90,7 @@ export function interpret<N extends CallName>(name: N, res: TransportResponse, h
     );
   }
 
-  if (status >= 400 && status <= 499 && errorMessage !== undefined) {
+  if (((status >= 400 && status <= 499) || status === 507) && errorMessage !== undefined) {
     throw new CoreError('refused', errorMessage, opts(false));
   }
 

@@ -14,6 +14,7 @@
 import {
   API,
   CALLS,
+  encodeChunkRequest,
   endpointUrl,
   HEADER,
   loginAddressProblem,
@@ -189,6 +190,48 @@ export class ApiClient {
     return this.run(name, payload, credentials, urlForCall(session, name), [session.apikey], opts.retries ?? this.callRetries, opts.signal, session);
   }
 
+  /**
+   * PROFILE: one chunk of a file's ciphertext to the file service (`fileChunk`: a signed JSON line,
+   * then the bytes). Retried like any call, each attempt signed afresh.
+   */
+  async sendChunk(fileid: string, index: number, bytes: Uint8Array, opts: CallOptions & { scratch?: Buffer } = {}): Promise<ResponseOf<'fileChunk'>> {
+    const session = this.requireSession();
+    const credentials: Credentials = { station: session.station, user: session.userid, apikey: session.apikey };
+    const encode = () => encodeChunkRequest({ fileid, index }, bytes, credentials, this.now(), opts.scratch);
+    return this.run(
+      'fileChunk',
+      { fileid, index },
+      credentials,
+      urlForCall(session, 'fileChunk'),
+      [session.apikey],
+      opts.retries ?? this.callRetries,
+      opts.signal,
+      session,
+      {
+        encode,
+      },
+    );
+  }
+
+  /** PROFILE: one chunk of a finished file's ciphertext (`fileDownload` answers with the bytes). */
+  async downloadChunk(fileid: string, index: number, opts: CallOptions = {}): Promise<Uint8Array> {
+    const session = this.requireSession();
+    const credentials: Credentials = { station: session.station, user: session.userid, apikey: session.apikey };
+    return this.run(
+      'fileDownload',
+      { fileid, index },
+      credentials,
+      urlForCall(session, 'fileDownload'),
+      [session.apikey],
+      opts.retries ?? this.callRetries,
+      opts.signal,
+      session,
+      {
+        binary: true,
+      },
+    );
+  }
+
   private requireSession(): Session {
     if (!this.session) throw new CoreError('not-signed-in', 'Nobody is signed in. Sign in to a server first.');
     return this.session;
@@ -203,6 +246,7 @@ export class ApiClient {
     retries: number,
     signal: AbortSignal | undefined,
     session?: Session,
+    wire: { encode?: () => { body: string | Uint8Array; headers: Record<string, string> }; binary?: boolean } = {},
   ): Promise<ResponseOf<N>> {
     const host = hostOf(url);
     const { sleep, random, onRetry, ...backoff } = this.retry;
@@ -212,7 +256,7 @@ export class ApiClient {
           if (session && this.session !== session) {
             throw new CoreError('not-signed-in', 'You were signed out before this request finished. Sign in again.');
           }
-          const { body, headers } = encodeAttempt(name, payload, credentials, () => this.now(), attempt === 0);
+          const { body, headers } = wire.encode ? wire.encode() : encodeAttempt(name, payload, credentials, () => this.now(), attempt === 0);
           const signature = headers[HEADER.signature];
           const hidden = signature ? [...secrets, signature] : secrets;
           const res = await post({
@@ -223,9 +267,12 @@ export class ApiClient {
             ...(signal ? { signal } : {}),
             ...(this.fetchImpl ? { fetch: this.fetchImpl } : {}),
             ...(this.maxResponseBytes !== undefined ? { maxResponseBytes: this.maxResponseBytes } : {}),
+            ...(wire.binary ? { binary: true } : {}),
           }).catch((err: unknown) => {
             throw scrubError(err, hidden);
           });
+          // A file chunk is the answer itself; anything else (a JSON error) is read as usual.
+          if (wire.binary && res.bytes && res.status >= 200 && res.status <= 299) return res.bytes as ResponseOf<N>;
           return interpret(name, res, host, hidden);
         },
         {

@@ -18,8 +18,10 @@ export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
 
 export type TransportResponse = {
   status: number;
-  /** The body as UTF-8 text (what `Response.text()` would give). */
+  /** The body as UTF-8 text (what `Response.text()` would give); "" when `bytes` holds it. */
   text: string;
+  /** The body's bytes, when the request asked for them (`binary`) and the answer is not JSON. */
+  bytes?: Uint8Array;
   /** The Content-Type header, or "" when there is none. */
   contentType: string;
   /** The Location header of a redirect, or "" when there is none. */
@@ -28,8 +30,10 @@ export type TransportResponse = {
 
 export type PostRequest = {
   url: string;
-  body: string;
+  body: string | Uint8Array;
   headers: Record<string, string>;
+  /** Keep an `application/octet-stream` answer as bytes (profile file downloads). */
+  binary?: boolean;
   /** The whole exchange (connect, headers, body) must finish within this many milliseconds. */
   timeoutMs: number;
   /** Cancels the request; the promise then rejects with a `CancelledError`. */
@@ -109,16 +113,19 @@ export async function post(req: PostRequest): Promise<TransportResponse> {
     } catch (err) {
       throw failure(err, 'connect');
     }
-    let text: string;
+    const contentType = res.headers.get('content-type') ?? '';
+    let body: Buffer;
     try {
-      text = await readText(res, req.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES, host);
+      body = await readBody(res, req.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES, host);
     } catch (err) {
       throw failure(err, 'read');
     }
+    const asBytes = req.binary === true && /^application\/octet-stream\b/i.test(contentType);
     return {
       status: res.status,
-      text,
-      contentType: res.headers.get('content-type') ?? '',
+      text: asBytes ? '' : new TextDecoder('utf-8').decode(body),
+      ...(asBytes ? { bytes: body } : {}),
+      contentType,
       location: res.headers.get('location') ?? '',
     };
   } finally {
@@ -127,8 +134,8 @@ export async function post(req: PostRequest): Promise<TransportResponse> {
   }
 }
 
-async function readText(res: Response, maxBytes: number, host: string): Promise<string> {
-  if (!res.body) return '';
+async function readBody(res: Response, maxBytes: number, host: string): Promise<Buffer> {
+  if (!res.body) return Buffer.alloc(0);
   const reader = res.body.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;
@@ -145,7 +152,7 @@ async function readText(res: Response, maxBytes: number, host: string): Promise<
     }
     chunks.push(value);
   }
-  return new TextDecoder('utf-8').decode(Buffer.concat(chunks));
+  return Buffer.concat(chunks, total);
 }
 
 /** The system error code behind a fetch failure (undici wraps it in `cause`, sometimes an AggregateError). */

@@ -47,6 +47,7 @@ function message(n: number, created: number, over: Partial<MessageView> = {}): M
     reactions: [],
     editedAt: 0,
     deleted: false,
+    file: null,
     ...over,
   };
 }

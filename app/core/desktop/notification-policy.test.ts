@@ -27,6 +27,7 @@ function message(conversationN: number, over: Partial<MessageView> = {}): Messag
     reactions: [],
     editedAt: 0,
     deleted: false,
+    file: null,
     ...over,
   };
 }

@@ -4,11 +4,13 @@
  */
 import {
   excerpt,
+  fileFallbackText,
   formatTimestamp,
   newMessageId,
   parseTimestamp,
   richPlaintext,
   type Conversation,
+  type FileAttachment,
   type Message,
   type MessagePlaintext,
   type OutgoingMessage,
@@ -19,7 +21,7 @@ import type { Session } from '../session/connect.js';
 import type { Sessions } from '../session/session.js';
 import type { LocalStore } from '../store/local-store.js';
 import type { SendEffect } from '../sync/actions.js';
-import { messageView, openMessages, receiptStates, senderName, type OpenedMessage } from '../views/message-views.js';
+import { messageView, openMessages, receiptStates, senderName, type FileStatusOf, type OpenedMessage } from '../views/message-views.js';
 import { byTarget, pendingEffects, richState, type Effect } from '../views/rich-views.js';
 import type { RichEffects } from './rich-effects.js';
 import type { ConversationTimers } from './conversation-timers.js';
@@ -35,6 +37,9 @@ const AROUND = 25;
 const DAY_MS = 86_400_000;
 
 export class Messages {
+  /** Where a message's file stands (set once the files service exists). */
+  fileStatus: FileStatusOf = () => ({ uploading: false, local: false, progress: null, error: null });
+
   constructor(
     private readonly sessions: Sessions,
     private readonly store: LocalStore,
@@ -56,6 +61,19 @@ export class Messages {
     }
     const view = this.queue(conversationId, body);
     this.conversations.emit([conversationId]);
+    return view!;
+  }
+
+  /** A sealed file's message (profile): the outbox uploads the file, then sends the message. */
+  sendFile(sealed: { conversationId: string; attachment: FileAttachment; cipherBytes: number; replyTo?: string }): MessageView {
+    const me = this.sessions.require().account.userid;
+    const body = richPlaintext.file(me, sealed.attachment);
+    if (sealed.replyTo) {
+      const to = this.shownMessage(sealed.conversationId, sealed.replyTo);
+      Object.assign(body, { reply: richPlaintext.reply(me, '', { id: to.message.ID, from: to.from, text: to.text ?? '' }).reply });
+    }
+    const view = this.queue(sealed.conversationId, body, undefined, { id: sealed.attachment.id, bytes: sealed.cipherBytes });
+    this.conversations.emit([sealed.conversationId]);
     return view!;
   }
 
@@ -93,7 +111,7 @@ export class Messages {
    * An effect's message is not shown: the message it names is sent again as the window should
    * show it now. Answers the new message's view (null for an effect).
    */
-  private queue(conversationId: string, body: MessagePlaintext, effect?: SendEffect): MessageView | null {
+  private queue(conversationId: string, body: MessagePlaintext, effect?: SendEffect, file?: { id: string; bytes: number }): MessageView | null {
     const session = this.sessions.require();
     const conversation = this.conversations.get(conversationId);
     const now = this.now();
@@ -112,6 +130,7 @@ export class Messages {
       message,
       ...(timer ? { lifetimeSeconds: timer } : {}),
       ...(effect ? { effect } : {}),
+      ...(file ? { file } : {}),
     });
     session.engine.queued();
     if (effect) {
@@ -145,7 +164,9 @@ export class Messages {
     if (!message) throw new CoreError('not-found', 'That message is no longer on this device.');
     const [view] = this.views(conversation, [message], new Set(this.find(conversationId, id) ? [] : [id]));
     if (!view || view.deleted) throw new CoreError('not-found', 'That message was deleted.');
-    return { message, from: view.from, text: view.text, view };
+    // A file without a caption is quoted (in a reply, a reaction's fallback) by its name.
+    const text = view.file && !view.text ? fileFallbackText(view.file.name, view.file.size) : view.text;
+    return { message, from: view.from, text, view };
   }
 
   private ownMessage(conversationId: string, id: string, what: 'edit' | 'delete'): { text: string | null } {
@@ -318,6 +339,7 @@ export class Messages {
       messageView(o, conversation, {
         ...ctx,
         pending: pendingIds.has(o.message.ID),
+        fileStatus: this.fileStatus,
         effects: effects.get(o.message.ID) ?? [],
         replyTo: this.quote(o, conversation, inPage, effects, ctx),
       }),

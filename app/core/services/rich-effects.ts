@@ -34,11 +34,13 @@ export class RichEffects {
       if (unread.length === 0) break;
       const read = unread.map(({ id, created, seq, message }) => {
         let effect: Omit<StoredEffect, 'sourceId'> | null = null;
+        let fileId: string | undefined;
         if (message) {
           try {
             const body = session.keyring.openMessage(conversation, message.Data);
             const rich = readRich(body);
-            if (rich.kind !== 'text') {
+            if (rich.kind === 'text') fileId = rich.file?.id;
+            else {
               effect = {
                 targetId: rich.target,
                 kind: rich.kind,
@@ -54,7 +56,7 @@ export class RichEffects {
             // Not readable here: shown as a message that cannot be decrypted, affecting nothing.
           }
         }
-        return { id, effect };
+        return { id, effect, fileId };
       });
       this.store.rich.record(conversationId, read);
       done += unread.length;

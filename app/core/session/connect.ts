@@ -31,6 +31,8 @@ export type ConnectDeps = {
   now: () => number;
   log: (line: string) => void;
   onEngineEvent: (event: EngineEvent) => void;
+  /** Uploads a send's file before its message (profile files). */
+  uploads?: EngineOptions['uploads'];
 };
 
 export function connectSession(
@@ -51,6 +53,7 @@ export function connectSession(
     emit: (event) => deps.onEngineEvent(event),
     now: deps.now,
     log: deps.log,
+    ...(deps.uploads ? { uploads: deps.uploads } : {}),
     ...deps.engine,
   });
   // The profile's pick (wss after an https sign-in), and only where the profile's rule allows it:

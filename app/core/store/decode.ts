@@ -52,6 +52,9 @@ const isString = (v: unknown): v is string => typeof v === 'string';
 const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.every(isString);
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+const isFileRef = (v: unknown): boolean =>
+  isRecord(v) && isString(v.id) && /^[0-9a-f]{32}$/.test(v.id) && typeof v.bytes === 'number' && Number.isSafeInteger(v.bytes) && v.bytes > 0;
+
 /** Whether a value is an `Action` this version understands, field by field. */
 export function isAction(value: unknown): value is Action {
   if (!isRecord(value) || !isString(value.kind) || !isString(value.conversationId) || value.conversationId === '') return false;
@@ -68,7 +71,7 @@ export function isAction(value: unknown): value is Action {
     case 'clear':
       return isString(value.instance);
     case 'send':
-      return isString(value.instance) && outgoingMessageSchema.safeParse(value.message).success;
+      return isString(value.instance) && outgoingMessageSchema.safeParse(value.message).success && (value.file === undefined || isFileRef(value.file));
     case 'viewed':
       return isString(value.instance) && isStringArray(value.messageIds) && isString(value.first) && isString(value.last);
     case 'create':

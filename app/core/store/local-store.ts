@@ -26,7 +26,7 @@ import { putDraft, readDrafts, type StoredDraft } from './drafts-table.js';
 import { readFriends, replaceFriends } from './friends-table.js';
 import { MessagesTable, type MessagePage } from './messages-table.js';
 import { OutboxTable, type OutboxEntry } from './outbox-table.js';
-import { RichTable } from './rich-table.js';
+import { filesToForget, forgotten, RichTable } from './rich-table.js';
 import { SearchTable } from './search-table.js';
 
 export { accountFromLogin, accountFromRow, type StoredAccount } from './account.js';
@@ -44,7 +44,21 @@ export type LocalStoreOptions = {
 
 /** Version 0.1's key cache salt (meta), kept only until its envelope is read (crypto/key-cache.ts). */
 const LEGACY_KEY_CACHE_SALT = 'key-cache-salt';
-const ALL_TABLES = ['account', 'conversations', 'friends', 'messages', 'reports', 'outbox', 'meta', 'key_cache', 'drafts', 'conversation_keys', 'rich_effects'];
+const ALL_TABLES = [
+  'account',
+  'conversations',
+  'friends',
+  'messages',
+  'reports',
+  'outbox',
+  'meta',
+  'key_cache',
+  'drafts',
+  'conversation_keys',
+  'rich_effects',
+  'message_files',
+  'files_to_forget',
+];
 
 export class LocalStore implements KeyCacheStorage {
   readonly #conn: StoreConnection;
@@ -288,6 +302,15 @@ export class LocalStore implements KeyCacheStorage {
   }
 
   // ------------------------------------------------------------------------------- meta
+
+  /** Files no message carries any more, whose copies in the account's folder can go (profile files). */
+  filesToForget(limit?: number): string[] {
+    return filesToForget(this.#conn, limit);
+  }
+
+  forgotten(fileIds: readonly string[]): void {
+    forgotten(this.#conn, fileIds);
+  }
 
   getMeta(key: string): string | undefined {
     const conn = this.#conn;

@@ -61,7 +61,7 @@ export class RichTable {
    * One transaction: each message read marked as one to show or as an effect, the effects kept, and
    * each message an edit or a delete names handed back to the search indexer (its text changed).
    */
-  record(conversationId: string, read: readonly { id: string; effect: Omit<StoredEffect, 'sourceId'> | null }[]): void {
+  record(conversationId: string, read: readonly { id: string; effect: Omit<StoredEffect, 'sourceId'> | null; fileId?: string | undefined }[]): void {
     if (read.length === 0) return;
     const conn = this.#conn;
     conn.transaction(() => {
@@ -71,9 +71,11 @@ export class RichTable {
          ON CONFLICT (conversation_id, source_id) DO UPDATE SET target_id = excluded.target_id, kind = excluded.kind, sender = excluded.sender,
            created = excluded.created, seq = excluded.seq, value = excluded.value, on_state = excluded.on_state`,
       );
+      const carries = conn.stmt('INSERT OR IGNORE INTO message_files (conversation_id, message_id, file_id) VALUES (?, ?, ?)');
       const changed = new Set<string>();
-      for (const { id, effect } of read) {
+      for (const { id, effect, fileId } of read) {
         mark.run(effect ? 2 : 1, conversationId, id);
+        if (fileId) carries.run(conversationId, id, fileId);
         if (!effect) continue;
         keep.run(conversationId, id, effect.targetId, effect.kind, effect.sender, effect.created, effect.seq, effect.value, effect.on ? 1 : 0);
         if (effect.kind !== 'react') changed.add(effect.targetId);
@@ -129,4 +131,18 @@ export class RichTable {
       .run(created, created, conversationId, id);
     conn.stmt('INSERT OR IGNORE INTO search_queue (created, conversation_id, id) VALUES (?, ?, ?)').run(created, conversationId, id);
   }
+}
+
+/** Files no message carries any more (schema.ts's triggers list them): their copies can go. */
+export function filesToForget(conn: StoreConnection, limit = 500): string[] {
+  return conn.guard('read files to forget', () =>
+    (conn.stmt('SELECT file_id FROM files_to_forget LIMIT ?').all(limit) as { file_id: string }[]).map((r) => r.file_id),
+  );
+}
+
+export function forgotten(conn: StoreConnection, fileIds: readonly string[]): void {
+  conn.transaction(() => {
+    const drop = conn.stmt('DELETE FROM files_to_forget WHERE file_id = ?');
+    for (const id of fileIds) drop.run(id);
+  });
 }

@@ -187,6 +187,26 @@ export const MIGRATIONS: readonly string[] = [
     UPDATE messages SET rich = 0 WHERE conversation_id = new.conversation_id AND id = new.id;
   END;
   `,
+  // Files (profile; store/files-table.ts): which message carries which file, read with the
+  // message's effects. A file no message carries any more (cleared, expired, deleted) is listed to
+  // forget, and the files service removes its copy from the account's folder.
+  `
+  CREATE TABLE message_files (
+    conversation_id TEXT NOT NULL,
+    message_id TEXT NOT NULL,
+    file_id TEXT NOT NULL,
+    PRIMARY KEY (conversation_id, message_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX message_files_by_file ON message_files(file_id);
+  CREATE TABLE files_to_forget (file_id TEXT PRIMARY KEY) WITHOUT ROWID;
+  CREATE TRIGGER messages_leave_files AFTER DELETE ON messages BEGIN
+    DELETE FROM message_files WHERE conversation_id = old.conversation_id AND message_id = old.id;
+  END;
+  CREATE TRIGGER message_files_leave AFTER DELETE ON message_files
+    WHEN NOT EXISTS (SELECT 1 FROM message_files WHERE file_id = old.file_id) BEGIN
+    INSERT OR IGNORE INTO files_to_forget (file_id) VALUES (old.file_id);
+  END;
+  `,
 ];
 
 /** The file was written by a newer version of the app, with a schema this one does not know. */

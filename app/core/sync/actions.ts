@@ -28,6 +28,11 @@ export type Action =
        * the window show it at once. The outbox lives in the encrypted database.
        */
       effect?: SendEffect;
+      /**
+       * The file the message carries (profile): sealed in the account's folder, uploaded before the
+       * message itself is sent (`bytes`: its ciphertext size).
+       */
+      file?: { id: string; bytes: number };
     }
   | { kind: 'viewed'; conversationId: string; instance: string; messageIds: string[]; first: string; last: string }
   | {

@@ -19,7 +19,7 @@ import { backoffDelay } from '../api/retry.js';
 import { CoreError } from '../errors.js';
 import type { EngineEvent } from './engine-events.js';
 import { Fetcher, type HistoryPage } from './fetcher.js';
-import { OutboxSender } from './outbox-sender.js';
+import { OutboxSender, type UploadPort } from './outbox-sender.js';
 import type { ApiPort, StorePort } from './ports.js';
 
 export type { EngineEvent } from './engine-events.js';
@@ -36,6 +36,8 @@ export type EngineOptions = {
   /** Give up on an entry the server keeps answering strangely after this many attempts. */
   maxAttempts?: number;
   log?: (line: string) => void;
+  /** Uploads a send's file before its message (profile files). */
+  uploads?: UploadPort;
 };
 
 export class SyncEngine {
@@ -71,6 +73,7 @@ export class SyncEngine {
       maxAttempts: opts.maxAttempts ?? 5,
       log: this.log,
       fetcher: this.fetcher,
+      ...(opts.uploads ? { uploads: opts.uploads } : {}),
       host: {
         started: () => this.started,
         connection: () => this.state,

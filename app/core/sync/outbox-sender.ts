@@ -48,7 +48,11 @@ export type OutboxSenderOptions = {
   log: (line: string) => void;
   fetcher: Fetcher;
   host: SenderHost;
+  /** Uploads a send's file before the message goes (profile files). */
+  uploads?: UploadPort;
 };
+
+export type UploadPort = { uploadFor(action: Extract<Action, { kind: 'send' }> & { file: { id: string; bytes: number } }): Promise<void> };
 
 export class OutboxSender {
   private readonly api: ApiPort;
@@ -60,6 +64,7 @@ export class OutboxSender {
   private readonly log: (line: string) => void;
   private readonly fetcher: Fetcher;
   private readonly host: SenderHost;
+  private readonly uploads: UploadPort | undefined;
 
   /** Conversations with a send under way. */
   private readonly sending = new Set<string>();
@@ -75,6 +80,7 @@ export class OutboxSender {
     this.log = opts.log;
     this.fetcher = opts.fetcher;
     this.host = opts.host;
+    this.uploads = opts.uploads;
   }
 
   /** Whether a send is under way. */
@@ -137,6 +143,10 @@ export class OutboxSender {
         needsInstance(entry.action) && !entry.action.instance && current ? { ...entry.action, instance: current.instance } : entry.action,
         this.now(),
       );
+      if (action.kind === 'send' && action.file) {
+        if (!this.uploads) throw new CoreError('internal', 'This app cannot send files here.');
+        await this.uploads.uploadFor({ ...action, file: action.file });
+      }
       const call = toApiCall(action, current);
       const res = await this.api.call(call.name, call.payload as never, { retries: 0 });
       this.onSent({ ...entry, action }, res);
@@ -178,6 +188,8 @@ export class OutboxSender {
 
   private async onSendFailed(entry: OutboxEntry, err: unknown): Promise<void> {
     const { action } = entry;
+    // Taken out of the outbox while it was on its way (a file's upload cancelled): nothing to undo.
+    if (!this.store.pendingFor(action.conversationId).some((p) => p.seq === entry.seq)) return;
     const error = err instanceof CoreError ? err : new CoreError('internal', 'Sending failed unexpectedly.', { cause: err });
     const attempts = entry.attempts + 1;
     if (error.code === 'unauthorized') {

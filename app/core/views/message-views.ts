@@ -2,7 +2,17 @@
  * Messages as the user sees them: decrypted, with their sender's name, and a state from the outbox
  * (pending) and the reports other participants made (delivered, viewed).
  */
-import { parseTimestamp, readRich, type Conversation, type Message, type Report, type RichMessage } from '../../../protocol/index.js';
+import {
+  fileFallbackText,
+  parseTimestamp,
+  readRich,
+  type Conversation,
+  type FileAttachment,
+  type Message,
+  type Report,
+  type RichMessage,
+} from '../../../protocol/index.js';
+import { captionOf, fileView, type FileStatus } from '../files/file-views.js';
 import type { MessageState, MessageView, ReplyQuote } from '../../ipc/views.js';
 import type { Keyring } from '../crypto/keyring.js';
 import { richState, type Effect } from './rich-views.js';
@@ -64,11 +74,15 @@ export function messageView(
     /** Reactions, edits and deletes naming this message, in the order made. */
     effects: readonly Effect[];
     replyTo: ReplyQuote | null;
+    fileStatus?: FileStatusOf;
   },
 ): MessageView {
   const { message, from } = opened;
   // An effect is never meant to be shown; if one ever is, its plain `text` reads sensibly.
-  const text = opened.rich === null ? null : opened.rich.kind === 'text' ? opened.rich.text : opened.fallback;
+  const attached = opened.rich?.kind === 'text' ? opened.rich.file : null;
+  let text = opened.rich === null ? null : opened.rich.kind === 'text' ? opened.rich.text : opened.fallback;
+  // A file message's text is its fallback line for other clients; here the file shows instead.
+  if (attached && text !== null) text = captionOf(text, fileFallbackText(attached.name, attached.size));
   const rich = richState(text, from, ctx.effects, ctx);
   const mine = from === ctx.me;
   let state: MessageState = 'sent';
@@ -88,5 +102,10 @@ export function messageView(
     reactions: rich.reactions,
     editedAt: rich.editedAt,
     deleted: rich.deleted,
+    file: attached && !rich.deleted ? fileView(attached, (ctx.fileStatus ?? noStatus)(attached, ctx.pending)) : null,
   };
 }
+
+/** Where a message's file stands on this device (the files service knows). */
+export type FileStatusOf = (file: FileAttachment, pending: boolean) => FileStatus;
+const noStatus: FileStatusOf = () => ({ uploading: false, local: false, progress: null, error: null });

@@ -163,7 +163,14 @@ export async function startHostileProxy(targetUrl: string): Promise<HostileProxy
       const parsed = JSON.parse(body.toString('utf8')) as { action?: unknown };
       if (typeof parsed.action === 'string') action = parsed.action;
     } catch {
-      // not JSON: only match-all rules apply
+      // A file chunk (profile) is a JSON line, then bytes; anything else: only match-all rules apply.
+      const end = body.indexOf(0x0a);
+      try {
+        const header = end > 0 ? (JSON.parse(body.subarray(0, end).toString('utf8')) as { action?: unknown }) : {};
+        if (typeof header.action === 'string') action = header.action;
+      } catch {
+        // not JSON at all
+      }
     }
     const rule = ruleFor(api, action);
     rule?.take();

@@ -27,6 +27,7 @@ function msg(id: string, created: number, over: Partial<MessageView> = {}): Mess
     reactions: [],
     editedAt: 0,
     deleted: false,
+    file: null,
     ...over,
   };
 }
