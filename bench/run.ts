@@ -11,11 +11,21 @@ import { fileURLToPath } from 'node:url';
 import { formatTable, meets, type Benchmark, type Figure } from './report.js';
 import { accountsBenchmarks } from './accounts.js';
 import { coreBenchmarks } from './core.js';
+import { filesBenchmarks } from './files.js';
+import { messageLogBenchmarks } from './message-log.js';
 import { rendererBenchmarks } from './renderer.js';
 import { searchBenchmarks } from './search.js';
 import { serverThroughput } from './server-throughput.js';
 
-const BENCHMARKS: Benchmark[] = [serverThroughput, coreBenchmarks, accountsBenchmarks, rendererBenchmarks, searchBenchmarks];
+const BENCHMARKS: Benchmark[] = [
+  serverThroughput,
+  coreBenchmarks,
+  filesBenchmarks,
+  accountsBenchmarks,
+  rendererBenchmarks,
+  messageLogBenchmarks,
+  searchBenchmarks,
+];
 
 const filter = process.argv.slice(2).join(' ').toLowerCase();
 const chosen = BENCHMARKS.filter((b) => !filter || b.name.toLowerCase().includes(filter));
@@ -39,7 +49,9 @@ const TSX = fileURLToPath(new URL('../node_modules/.bin/tsx', import.meta.url));
 
 /** Runs one benchmark in a child process and reads its figures from the line it prints last. */
 async function inOwnProcess(bench: Benchmark): Promise<Figure[]> {
-  const child = spawn(TSX, [fileURLToPath(import.meta.url)], { env: { ...process.env, BENCH_ONE: bench.name }, stdio: ['ignore', 'pipe', 'inherit'] });
+  // --expose-gc: a memory figure starts from a collected heap (bench/files.ts), never to tidy up during one.
+  const env = { ...process.env, BENCH_ONE: bench.name, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --expose-gc`.trim() };
+  const child = spawn(TSX, [fileURLToPath(import.meta.url)], { env, stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));

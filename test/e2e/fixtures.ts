@@ -55,6 +55,11 @@ export class ServerUnderTest {
     return this.running.url;
   }
 
+  /** The server's data folder (its database and the file service's chunks). */
+  get dataDir(): string {
+    return this.t.dataDir;
+  }
+
   account(nick: 'Alice' | 'Bob' | 'Carol'): DemoAccount {
     const found = this.t.accounts.find((a) => a.nick === nick);
     if (!found) throw new Error(`no demo account ${nick}`);
