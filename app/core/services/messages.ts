@@ -23,6 +23,7 @@ import type { LocalStore } from '../store/local-store.js';
 import type { SendEffect } from '../sync/actions.js';
 import { messageView, openMessages, receiptStates, senderName, type FileStatusOf, type OpenedMessage } from '../views/message-views.js';
 import { byTarget, pendingEffects, richState, type Effect } from '../views/rich-views.js';
+import { fillOlder } from './page-fill.js';
 import type { RichEffects } from './rich-effects.js';
 import type { ConversationTimers } from './conversation-timers.js';
 import { viewedKey, type Conversations } from './conversations.js';
@@ -207,7 +208,7 @@ export class Messages {
     this.conversations.get(conversationId);
     if (session.engine.connection !== 'offline') {
       try {
-        await this.fetchPage(session, conversationId);
+        await fillOlder({ session, store: this.store, rich: this.rich }, conversationId, undefined, await this.fetchPage(session, conversationId), PAGE);
       } catch (err) {
         if (!(err instanceof CoreError && err.transient)) throw err;
         // Offline: the cached page is what there is.
@@ -221,16 +222,16 @@ export class Messages {
    * other side, or by our own clear still on its way), the list is refreshed, the cached messages
    * go, and the page is fetched again from the new instance: the renderer gets messages, not an error.
    */
-  private async fetchPage(session: Session, conversationId: string, before?: { created: string; id: string }): Promise<void> {
+  private async fetchPage(session: Session, conversationId: string, before?: { created: string; id: string }): Promise<number> {
     try {
-      await session.engine.fetchPage(conversationId, before);
+      return await session.engine.fetchPage(conversationId, before);
     } catch (err) {
       if (!(err instanceof CoreError && err.code === 'stale-instance')) throw err;
       await session.engine.refreshConversations();
       this.store.clearMessages(conversationId);
       this.events.emit('messages:changed', { conversationId, upserted: [], removed: [], cleared: true });
       // Older than a message of the old instance there is nothing any more.
-      if (!before) await session.engine.fetchPage(conversationId);
+      return before ? 0 : session.engine.fetchPage(conversationId);
     }
   }
 
@@ -242,7 +243,7 @@ export class Messages {
     const before = { created: anchor.Created, id: anchor.ID };
     if (this.store.messages(conversationId, { limit: PAGE, before, shown: true }).length < PAGE) {
       try {
-        await this.fetchPage(session, conversationId, before);
+        await fillOlder({ session, store: this.store, rich: this.rich }, conversationId, before, await this.fetchPage(session, conversationId, before), PAGE);
       } catch (err) {
         if (!(err instanceof CoreError && err.transient)) throw err;
       }
