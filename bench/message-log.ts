@@ -2,9 +2,9 @@
  * The message log under load: a conversation of 5,000 messages, one in five a reply and about
  * one in three with reactions (from both people), in the real renderer in headless Chromium over
  * the browser host and the core, against the reference server in its own process. The log is
- * scrolled up from the newest message as a reader flicks back through history, so older pages
- * load (over the network, as they do for a user) while it scrolls; each frame's main-thread work
- * is timed as in bench/renderer.ts (target: p95 <= 16.7 ms).
+ * scrolled as a reader flicks back and forth through history; each frame's main-thread work
+ * is timed as in bench/renderer.ts (target: p95 <= 16.7 ms), once the log holds the whole
+ * conversation (loaded page by page as the reader reaches the top).
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,6 +28,8 @@ const REACTIONS = ['👍', '❤️', '😂', '🎉', '😮'];
 const SCROLL_PX_PER_FRAME = 90;
 const SCROLL_MS = Math.max(1, Number(process.env.BENCH_SECONDS ?? 6)) * 1000;
 const SENDING_AT_ONCE = 16;
+/** Loading the whole history into the log stops after this long, whatever it has. */
+const LOAD_ALL_MS = 120_000;
 
 async function inParallel<T>(items: T[], work: (item: T) => Promise<unknown>): Promise<void> {
   let next = 0;
@@ -42,7 +44,11 @@ async function inParallel<T>(items: T[], work: (item: T) => Promise<unknown>): P
 async function writeConversation(url: string, accounts: DemoAccount[]): Promise<void> {
   const alice = await new TestClient(url, accounts[0]!).signIn();
   const bob = await new TestClient(url, accounts[1]!).signIn();
-  const conversation = await bob.conversationWith(alice);
+  // Each side's copy of the conversation: its `secret` is the key wrapped for that side.
+  const copies = new Map([
+    [alice, await alice.conversationWith(bob)],
+    [bob, await bob.conversationWith(alice)],
+  ]);
   const sent: { id: string; text: string; from: string }[] = [];
   // In order (their times are their order), a few at a time.
   for (let i = 0; i < MESSAGES; i += SENDING_AT_ONCE) {
@@ -53,7 +59,7 @@ async function writeConversation(url: string, accounts: DemoAccount[]): Promise<
         const text = `Message ${n}: ${n % 7 === 0 ? 'a longer one, which wraps onto a second line in a window of this size, as real ones do' : 'short'}`;
         const earlier = n > 10 && n % 5 === 0 ? sent[n - 1 - (n % 9)] : undefined;
         const body = earlier ? richPlaintext.reply(who.userid, text, { id: earlier.id, from: earlier.from, text: earlier.text }) : { from: who.userid, text };
-        const { id } = await who.send(conversation, body);
+        const { id } = await who.send(copies.get(who), body);
         sent[n] = { id, text, from: who.userid };
       }),
     );
@@ -62,7 +68,7 @@ async function writeConversation(url: string, accounts: DemoAccount[]): Promise<
   await inParallel(reacted, async (m) => {
     for (const [i, who] of [bob, alice].entries()) {
       if (i === 1 && m.text.length % 2 === 0) continue;
-      await who.send(conversation, richPlaintext.react(who.userid, { id: m.id, text: excerpt(m.text) }, REACTIONS[m.text.length % REACTIONS.length]!, true));
+      await who.send(copies.get(who), richPlaintext.react(who.userid, { id: m.id, text: excerpt(m.text) }, REACTIONS[m.text.length % REACTIONS.length]!, true));
     }
   });
 }
@@ -99,6 +105,24 @@ export const messageLogBenchmarks: Benchmark = {
       await page.getByRole('listbox', { name: 'Conversations' }).getByRole('option', { name: 'Alice and Bob', exact: true }).click();
       const log = page.getByRole('log', { name: 'Messages' });
       await log.getByText(`Message ${MESSAGES - 1}:`, { exact: false }).waitFor();
+      // The reader goes back through the whole day first (each page loads as the top comes into
+      // view), so the frames below are those of a log holding the conversation, not its first page.
+      const count = () => log.locator('[data-message-id]').count();
+      const loadingStarted = performance.now();
+      for (let last = -1, now = await count(); now > last && performance.now() - loadingStarted < LOAD_ALL_MS;) {
+        last = now;
+        await log.evaluate((el) => el.scrollTo({ top: 0 }));
+        await log
+          .locator('[data-message-id]')
+          .nth(now)
+          .waitFor({ timeout: 5_000 })
+          .catch(() => {});
+        now = await count();
+      }
+      const loadAllMs = performance.now() - loadingStarted;
+      // The pointer rests over the log, as it does while a wheel scrolls it (hover follows each frame).
+      const box = (await log.boundingBox())!;
+      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
       const handle = await log.elementHandle();
       const scroll = (ms: number) =>
         within(
@@ -122,7 +146,8 @@ export const messageLogBenchmarks: Benchmark = {
           target: { op: '<=', value: 16.7 },
         },
         { name: '  worst frame', value: Math.max(...scrolled.work), unit: 'ms', digits: 1 },
-        { name: '  messages loaded into the log by the end', value: loaded, unit: '', digits: 0 },
+        { name: '  messages in the log (loaded page by page, scrolling back to the first)', value: loaded, unit: '', digits: 0 },
+        { name: '  time to load them all', value: loadAllMs / 1000, unit: 's', digits: 1 },
         { name: '  of them showing reactions', value: reactions, unit: '', digits: 0 },
         { name: '  scrolled', value: scrolled.scrolledPx / 1000, unit: 'k px', digits: 1 },
       ];

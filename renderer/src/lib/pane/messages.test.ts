@@ -116,3 +116,33 @@ describe('reading helpers', () => {
     expect(countArrived(before, [msg('b', 2)])).toBe(0);
   });
 });
+
+describe('chunks of a day', () => {
+  const noon = new Date(2026, 5, 1, 12).getTime();
+  // UUID-like ids whose last hex digit varies as real ones do.
+  const many = (from: number, to: number) =>
+    Array.from({ length: to - from }, (_, i) =>
+      msg(`00000000-0000-4000-8000-${(((from + i) * 2_654_435_761) % 2 ** 32).toString(16).padStart(12, '0')}`, noon + from + i),
+    );
+  const chunkKeys = (list: MessageView[]) => groupByDay(list, noon).flatMap((d) => d.chunks.map((c) => `${c.key}:${c.rows.length}`));
+
+  it('puts every message of a day in exactly one chunk, in order, none longer than 64', () => {
+    const list = many(0, 1000);
+    const [day] = groupByDay(list, noon);
+    expect(day!.chunks.flatMap((c) => c.rows.map((r) => r.message.id))).toEqual(ids(list));
+    expect(Math.max(...day!.chunks.map((c) => c.rows.length))).toBeLessThanOrEqual(64);
+    expect(day!.chunks.length).toBeGreaterThan(1000 / 64);
+  });
+
+  it('keeps its chunks when older pages arrive before them and new messages after them', () => {
+    const middle = chunkKeys(many(300, 600));
+    const grown = chunkKeys(many(0, 900));
+    // All but the first (which older messages may join) and the last (which new ones may) stay as they were.
+    for (const chunk of middle.slice(1, -1)) expect(grown).toContain(chunk);
+  });
+
+  it('ends a chunk at 64 messages when no id starts one, so hostile ids cannot make one of thousands', () => {
+    const hostile = Array.from({ length: 500 }, (_, i) => msg(`00000000-0000-4000-8000-${String(i).padStart(11, '0')}1`, noon + i));
+    expect(Math.max(...groupByDay(hostile, noon)[0]!.chunks.map((c) => c.rows.length))).toBe(64);
+  });
+});

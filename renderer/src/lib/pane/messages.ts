@@ -72,7 +72,31 @@ export type MessageRow = {
   startsRun: boolean;
 };
 
-export type DayGroup = { key: string; label: string; rows: MessageRow[] };
+export type DayGroup = { key: string; label: string; rows: MessageRow[]; chunks: Chunk[] };
+
+/** A run of a day's messages drawn as one list, so hit-testing and painting skip whole runs. */
+export type Chunk = { key: string; rows: MessageRow[] };
+
+/**
+ * Where a chunk starts: at about one message in 16, chosen by the message's own id, so chunks stay
+ * the same as older pages arrive before them and new messages after them (a boundary by count
+ * would move with every message and redraw the whole log); and after at most MAX_CHUNK rows.
+ */
+const MAX_CHUNK = 64;
+const startsChunk = (id: string, length: number): boolean => length >= MAX_CHUNK || parseInt(id.slice(-1), 16) === 0;
+
+/**
+ * The same row object for the same message (view) and place in its run, from one grouping to the
+ * next: a page of older messages then changes only what it adds, instead of handing each of the
+ * thousands already shown a new row, which the log would then update one by one.
+ */
+const rows = new WeakMap<MessageView, { starts?: MessageRow; continues?: MessageRow }>();
+function rowFor(message: MessageView, startsRun: boolean): MessageRow {
+  let cached = rows.get(message);
+  if (!cached) rows.set(message, (cached = {}));
+  const slot = startsRun ? 'starts' : 'continues';
+  return (cached[slot] ??= { message, startsRun });
+}
 
 /** Splits a list (oldest first) into local days, marking where each sender's run starts. */
 export function groupByDay(messages: readonly MessageView[], now: number, locale?: string): DayGroup[] {
@@ -82,12 +106,16 @@ export function groupByDay(messages: readonly MessageView[], now: number, locale
   for (const message of messages) {
     const key = localDayKey(message.created);
     if (!current || current.key !== key) {
-      current = { key, label: dayLabel(message.created, now, locale), rows: [] };
+      current = { key, label: dayLabel(message.created, now, locale), rows: [], chunks: [] };
       groups.push(current);
       previous = undefined;
     }
     const startsRun = !previous || previous.from !== message.from || previous.mine !== message.mine;
-    current.rows.push({ message, startsRun });
+    const row = rowFor(message, startsRun);
+    current.rows.push(row);
+    const chunk = current.chunks.at(-1);
+    if (!chunk || startsChunk(message.id, chunk.rows.length)) current.chunks.push({ key: message.id, rows: [row] });
+    else chunk.rows.push(row);
     previous = message;
   }
   return groups;
