@@ -105,8 +105,7 @@ export async function post(req: PostRequest): Promise<TransportResponse> {
     try {
       res = await (req.fetch ?? fetch)(req.url, {
         method: 'POST',
-        body: req.body,
-        headers: req.headers,
+        ...bodyOf(req),
         signal: controller.signal,
         redirect: 'manual',
       });
@@ -132,6 +131,23 @@ export async function post(req: PostRequest): Promise<TransportResponse> {
     clearTimeout(timer);
     external?.removeEventListener('abort', onExternalAbort);
   }
+}
+
+/**
+ * The body as fetch takes it. Bytes go as a one-chunk stream: fetch copies a buffer body first (the
+ * Fetch standard's "copy of the bytes"), and a file sent a chunk at a time would leave a copy of
+ * itself behind as garbage. The length is given, so the server still sees a Content-Length.
+ */
+function bodyOf(req: PostRequest): { body: string | ReadableStream<Uint8Array>; headers: Record<string, string>; duplex?: 'half' } {
+  if (typeof req.body === 'string') return { body: req.body, headers: req.headers };
+  const bytes = req.body;
+  const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(bytes);
+      controller.close();
+    },
+  });
+  return { body, headers: { ...req.headers, 'Content-Length': String(bytes.byteLength) }, duplex: 'half' };
 }
 
 async function readBody(res: Response, maxBytes: number, host: string): Promise<Buffer> {
