@@ -294,7 +294,7 @@ export class ChatService implements ContractService {
       'files:attach-piece': async (stagingId, index, data) => files.attachPiece(stagingId, index, data),
       'files:attach-end': async (stagingId) => files.attachEnd(stagingId),
       'files:attach-abort': async (stagingId) => files.attachAbort(stagingId),
-      'files:pick': (id) => (conversations.get(id), files.pick(id)),
+      'files:pick': (id, opts) => (conversations.get(id), files.pick(id, opts?.replyTo)),
       'files:cancel': async (id, messageId) => files.cancel(id, messageId),
       'files:read': (id, messageId, index) => files.read(id, messageId, index),
       'files:save': (id, messageId) => files.save(id, messageId),

@@ -259,7 +259,10 @@ const CASES: Record<Channel, Cases> = {
   },
   'files:attach-end': oneConversation,
   'files:attach-abort': oneConversation,
-  'files:pick': oneConversation,
+  'files:pick': {
+    valid: [[CONV], [CONV, {}], [CONV, { replyTo: MSG }]],
+    invalid: [[], ['x'], [CONV, { replyTo: 'x' }], [CONV, { replyTo: MSG, path: '/tmp/x' }], [CONV, 'reply']],
+  },
   'files:cancel': { valid: [[CONV, MSG]], invalid: [[CONV], [CONV, 'x'], ['x', MSG]] },
   'files:read': {
     valid: [

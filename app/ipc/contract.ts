@@ -227,7 +227,7 @@ export const CHANNELS = {
   /** The window could not read the file or the user gave up before the end: forget it. */
   'files:attach-abort': z.tuple([stagingId]),
   /** Electron: the main process's own file dialog picks files and sends them here. */
-  'files:pick': oneConversation,
+  'files:pick': z.tuple([conversationId, z.object({ replyTo: messageId.optional() }).strict().optional()]),
   /** Stops an upload (the message goes, and is never sent) or a download under way. */
   'files:cancel': z.tuple([conversationId, messageId]),
   /** Piece `index` of a file's decrypted bytes, downloading and checking it first when needed. */

@@ -238,7 +238,7 @@ const SIGNATURES: Record<Channel, Slot[]> = {
   'files:attach-piece': ['staging', 'piece-index', 'piece'],
   'files:attach-end': ['staging'],
   'files:attach-abort': ['staging'],
-  'files:pick': ['conversation'],
+  'files:pick': ['conversation', 'send-options'],
   'files:cancel': ['conversation', 'message'],
   'files:read': ['conversation', 'message', 'piece-index'],
   'files:save': ['conversation', 'message'],

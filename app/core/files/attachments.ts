@@ -138,12 +138,12 @@ export class Attachments {
   }
 
   /** Seals a file the main process's own dialog picked (never a path from the window). */
-  async fromPath(conversationId: string, path: string): Promise<SealedAttachment> {
+  async fromPath(conversationId: string, path: string, replyTo?: string): Promise<SealedAttachment> {
     const handle = await open(path, 'r');
     try {
       const { size } = await handle.stat();
       const name = basename(path);
-      const stagingId = this.begin(conversationId, { name, type: typeFromName(name), size });
+      const stagingId = this.begin(conversationId, { name, type: typeFromName(name), size, ...(replyTo ? { replyTo } : {}) });
       const s = this.require(stagingId);
       let head: Buffer | null = null;
       try {

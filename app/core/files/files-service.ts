@@ -100,12 +100,13 @@ export class Files {
     this.attachments.abort(stagingId);
   }
 
-  async pick(conversationId: string): Promise<{ dialog: false } | { dialog: true; sent: MessageView[] }> {
+  /** The host's own dialog; what is picked answers `replyTo` when the user was replying. */
+  async pick(conversationId: string, replyTo?: string): Promise<{ dialog: false } | { dialog: true; sent: MessageView[] }> {
     this.deps.sessions.require();
     if (!this.deps.host.pickFiles) return { dialog: false };
     const paths = await this.deps.host.pickFiles();
     const sent: MessageView[] = [];
-    for (const path of paths) sent.push(this.deps.send(await this.attachments.fromPath(conversationId, path)));
+    for (const path of paths) sent.push(this.deps.send(await this.attachments.fromPath(conversationId, path, replyTo)));
     return { dialog: true, sent };
   }
 

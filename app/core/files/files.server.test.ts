@@ -5,7 +5,7 @@
  * service on the same data folder.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -26,6 +26,7 @@ const opened: ServiceUnderTest[] = [];
 // Bob's app runs where "Save" has a Downloads folder and a file manager (as in Electron).
 const downloads = mkdtempSync(join(tmpdir(), 'ozeki-downloads-'));
 const shown: string[] = [];
+let picked: string[] = [];
 
 const h = (s: ServiceUnderTest) => s.service.handlers();
 const withName = (s: ServiceUnderTest, name: string) => s.service.snapshot().conversations.find((c) => c.name === name);
@@ -69,7 +70,9 @@ beforeAll(async () => {
   t = await startTestServer();
   proxy = await startHostileProxy(t.server.url);
   alice = await openService();
-  bob = await openService({ options: { files: { downloadsDir: () => downloads, showInFolder: (path) => shown.push(path) } } });
+  bob = await openService({
+    options: { files: { downloadsDir: () => downloads, showInFolder: (path) => shown.push(path), pickFiles: async () => picked } },
+  });
   opened.push(alice, bob);
   await signIn(alice, proxy.url, t.accounts[0]!);
   await signIn(bob, t.server.url, t.accounts[1]!);
@@ -204,6 +207,22 @@ describe('files between two people', () => {
     expect(shown).toEqual([join(downloads, 'Quarterly report (2).pdf')]);
     // Alice's app has no Downloads of its own (the browser host): the window downloads it.
     expect(await h(alice)['files:save'](conversationId, sent.id)).toEqual({ saved: 'browser' });
+  });
+
+  it('sends what the host’s own dialog picks, answering the message being replied to; a cancelled dialog sends nothing', async () => {
+    const path = join(downloads, 'picked notes.txt');
+    writeFileSync(path, 'picked in the dialog');
+    picked = [path];
+    const { dialog, sent: views } = (await h(bob)['files:pick'](conversationId, { replyTo: sent.id })) as { dialog: true; sent: MessageView[] };
+    expect(dialog).toBe(true);
+    expect(views).toHaveLength(1);
+    expect(views[0]!.file).toMatchObject({ name: 'picked notes.txt', type: 'text/plain', size: 20 });
+    expect(views[0]!.replyTo).toMatchObject({ id: sent.id, excerpt: '📎 Quarterly report.pdf (2.1 MB)' });
+    await settled(bob);
+    await eventually(() => seen(alice, views[0]!.id), 10_000, 'Alice to have the picked file');
+    expect((await readAll(alice, views[0]!.id)).toString()).toBe('picked in the dialog');
+    picked = [];
+    expect(await h(bob)['files:pick'](conversationId)).toEqual({ dialog: true, sent: [] });
   });
 
   it('refuses a file over the quota with the server’s reason, and drops its message', async () => {

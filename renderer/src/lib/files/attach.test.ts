@@ -221,6 +221,18 @@ describe('pasting into the composer', () => {
     expect(calls(bridge, 'files:attach-begin')[0]?.[1]).toMatchObject({ name: 'report.pdf', replyTo: uuid(1) });
     await waitFor(() => expect(screen.queryByRole('button', { name: 'Cancel reply' })).toBeNull());
   });
+
+  it('asks the host’s own dialog to answer the message being replied to, and ends the reply once something is sent', async () => {
+    const question = messageView(CONV.id, 1, Date.now() - 60_000, { text: 'send me the report?' });
+    const picked = queued(7, { name: 'report.pdf', size: 2_000 });
+    const { bridge, user } = setup({ 'files:pick': () => ({ ok: true, value: { dialog: true, sent: [picked] } }) }, [question]);
+    const item = (await screen.findByText('send me the report?')).closest('li')!;
+    await user.click(within(item).getByRole('button', { name: 'Message actions' }));
+    await user.click(screen.getByRole('menuitem', { name: /Reply/ }));
+    await user.click(screen.getByRole('button', { name: 'Attach file' }));
+    await waitFor(() => expect(calls(bridge, 'files:pick')).toEqual([[CONV.id, { replyTo: uuid(1) }]]));
+    await waitFor(() => expect(screen.queryByRole('button', { name: 'Cancel reply' })).toBeNull());
+  });
 });
 
 describe('when a file cannot be sent', () => {

@@ -37,6 +37,12 @@ describe('lastEditable', () => {
     expect(lastEditable(list)?.id).toBe(mine(2).id);
   });
 
+  it('passes over a file sent without a caption, but not one with a caption', () => {
+    const file = { name: 'a.pdf', size: 1, type: 'application/pdf', image: null, state: 'ready' as const, local: true, progress: null, error: null };
+    expect(lastEditable([mine(1), mine(2, { file, text: '' })])?.id).toBe(mine(1).id);
+    expect(lastEditable([mine(1), mine(2, { file, text: 'the minutes' })])?.id).toBe(mine(2).id);
+  });
+
   it('finds nothing when the user has written nothing editable', () => {
     expect(lastEditable([theirs(1)])).toBeNull();
     expect(lastEditable([])).toBeNull();

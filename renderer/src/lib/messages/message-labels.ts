@@ -23,11 +23,14 @@ export function canChange(message: MessageView): boolean {
   return message.mine && canAct(message);
 }
 
-/** The message the Up arrow in an empty composer edits: the user's newest that can still be changed. */
+/**
+ * The message the Up arrow in an empty composer edits: the user's newest that can still be changed
+ * and has words to fix (a file sent without a caption has none; its menu still offers Edit).
+ */
 export function lastEditable(messages: readonly MessageView[]): MessageView | null {
   for (let i = messages.length - 1; i >= 0; i--) {
     const message = messages[i] as MessageView;
-    if (canChange(message)) return message;
+    if (canChange(message) && !(message.file && !message.text)) return message;
   }
   return null;
 }
