@@ -17,9 +17,8 @@ import { TestClient } from '../server/test/harness.js';
 import { CHROMIUM, CHROMIUM_ARGS } from '../test/support/chromium.js';
 import { TestKeychain } from '../test/support/core/service-harness.js';
 import { startChild, type Child } from './child.js';
-import { buildRenderer, probeScript, STATIC_DIR, VIEWPORT, within } from './page.js';
+import { buildRenderer, probeScript, scrollFor, STATIC_DIR, VIEWPORT } from './page.js';
 import type { Benchmark, Figure } from './report.js';
-import type { ScrollResult } from './renderer-probe.js';
 import { quantile } from './stats.js';
 
 const MESSAGES = 5_000;
@@ -124,14 +123,9 @@ export const messageLogBenchmarks: Benchmark = {
       const box = (await log.boundingBox())!;
       await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
       const handle = await log.elementHandle();
-      const scroll = (ms: number) =>
-        within(
-          page.evaluate(([el, ms, px]) => (globalThis as any).__ozekiBench.scroll(el, ms, px), [handle, ms, SCROLL_PX_PER_FRAME] as const),
-          ms + 30_000,
-          'scrolling the message log',
-        );
+      const scroll = (ms: number) => scrollFor(page, handle, ms, SCROLL_PX_PER_FRAME, 'scrolling the message log', 30_000);
       await scroll(300);
-      const scrolled = (await scroll(SCROLL_MS)) as ScrollResult;
+      const scrolled = await scroll(SCROLL_MS);
       const drawn = await log.locator('[data-message-id]').count();
       if (!complete) throw new Error(`the whole conversation did not load within ${LOAD_ALL_MS / 1000} s`);
       return [

@@ -2,8 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ConsoleMessage, Page } from 'playwright-core';
-import type { FirstPaint } from './renderer-probe.js';
+import type { ConsoleMessage, ElementHandle, Page } from 'playwright-core';
+import type { FirstPaint, ScrollResult } from './renderer-probe.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 export const STATIC_DIR = join(ROOT, 'out/renderer');
@@ -80,4 +80,13 @@ export function startGate(): { promise: Promise<void>; openAfter(navigation: Pro
       await navigation;
     },
   };
+}
+
+/** The probe's scroll (renderer-probe.ts) of `element` for `ms` at `pxPerFrame`, failing rather than hanging. */
+export function scrollFor(page: Page, element: ElementHandle, ms: number, pxPerFrame: number, what: string, slackMs = 10_000): Promise<ScrollResult> {
+  return within(
+    page.evaluate(([el, ms, px]) => (globalThis as any).__ozekiBench.scroll(el, ms, px), [element, ms, pxPerFrame] as const) as Promise<ScrollResult>,
+    ms + slackMs,
+    what,
+  );
 }

@@ -30,8 +30,8 @@ import { Vault } from '../app/core/vault/vault.js';
 import type { DemoAccount } from '../server/src/seed.js';
 import { startChild, type Child } from './child.js';
 import type { Benchmark, Figure } from './report.js';
-import type { FavoriteTiming, FirstPaint, ScrollResult } from './renderer-probe.js';
-import { buildRenderer, nextFirstPaint, probeScript, SETTLE_MS, startGate, STATIC_DIR, VIEWPORT, within } from './page.js';
+import type { FavoriteTiming, FirstPaint } from './renderer-probe.js';
+import { buildRenderer, nextFirstPaint, probeScript, SETTLE_MS, scrollFor, startGate, STATIC_DIR, VIEWPORT, within } from './page.js';
 import { median, quantile } from './stats.js';
 import { ROW_HEIGHT } from '../renderer/src/lib/list/row-height.js';
 import { CHROMIUM, CHROMIUM_ARGS } from '../test/support/chromium.js';
@@ -223,14 +223,9 @@ export const rendererBenchmarks: Benchmark = {
       const listbox = conversationList(page);
       const handle = await listbox.elementHandle();
       step('first paints measured');
-      const scroll = (ms: number) =>
-        within(
-          page.evaluate(([lb, ms, px]) => (globalThis as any).__ozekiBench.scroll(lb, ms, px), [handle, ms, SCROLL_PX_PER_FRAME] as const),
-          ms + 10_000,
-          'scrolling the list',
-        );
+      const scroll = (ms: number) => scrollFor(page, handle, ms, SCROLL_PX_PER_FRAME, 'scrolling the list');
       await scroll(500);
-      const scrolled = (await scroll(SCROLL_MS)) as ScrollResult;
+      const scrolled = await scroll(SCROLL_MS);
       step('scrolled');
 
       // 4. What the page keeps, not what it has yet to collect.

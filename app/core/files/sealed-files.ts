@@ -90,10 +90,6 @@ export class SealingWriter {
     this.fd = openSync(`${path}.part`, 'w', PRIVATE_FILE_MODE);
   }
 
-  get bytesReceived(): number {
-    return this.received;
-  }
-
   write(piece: Uint8Array): void {
     if (this.received + piece.byteLength > this.file.size) throw new Error('more bytes than the file was said to have');
     this.received += piece.byteLength;
@@ -169,15 +165,4 @@ export function chunksPresent(fd: number, cipherBytes: number): number {
 /** Plaintext chunk `index` of a sealed file (throws when it was altered). */
 export function openChunk(path: string, file: SealedFileKey, index: number): Buffer {
   return decryptChunk(file.key, file.id, index, chunkCount(file.size), readCipherChunk(path, cipherSize(file.size), index));
-}
-
-/** Whether a sealed file decrypts in full to plaintext with this SHA-256 (every chunk authenticated). */
-export function matchesHash(path: string, file: SealedFileKey, sha256: string): boolean {
-  const hash = createHash('sha256');
-  try {
-    for (let i = 0; i < chunkCount(file.size); i++) hash.update(openChunk(path, file, i));
-  } catch {
-    return false;
-  }
-  return hash.digest('hex') === sha256;
 }

@@ -115,10 +115,10 @@ export async function download(api: FileApi, files: SealedFiles, file: FileAttac
   const fd = openSync(part, existsSync(part) ? 'r+' : 'w', 0o600);
   const opts = signal ? { signal } : {};
   const hash = createHash('sha256');
-  const altered = () =>
-    new CoreError('invalid-response', `“${file.name}” does not match what its sender sent (it may have been altered), so it was not kept.`, {
-      transient: false,
-    });
+  // One error, so the catch below knows it from any other.
+  const altered = new CoreError('invalid-response', `“${file.name}” does not match what its sender sent (it may have been altered), so it was not kept.`, {
+    transient: false,
+  });
   let ok: boolean;
   try {
     const from = chunksPresent(fd, bytes);
@@ -145,7 +145,7 @@ export async function download(api: FileApi, files: SealedFiles, file: FileAttac
       try {
         plain = decryptChunk(key.key, file.id, index, chunks, chunk);
       } catch {
-        throw altered();
+        throw altered;
       }
       hash.update(plain);
       writeCipherChunk(fd, index, chunk);
@@ -156,14 +156,14 @@ export async function download(api: FileApi, files: SealedFiles, file: FileAttac
     ok = hash.digest('hex') === file.sha256;
   } catch (err) {
     // A chunk that does not open cannot become right by asking again: start over next time.
-    if (err instanceof CoreError && err.message === altered().message) rmSync(part, { force: true });
+    if (err === altered) rmSync(part, { force: true });
     throw err;
   } finally {
     closeSync(fd);
   }
   if (!ok) {
     rmSync(part, { force: true });
-    throw altered();
+    throw altered;
   }
   renameSync(part, final);
   return final;
