@@ -11,6 +11,8 @@ import { openSettings } from '../core/settings/conf-settings.js';
 import type { SecretBackend } from '../core/vault/secret-backend.js';
 import { Vault } from '../core/vault/vault.js';
 import { startBrowserHost } from './host.js';
+import { startBrowserDesktop } from './desktop.js';
+import { SystemDndWatcher } from '../core/desktop/system-dnd.js';
 
 export const PRODUCT = 'Ozeki Chat Desktop';
 
@@ -41,7 +43,7 @@ export async function startWebApp(opts: {
   /** The keychain to use instead of the OS's (tests: one that outlives an app restart in a test process). */
   keychain?: SecretBackend;
 }): Promise<WebApp> {
-  const opening = (async () => {
+  const started = (async () => {
     try {
       const tightened = describeTightened(ensurePrivateFolder(opts.dataDir));
       if (tightened) opts.log(tightened);
@@ -52,15 +54,28 @@ export async function startWebApp(opts: {
     const vault = await Vault.open(opts.keychain ? { backend: opts.keychain } : {});
     const { store: settings, notice } = openSettings(opts.dataDir);
     if (notice) opts.log(notice);
-    return AccountsService.open({ dataDir: opts.dataDir, vault, settings, log: opts.log, ...(opts.demo ? { demo: opts.demo } : {}) });
+    const systemDnd = new SystemDndWatcher({ platform: process.platform });
+    const service = await AccountsService.open({ dataDir: opts.dataDir, vault, settings, systemDnd, log: opts.log, ...(opts.demo ? { demo: opts.demo } : {}) });
+    // A damaged settings file was set aside: the user hears of it in the window, not only in a log.
+    if (notice) service.notifyWindow('notice', { id: 'settings', level: 'warning', message: notice, retryable: false });
+    const desktop = startBrowserDesktop(service, settings, { systemDnd, log: opts.log });
+    return { service, stop: () => (desktop.dispose(), systemDnd.dispose()) };
   })();
+  const opening = started.then((s) => s.service);
+  const stop = () =>
+    started
+      .then(async (s) => {
+        s.stop();
+        await s.service.close();
+      })
+      .catch(() => {});
   // Reported through `ready`; this only keeps an early failure from being "unhandled".
   opening.catch(() => {});
   let host: Awaited<ReturnType<typeof startBrowserHost>>;
   try {
     host = await startBrowserHost({ service: opening, staticDir: opts.staticDir, port: opts.port, log: opts.log });
   } catch (err) {
-    await opening.then((service) => service.close()).catch(() => {});
+    await stop();
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') throw new Error(`Port ${opts.port} is in use; choose another with --port.`, { cause: err });
     if (code === 'ENOENT') throw new Error(`The renderer is not built: ${opts.staticDir} does not exist. Run npm run build:renderer.`, { cause: err });
@@ -74,6 +89,6 @@ export async function startWebApp(opts: {
       host
         .close()
         .catch(() => {})
-        .then(() => opening.then((service) => service.close()).catch(() => {})),
+        .then(stop),
   };
 }

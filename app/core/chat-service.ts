@@ -256,6 +256,9 @@ export class ChatService implements ContractService {
 
   /** The handlers the IPC dispatcher routes to, one per channel. */
   handlers(): Handlers {
+    const alone = (): never => {
+      throw new CoreError('not-found', 'This is answered by the accounts registry.');
+    };
     const { sessions, conversations, messages, drafts, signals, files } = this;
     const h: Handlers = {
       'session:sign-in': (req) => this.signIn(req),
@@ -306,6 +309,12 @@ export class ChatService implements ContractService {
         drafts.keep(id, text);
       },
       'ui:conversation-opened': async (id) => signals.opened(id),
+      // The registry's own (accounts-contract.ts); a service alone has no settings screen, updates or links.
+      'settings:get': async () => alone(),
+      'settings:set': async () => alone(),
+      'accounts:clear-local-data': async () => alone(),
+      'updates:check': async () => alone(),
+      'links:open': async () => alone(),
     };
     return h satisfies { [C in Channel]: unknown };
   }
@@ -321,6 +330,27 @@ export class ChatService implements ContractService {
 
   /** Stops syncing and closes the local store (app quit). Secrets stay in the keychain. */
   async close(): Promise<void> {
+    await this.stop();
+    this.store.close();
+  }
+
+  /**
+   * Closes, leaving nothing this device kept of the account but its sign-in (Settings, Privacy):
+   * messages, search index, files, drafts and the outbox go. Opened again, it downloads them anew.
+   */
+  async closeClearingLocalCopy(): Promise<void> {
+    await this.stop();
+    this.store.clearLocalCopy();
+    this.files.sealed.removeAll();
+    this.store.close();
+  }
+
+  /** Changes not on the server yet. */
+  get unsentCount(): number {
+    return this.store.closed ? 0 : this.store.pendingCount();
+  }
+
+  private async stop(): Promise<void> {
     this.stopStartWork();
     this.indexer.dispose();
     this.expiry.dispose();
@@ -328,7 +358,6 @@ export class ChatService implements ContractService {
     this.history.dispose();
     this.files.dispose();
     await this.sessions.end();
-    this.store.close();
   }
 
   /** Waits until nothing is being sent or fetched (tests, and before quitting). */

@@ -46,7 +46,10 @@ const CASES: Record<Channel, Cases> = {
       [SIGN_IN, SIGN_IN],
     ],
   },
-  'session:sign-out': noArguments,
+  'session:sign-out': {
+    valid: [[], [undefined], ['0123456789abcdef']],
+    invalid: [['0123456789ABCDEF'], ['x'], [null], [16], ['0123456789abcdef', '0123456789abcdef']],
+  },
   'accounts:switch': {
     valid: [['0123456789abcdef'], ['ffffffffffffffff']],
     invalid: [[], ['0123456789ABCDEF'], ['0123456789abcde'], ['0123456789abcdef0'], [16], [null], ['0123456789abcdef', '0123456789abcdef']],
@@ -300,6 +303,35 @@ const CASES: Record<Channel, Cases> = {
       [CONV, 'x', ''],
       [CONV, 'x', '0123456789abcdef', 1],
     ],
+  },
+  'settings:get': noArguments,
+  'settings:set': {
+    valid: [
+      [{}],
+      [{ appearance: { zoom: 150 } }],
+      [{ notifications: { sound: false, soundName: 'bell', quietHours: { enabled: true, days: [0, 6], start: 1320, end: 420 } } }],
+      [{ startup: { onClose: 'quit' }, spelling: { languages: ['en-US', 'de'] } }],
+    ],
+    invalid: [
+      [],
+      [null],
+      [{ appearance: { zoom: 201 } }],
+      [{ appearance: { theme: 'neon' } }],
+      [{ notifications: { quietHours: { start: -1 } } }],
+      [{ notifications: { soundName: 'siren' } }],
+      [{ spelling: { languages: ['not a tag'] } }],
+      [{ plugins: {} }],
+      [{ appearance: { zoom: 100 } }, {}],
+    ],
+  },
+  'accounts:clear-local-data': {
+    valid: [['0123456789abcdef'], ['0123456789abcdef', {}], ['0123456789abcdef', { discardUnsent: true }]],
+    invalid: [[], ['0123456789ABCDEF'], ['0123456789abcdef', { discardUnsent: 'yes' }], ['0123456789abcdef', { force: true }], ['0123456789abcdef', null]],
+  },
+  'updates:check': noArguments,
+  'links:open': {
+    valid: [['ozekichat://open?account=a%40b.c'], ['anything: the core parses it'], ['']],
+    invalid: [[], [null], [42], [`ozekichat://open?account=${'a'.repeat(2048)}`], ['x', 'y']],
   },
 };
 

@@ -11,6 +11,8 @@ import type { ErrorInfo } from '../shared/errors.js';
 import { isReactionEmoji } from '../../protocol/profile/emoji.js';
 import { MAX_FILE_BYTES } from '../../protocol/profile/limits.js';
 import { DISAPPEARING_TIMERS, FILE_PIECE_BYTES } from '../shared/rules.js';
+import type { NotificationSound } from '../shared/preferences-rules.js';
+import { preferencesPatchSchema } from './preferences.js';
 import type { CHANNEL_NAMES, EVENT_NAMES } from './electron-channels.js';
 import type {
   AccountsView,
@@ -29,7 +31,9 @@ import type {
   Notice,
   ProfileView,
   SearchResults,
+  SettingsView,
   Snapshot,
+  UpdateStatus,
 } from './views.js';
 
 const conversationId = z.string().regex(/^[0-9a-f]{32}$/, 'a conversation id is 32 lower-case hex characters');
@@ -120,8 +124,11 @@ export const CHANNELS = {
    * (which keep syncing); the same server and user again replaces that account's sign-in.
    */
   'session:sign-in': z.tuple([signInSchema]),
-  /** Signs out the account on screen only; another signed-in account takes the screen. */
-  'session:sign-out': none,
+  /**
+   * Signs out one account: the one on screen, or the one named (Settings, Accounts). Another
+   * signed-in account takes the screen when it was the one on screen.
+   */
+  'session:sign-out': z.tuple([accountId.optional()]),
   /** Puts another signed-in account on screen. Every other channel acts on the account on screen. */
   'accounts:switch': z.tuple([accountId]),
   'session:demo': none,
@@ -246,6 +253,20 @@ export const CHANNELS = {
    * (the main process may have put another on screen since: a notification clicked).
    */
   'drafts:set': z.tuple([conversationId, z.string().max(20_000, 'the draft is too long'), accountId.optional()]),
+  /** The Settings screen: the preferences, what this host can do, and what holds notifications back now. */
+  'settings:get': none,
+  /** Changes some preferences (any part, any depth; the rest stays): each applies at once and is kept. */
+  'settings:set': z.tuple([preferencesPatchSchema]),
+  /**
+   * Removes what this device keeps of an account (messages, search index, files, drafts) and
+   * downloads it again; the sign-in stays. Its unsent changes are sent first; those that cannot be
+   * are only dropped with `discardUnsent` (the window asks, showing how many).
+   */
+  'accounts:clear-local-data': z.tuple([accountId, z.object({ discardUnsent: z.boolean().optional() }).strict().optional()]),
+  /** Looks for an update now (the desktop app with an update server; elsewhere it says why not). */
+  'updates:check': none,
+  /** Opens an `ozekichat://` link (one clicked in a message): a malformed one is refused, saying why. */
+  'links:open': z.tuple([z.string().max(2048, 'the link is too long')]),
 } as const;
 
 export type Channel = keyof typeof CHANNELS;
@@ -301,6 +322,12 @@ export type ChannelResults = {
   'ui:conversation-opened': void;
   'drafts:get': Record<string, string>;
   'drafts:set': void;
+  'settings:get': SettingsView;
+  'settings:set': SettingsView;
+  /** `cleared: false`: nothing was removed, because this many changes could not be sent yet. */
+  'accounts:clear-local-data': { cleared: true } | { cleared: false; unsent: number };
+  'updates:check': UpdateStatus;
+  'links:open': void;
 };
 
 /** What a channel answers across the boundary: its value, or an error as `{ code, message }`. */
@@ -330,6 +357,17 @@ export type Events = {
   'files:progress': { conversationId: string; messageId: string } & FileProgress;
   /** Show this conversation (the user clicked its notification or its tray entry). */
   'ui:open-conversation': { conversationId: string };
+  /** The preferences, the host's features or the silence changed (from any window, the tray, the clock). */
+  'settings:changed': SettingsView;
+  /** Open the Settings screen (the app menu's "Settings…"). */
+  'ui:open-settings': Record<string, never>;
+  /** Play a notification sound (the window plays it, in the desktop app and in a browser alike). */
+  'desktop:sound': { sound: NotificationSound };
+  /**
+   * A notification to show where the host has no notifications of its own (the browser host: the
+   * window shows it with the browser's). Planned, worded and silenced by the core like the desktop's.
+   */
+  'desktop:notification': { key: string; title: string; body: string; conversationId: string | null; accountId: string | null };
 };
 export type EventName = keyof Events;
 // The list of event names lives with the channel names, free of zod, for the preload to use too.

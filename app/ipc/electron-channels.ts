@@ -52,6 +52,11 @@ export const CHANNEL_NAMES = [
   'ui:conversation-opened',
   'drafts:get',
   'drafts:set',
+  'settings:get',
+  'settings:set',
+  'accounts:clear-local-data',
+  'updates:check',
+  'links:open',
 ] as const;
 
 /** A contract channel (contract.ts's Channel is the same union). */
@@ -70,6 +75,10 @@ export const EVENT_NAMES = [
   'history:progress',
   'files:progress',
   'ui:open-conversation',
+  'settings:changed',
+  'ui:open-settings',
+  'desktop:sound',
+  'desktop:notification',
 ] as const;
 
 /** A contract event (contract.ts's EventName is the same union). */

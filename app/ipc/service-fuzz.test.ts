@@ -199,7 +199,10 @@ type Slot =
   | 'attach'
   | 'staging'
   | 'piece-index'
-  | 'piece';
+  | 'piece'
+  | 'preferences'
+  | 'clear-options'
+  | 'link';
 const SIGNATURES: Record<Channel, Slot[]> = {
   'session:sign-in': ['signIn'],
   'session:sign-out': [],
@@ -243,6 +246,11 @@ const SIGNATURES: Record<Channel, Slot[]> = {
   'files:read': ['conversation', 'message', 'piece-index'],
   'files:save': ['conversation', 'message'],
   'files:show-in-folder': ['conversation', 'message'],
+  'settings:get': [],
+  'settings:set': ['preferences'],
+  'accounts:clear-local-data': ['account', 'clear-options'],
+  'updates:check': [],
+  'links:open': ['link'],
 };
 
 /** A value for a slot: usually one that passes its schema, often one subtly wrong, sometimes anything at all. */
@@ -337,6 +345,23 @@ function plausible(g: Gen, slot: Slot, ids: { conversations: string[]; messages:
       // Mostly good: with four arguments to get right, the handler must still be reached often.
       if (g.chance(0.5)) return g.pick(['👍', '❤️', '🎉']);
       return either(['👍', '❤️', '👍🏽', '🇫🇷', '👩‍👩‍👧'], ['', 'ok', '<b>', '👍'.repeat(20), ' 👍', 1]);
+    case 'preferences':
+      return either(
+        [{}, { appearance: { zoom: g.pick([80, 100, 200]) } }, { notifications: { quietHours: { days: [g.int(7)] } } }, { startup: { onClose: 'quit' } }],
+        [{ appearance: { zoom: 1000 } }, { telemetry: true }, 'dark', null, { spelling: { languages: [g.unicode(20)] } }],
+      );
+    case 'clear-options':
+      return either([undefined, {}, { discardUnsent: g.chance(0.5) }], [{ discardUnsent: 'yes' }, null, { all: true }]);
+    case 'link':
+      return either(
+        [
+          `ozekichat://open?account=alice%40demo.ozeki.chat&conversation=${g.pick(ids.conversations)}`,
+          'ozekichat://open',
+          g.unicode(100),
+          'javascript:alert(1)',
+        ],
+        [HUGE, 42, null],
+      );
     case 'timer':
       return either([0, 60, 3600, 86_400, 604_800, 2_419_200], [30, -1, 60.5, '60', null, Infinity, Number.NaN]);
     case 'history':
@@ -520,6 +545,12 @@ const VALUE: Record<Channel, (v: unknown) => boolean> = {
   'files:read': (v) => isObject(v) && typeof v.data === 'string' && typeof v.pieces === 'number',
   'files:save': (v) => isObject(v) && v.saved === 'browser',
   'files:show-in-folder': (v) => v === undefined,
+  // A service alone answers none of these (the accounts registry does): never a value.
+  'settings:get': () => false,
+  'settings:set': () => false,
+  'accounts:clear-local-data': () => false,
+  'updates:check': () => false,
+  'links:open': () => false,
 };
 
 /** A message a person can read: one sentence, nothing from inside the app. */
@@ -594,6 +625,13 @@ function expected(channel: Channel, args: unknown[]): 'ok' | ErrorCode | 'ok-or-
       return 'not-found';
     case 'files:attach-abort':
       return 'ok';
+    case 'settings:get':
+    case 'settings:set':
+    case 'accounts:clear-local-data':
+    case 'updates:check':
+    case 'links:open':
+      // The accounts registry's own channels (app/core/accounts/accounts-contract.ts).
+      return 'not-found';
     case 'files:cancel':
     case 'files:read':
     case 'files:save':
@@ -902,7 +940,7 @@ describe('the IPC dispatcher in front of a signed-out ChatService', () => {
           const expected =
             channel === 'state:snapshot' || channel === 'session:sign-out' || channel === 'session:demo' || channel === 'ui:conversation-opened'
               ? 'ok'
-              : channel === 'session:sign-in-demo' || channel === 'accounts:switch'
+              : channel === 'session:sign-in-demo' || channel === 'accounts:switch' || REGISTRY_CHANNELS.has(channel)
                 ? 'not-found'
                 : 'not-signed-in';
           expect(got, where).toBe(expected);
@@ -919,6 +957,9 @@ describe('the IPC dispatcher in front of a signed-out ChatService', () => {
     }
   });
 });
+
+/** Answered by the accounts registry, so a service alone says not-found whoever is signed in. */
+const REGISTRY_CHANNELS = new Set<Channel>(['settings:get', 'settings:set', 'accounts:clear-local-data', 'updates:check', 'links:open']);
 
 /** Arguments that pass a slot's schema (ids that do not exist here). */
 function validFor(slot: Slot): unknown {
@@ -945,5 +986,11 @@ function validFor(slot: Slot): unknown {
       return 'away';
     case 'signIn':
       return { serverUrl: t.server.url, email: 'alice@demo.ozeki.chat', apiKey: 'f'.repeat(64), password: 'x' };
+    case 'preferences':
+      return { appearance: { zoom: 110 } };
+    case 'clear-options':
+      return {};
+    case 'link':
+      return 'ozekichat://open?account=alice%40demo.ozeki.chat';
   }
 }

@@ -3,6 +3,9 @@
  * ciphertext is ever part of these shapes.
  */
 import type { ErrorInfo } from '../shared/errors.js';
+import type { Preferences } from './preferences.js';
+
+export type { Preferences, PreferencesPatch } from './preferences.js';
 
 export type ConnectionState =
   /** Nobody is signed in. */
@@ -253,3 +256,41 @@ export type Notice = {
 };
 
 export type ActionFailure = { conversationId: string; action: string; error: ErrorInfo };
+
+// ------------------------------------------------------------------------------ settings
+
+/** Where updates stand. `unavailable`: this build has no update server, or this is not the desktop app. */
+export type UpdateStatus =
+  | { state: 'unavailable'; reason: string }
+  | { state: 'idle' }
+  | { state: 'checking' }
+  | { state: 'up-to-date'; checkedAt: number }
+  | { state: 'available'; version: string }
+  | { state: 'downloading'; version: string; percent: number }
+  | { state: 'ready'; version: string }
+  | { state: 'failed'; message: string };
+
+/** The system's own Do not disturb (or Focus), where this machine lets an app read it. */
+export type SystemDndStatus = { readable: true; on: boolean } | { readable: false; reason: string };
+
+/** What the host the window runs in can do, for the Settings screen to offer or explain. */
+export type HostFeatures = {
+  /** The desktop app, or a browser (the browser host). */
+  host: 'desktop' | 'browser';
+  /** Start at login, start in the tray and close to the tray take effect (the desktop app only). */
+  startup: boolean;
+  /** The spell checker's languages to choose from; null: the browser's own spell checker decides. */
+  spellLanguages: string[] | null;
+  systemDnd: SystemDndStatus;
+  updates: UpdateStatus;
+};
+
+/** What notifications are held back by now, for the tray and the Settings screen to say. */
+export type Silence =
+  { kind: 'none' } | { kind: 'dnd'; until: number } | { kind: 'quiet-hours'; until: number; favouritesNotify: boolean } | { kind: 'system' } | { kind: 'off' };
+
+export type SettingsView = {
+  preferences: Preferences;
+  features: HostFeatures;
+  silence: Silence;
+};

@@ -7,15 +7,35 @@ import type { Handlers } from '../../ipc/dispatcher.js';
 import { CHANNEL_NAMES } from '../../ipc/electron-channels.js';
 import type { DemoAccountSource } from '../chat-service.js';
 import { CoreError } from '../errors.js';
-import type { Snapshot } from '../../ipc/views.js';
+import type { PreferencesPatch, SettingsView, Snapshot, UpdateStatus } from '../../ipc/views.js';
+import type { ClearResult } from './account-care.js';
 
 /** Handled by the registry, not by the account on screen. */
-const OWN_CHANNELS = new Set<Channel>(['session:sign-in', 'session:sign-out', 'session:sign-in-demo', 'session:demo', 'accounts:switch', 'state:snapshot']);
+const OWN_CHANNELS = new Set<Channel>([
+  'session:sign-in',
+  'session:sign-out',
+  'session:sign-in-demo',
+  'session:demo',
+  'accounts:switch',
+  'state:snapshot',
+  'settings:get',
+  'settings:set',
+  'accounts:clear-local-data',
+  'updates:check',
+  'links:open',
+]);
 
 /** What of the registry (AccountsService) the handlers call. */
 export type AccountsRegistry = {
   signIn(req: SignInRequest): Promise<SignInResult>;
-  signOut(): Promise<void>;
+  signOut(accountId?: string): Promise<void>;
+  clearLocalData(accountId: string, discardUnsent: boolean): Promise<ClearResult>;
+  openLink(url: string): void;
+  readonly preferences: {
+    view(): SettingsView;
+    set(patch: PreferencesPatch): SettingsView;
+    readonly features: { checkForUpdates(): Promise<UpdateStatus> };
+  };
   show(accountId: string): Promise<void>;
   snapshot(opts: { first?: number }): Snapshot;
   /** The account on screen's own handlers; throws not-signed-in when there is none. */
@@ -35,7 +55,12 @@ export function accountsHandlers(registry: AccountsRegistry, demoSource?: DemoAc
   return {
     ...routed,
     'session:sign-in': (req) => registry.signIn(req),
-    'session:sign-out': () => registry.signOut(),
+    'session:sign-out': (accountId) => registry.signOut(accountId),
+    'settings:get': async () => registry.preferences.view(),
+    'settings:set': async (patch) => registry.preferences.set(patch),
+    'accounts:clear-local-data': (accountId, opts) => registry.clearLocalData(accountId, opts?.discardUnsent ?? false),
+    'updates:check': () => registry.preferences.features.checkForUpdates(),
+    'links:open': async (url) => registry.openLink(url),
     'session:demo': async () => {
       const demo = demoSource?.() ?? null;
       return demo ? { serverUrl: demo.serverUrl, email: demo.email } : null;

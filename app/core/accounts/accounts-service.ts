@@ -32,10 +32,17 @@ import { AccountEvents, type AccountListener, type AccountSignalListener } from 
 import { accountDirFor, accountIdFor, accountView, launchOrder } from './account-id.js';
 import { everySettled, OTHER_ACCOUNTS_DELAY_MS, STORE_CHECK_DELAY_MS, StartOnce, UNREAD_COUNT_DELAY_MS } from './launch-work.js';
 import { UnreadTotals } from './unread-totals.js';
+import { PreferencesService } from '../settings/preferences-service.js';
+import type { HostFeaturesPort, SystemDndSource } from '../settings/host-features.js';
+import { clearLocalData, routeLink, type ClearResult } from './account-care.js';
 
 export type AccountsServiceOptions = Omit<ChatServiceOptions, 'account' | 'resume' | 'api'> & {
   /** Runs the launch's deferred work: the other accounts' opening, the unread counts (tests pass fake timers). */
   defer?: (fn: () => void, ms: number) => void;
+  /** What the host can do (the Electron shell's own); the browser's when absent. */
+  features?: HostFeaturesPort;
+  /** The system's Do not disturb, where the host reads it. */
+  systemDnd?: SystemDndSource;
 };
 
 export type { AccountListener, AccountSignalListener } from './account-events.js';
@@ -57,10 +64,17 @@ export class AccountsService implements ContractService {
   private rest = new StartOnce(async () => {});
   private closed = false;
   private readonly log: (line: string) => void;
+  /** The Settings screen's preferences, followed by the window (settings:changed) and the desktop. */
+  readonly preferences: PreferencesService;
 
   private constructor(private readonly opts: AccountsServiceOptions) {
     this.log = opts.log ?? (() => {});
     this.events = new AccountEvents(this.log);
+    this.preferences = new PreferencesService(opts.settings, {
+      ...(opts.features ? { features: opts.features } : {}),
+      ...(opts.systemDnd ? { systemDnd: opts.systemDnd } : {}),
+    });
+    this.preferences.onViewChange((view) => this.events.toWindow('settings:changed', view));
   }
 
   /**
@@ -107,6 +121,50 @@ export class AccountsService implements ContractService {
 
   onAccountSignal(listener: AccountSignalListener): () => void {
     return this.events.onAccountSignal(listener);
+  }
+
+  /** Hears each change of the preferences, the host's features or the silence (the tray follows them). */
+  onSettingsChanged(listener: () => void): () => void {
+    return this.preferences.onViewChange(() => listener());
+  }
+
+  /** Sends an event to the window from the host (the menu's "Settings…", a refused link's notice). */
+  notifyWindow<E extends EventName>(event: E, payload: Events[E]): void {
+    if (event === 'notice') {
+      const n = payload as Events['notice'];
+      this.events.notice(n.level, n.message, n.retryable);
+    } else {
+      this.events.toWindow(event, payload);
+    }
+  }
+
+  /** Opens an `ozekichat://` link: its account on screen, and its conversation. Refuses a malformed one, saying why. */
+  openLink(url: string): void {
+    routeLink(this, url);
+  }
+
+  /** Settings, Privacy: removes what this device keeps of an account and opens it again (account-care.ts). */
+  async clearLocalData(accountId: string, discardUnsent: boolean): Promise<ClearResult> {
+    await this.opened();
+    const account = this.find(accountId);
+    if (!account) throw new CoreError('not-found', 'That account is not signed in here.');
+    return clearLocalData(account.service, discardUnsent, async () => {
+      // Out of the registry while it is cleared (its entry stays listed, in its place).
+      account.leaving = true;
+      account.off();
+      this.accounts.delete(accountId);
+      this.unread.forget(accountId);
+      await account.service.closeClearingLocalCopy();
+      const service = await ChatService.open({
+        ...this.serviceOptions(account.entry),
+        account: { serverUrl: account.entry.serverUrl, userid: account.entry.userid, email: account.entry.email },
+      });
+      const reopened = this.adopt(account.entry, service);
+      this.unread.reset(account.entry.id, service.unreadCounted());
+      this.events.toDesktop(account.entry.id, 'session:changed', { profile: service.profile, keychain: service.keychain });
+      this.named(reopened);
+      this.announce(true);
+    });
   }
 
   // ------------------------------------------------------------------------------ accounts
@@ -188,11 +246,18 @@ export class AccountsService implements ContractService {
     return result;
   }
 
-  /** Signs out the account on screen (its secrets, cache and folder go); the next one takes the screen. */
-  async signOut(): Promise<void> {
+  /**
+   * Signs out an account, the one on screen when none is named (its secrets, cache and folder go);
+   * when it was on screen, the next one takes the screen.
+   */
+  async signOut(accountId?: string): Promise<void> {
     await this.opened();
-    const account = this.find(this.activeId);
-    if (!account) return;
+    const account = this.find(accountId ?? this.activeId);
+    if (!account) {
+      if (accountId !== undefined) throw new CoreError('not-found', 'That account is not signed in here.');
+      return;
+    }
+    const wasOnScreen = account.entry.id === this.activeId;
     account.leaving = true;
     const index = this.entries.indexOf(account.entry);
     try {
@@ -201,7 +266,7 @@ export class AccountsService implements ContractService {
       this.drop(account);
       await account.service.close().catch(() => {});
       if (account.entry.dir) rmSync(join(this.opts.dataDir, account.entry.dir), { recursive: true, force: true });
-      this.activeId = (this.entries[index] ?? this.entries[index - 1])?.id ?? null;
+      if (wasOnScreen) this.activeId = (this.entries[index] ?? this.entries[index - 1])?.id ?? null;
       this.save();
       if (!this.activeId) this.events.toWindow('session:changed', { profile: null, keychain: this.keychain });
       this.announce(true);
@@ -280,6 +345,7 @@ export class AccountsService implements ContractService {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.preferences.dispose();
     const all = [...this.accounts.values()];
     this.accounts.clear();
     for (const a of all) a.off();

@@ -80,7 +80,11 @@ describe('a data folder from version 0.1', () => {
     expect(encrypted.prepare('SELECT count(*) AS n FROM conversation_keys').get()).toEqual({ n: expected.conversations });
     encrypted.close();
     const settingsAfter = JSON.parse(readFileSync(join(dataDir, 'settings.json'), 'utf8')) as Record<string, unknown>;
-    for (const key of ['accounts', 'activeAccount', 'stations', 'window', 'ui', 'lastAccount']) expect(settingsAfter[key], key).toEqual(settingsBefore[key]);
+    for (const key of ['accounts', 'activeAccount', 'stations', 'window', 'lastAccount']) expect(settingsAfter[key], key).toEqual(settingsBefore[key]);
+    // The theme and compact list 0.1 kept in `ui` are the Settings screen's appearance now.
+    const ui = settingsBefore.ui as { theme: string; compactList: boolean };
+    expect(settingsAfter.ui).toBeUndefined();
+    expect(settingsAfter.preferences).toMatchObject({ appearance: { theme: ui.theme, compact: ui.compactList } });
 
     // And the next launch opens it with that key, as it is.
     registry = await open(dataDir, keychain);

@@ -20,6 +20,8 @@ export type DesktopService = {
   openConversation(accountId: string, conversationId: string): void;
   setAvailability(availability: Availability): Promise<void>;
   syncNow(): Promise<void>;
+  /** Hears each change of the preferences (and of what holds notifications back): the tray says it. */
+  onSettingsChanged(listener: () => void): () => void;
 };
 
 /** One account as the tray and notifications follow it. */

@@ -1,211 +1,12 @@
 /**
  * The controller's own behaviour (redraw bursts, the Do not disturb timer, gathering arrivals, tray
- * actions) on a stand-in service, with a clock and timers the test moves by hand.
+ * actions) on a stand-in service, with a clock and timers the test moves by hand. Quiet hours, the
+ * other silences and the sound are in desktop-silence.test.ts.
  */
 import { describe, expect, it } from 'vitest';
-import type { EventName, Events } from '../../ipc/contract.js';
-import type { Availability, ConnectionState, ConversationView, MessageView, Snapshot } from '../../ipc/views.js';
-import type { ServiceSignal } from '../chat-service.js';
-import { memorySettings } from '../settings/settings.js';
-import { conversationId, conversationView } from '../../../test/support/core/views.js';
-import {
-  ARRIVAL_MAX_WAIT_MS,
-  ARRIVAL_QUIET_MS,
-  DesktopController,
-  INITIAL_LOAD_DELAY_MS,
-  RENDER_DELAY_MS,
-  type DesktopHost,
-  type DesktopService,
-  type Timers,
-  type TrayView,
-} from './desktop-controller.js';
+import { ACCOUNT, cid, conversation, item, message, setNotifications, setup, START } from '../../../test/support/core/desktop-harness.js';
+import { ARRIVAL_MAX_WAIT_MS, ARRIVAL_QUIET_MS, INITIAL_LOAD_DELAY_MS, RENDER_DELAY_MS } from './desktop-controller.js';
 import { DND_HOUR_MS } from './dnd.js';
-import { fromWall, ianaZone } from './local-time.js';
-import type { PlannedNotification } from './notification-policy.js';
-import type { TrayMenuItem } from './tray-menu.js';
-
-const zone = ianaZone('Europe/Budapest');
-const START = fromWall(Date.UTC(2025, 5, 10, 14, 0), zone);
-const PROFILE = { userid: 'a'.repeat(32), email: 'alice@example.test', nick: 'Alice', fullname: 'Alice', serverUrl: 'http://127.0.0.1:1' };
-const cid = conversationId;
-
-const conversation = conversationView;
-
-let seq = 0;
-function message(n: number, created: number, over: Partial<MessageView> = {}): MessageView {
-  return {
-    id: `00000000-0000-4000-8000-${(seq++).toString(16).padStart(12, '0')}`,
-    conversationId: cid(n),
-    from: 'b'.repeat(32),
-    fromName: 'Bob',
-    mine: false,
-    text: 'hi',
-    created,
-    validUntil: created + 86_400_000,
-    state: 'sent',
-    replyTo: null,
-    reactions: [],
-    editedAt: 0,
-    deleted: false,
-    file: null,
-    ...over,
-  };
-}
-
-/** A clock and timers that move only when the test says. */
-class ManualTime implements Timers {
-  now = START;
-  private next = 0;
-  private readonly due = new Map<number, { at: number; fn: () => void }>();
-  set(fn: () => void, ms: number): number {
-    this.due.set(++this.next, { at: this.now + ms, fn });
-    return this.next;
-  }
-  clear(handle: unknown): void {
-    this.due.delete(handle as number);
-  }
-  /** Moves the clock forward, running every timer that comes due on the way, in order. */
-  advance(ms: number): void {
-    const end = this.now + ms;
-    for (;;) {
-      const [id, first] = [...this.due].sort((a, b) => a[1].at - b[1].at)[0] ?? [];
-      if (id === undefined || first!.at > end) break;
-      this.due.delete(id);
-      this.now = Math.max(this.now, first!.at);
-      first!.fn();
-    }
-    this.now = end;
-  }
-  get count(): number {
-    return this.due.size;
-  }
-}
-
-class FakeService {
-  connection: ConnectionState = 'online';
-  snapshots = 0;
-  availability: Availability = 'available';
-  openConversationId: string | null = null;
-  readonly opened: string[] = [];
-  failSetAvailability = false;
-  private readonly listeners = new Set<(event: EventName, payload: unknown) => void>();
-  private readonly signalListeners = new Set<(signal: ServiceSignal) => void>();
-  constructor(private readonly snap: Snapshot) {}
-  on(listener: (event: EventName, payload: unknown) => void) {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-  onSignal(listener: (signal: ServiceSignal) => void) {
-    this.signalListeners.add(listener);
-    return () => this.signalListeners.delete(listener);
-  }
-  snapshot(): Snapshot {
-    this.snapshots++;
-    return this.snap;
-  }
-  openConversation(id: string): void {
-    this.opened.push(id);
-  }
-  async setAvailability(availability: Availability): Promise<void> {
-    if (this.failSetAvailability) throw new Error('The server cannot be reached.');
-    this.availability = availability;
-    this.signal({ type: 'availability-changed', availability });
-  }
-  async syncNow(): Promise<void> {
-    throw new Error('The server cannot be reached.');
-  }
-  emit<E extends EventName>(event: E, payload: Events[E]): void {
-    for (const l of this.listeners) l(event, payload);
-  }
-  signal(signal: ServiceSignal): void {
-    for (const l of this.signalListeners) l(signal);
-  }
-  get subscribers(): number {
-    return this.listeners.size + this.signalListeners.size;
-  }
-}
-
-const ACCOUNT = '0123456789abcdef';
-
-/** The fake service as the registry of its one account. */
-function oneAccount(service: FakeService): DesktopService {
-  return {
-    onAccountEvent: (listener) => service.on((event, payload) => listener(ACCOUNT, event, payload as never)),
-    onAccountSignal: (listener) => service.onSignal((signal) => listener(ACCOUNT, signal)),
-    list: () => [{ id: ACCOUNT, email: PROFILE.email, service }],
-    activeAccountId: ACCOUNT,
-    get availability() {
-      return service.availability;
-    },
-    get openConversationId() {
-      return service.openConversationId;
-    },
-    openConversation: (accountId, conversationId) => {
-      expect(accountId).toBe(ACCOUNT);
-      service.openConversation(conversationId);
-    },
-    setAvailability: (availability) => service.setAvailability(availability),
-    syncNow: () => service.syncNow(),
-  };
-}
-
-function setup(opts: { conversations?: ConversationView[]; dndUntil?: number | null; load?: boolean } = {}) {
-  const time = new ManualTime();
-  const service = new FakeService({
-    accounts: [],
-    activeAccountId: ACCOUNT,
-    profile: PROFILE,
-    keychain: { persistent: true, reason: null },
-    connection: 'online',
-    pendingCount: 0,
-    conversations: opts.conversations ?? [conversation(1), conversation(2)],
-    friends: [],
-    availability: 'available',
-    notices: [],
-    complete: true,
-  });
-  const settings = memorySettings();
-  if (opts.dndUntil !== undefined) settings.update({ desktop: { dndUntil: opts.dndUntil, trayHintShown: false } });
-  const host = {
-    views: [] as TrayView[],
-    notifications: [] as PlannedNotification[],
-    cleared: 0,
-    shown: 0,
-    quits: 0,
-    logged: [] as string[],
-  };
-  const desktopHost: DesktopHost = {
-    platform: 'win32',
-    locale: 'en-GB',
-    zone,
-    now: () => time.now,
-    timers: time,
-    renderTray: (view) => host.views.push(view),
-    showNotification: (n) => host.notifications.push(n),
-    clearNotifications: () => void host.cleared++,
-    isWindowFocused: () => false,
-    showWindow: () => void host.shown++,
-    quit: () => void host.quits++,
-    log: (line) => host.logged.push(line),
-  };
-  const controller = new DesktopController(oneAccount(service), settings, desktopHost).start();
-  if (opts.load !== false) time.advance(INITIAL_LOAD_DELAY_MS);
-  return { time, service, settings, host, controller };
-}
-
-const item = (view: TrayView | undefined, id: string): TrayMenuItem | undefined => {
-  const walk = (items: TrayMenuItem[]): TrayMenuItem | undefined => {
-    for (const i of items) {
-      if (i.id === id) return i;
-      if (i.type === 'submenu') {
-        const found = walk(i.submenu);
-        if (found) return found;
-      }
-    }
-    return undefined;
-  };
-  return view && walk(view.menu);
-};
 
 describe('the tray drawing', () => {
   it('is drawn at once on start without the conversation list, which it reads a moment later, so the window paints first', () => {
@@ -281,6 +82,7 @@ describe('Do not disturb in the controller', () => {
     expect(settings.get().desktop.dndUntil).toBeNull();
     expect(item(host.views.at(-1), 'dnd')).toMatchObject({ label: 'Do not disturb' });
     expect(item(host.views.at(-1), 'dnd:off')).toMatchObject({ checked: true });
+    time.advance(RENDER_DELAY_MS);
     expect(time.count).toBe(0);
   });
 
@@ -371,13 +173,15 @@ describe('tray actions', () => {
   });
 
   it('stop with dispose: no listener, timer or drawing is left behind', () => {
-    const { time, service, host, controller } = setup();
+    const { time, service, settings, systemDnd, host, controller } = setup();
     controller.setDnd('hour');
     service.emit('conversations:changed', { upserted: [conversation(3)], removed: [] });
     const drawn = host.views.length;
     controller.dispose();
     expect(service.subscribers).toBe(0);
+    expect(systemDnd.listening).toBe(0);
     expect(time.count).toBe(0);
+    setNotifications(settings, { enabled: false });
     time.advance(DND_HOUR_MS);
     expect(host.views).toHaveLength(drawn);
   });

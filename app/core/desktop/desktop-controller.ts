@@ -1,27 +1,28 @@
 /**
  * The desktop integration without Electron: follows every signed-in account (the accounts registry)
  * and the settings, keeps the tray's state (the total unread, a section per account), decides
- * notifications (naming their account when there are several; Do not disturb applies to all), runs
- * the Do not disturb timer, and carries out tray actions.
+ * notifications (naming their account when there are several; what holds them back, the Silence of
+ * quiet-hours.ts, applies to all) and plays one sound per batch shown, runs one timer for the next
+ * change of that silence, and carries out tray actions.
  * The host (app/electron/desktop-integration.ts) only draws what it is given and reports clicks, so
  * this runs, and is tested, under plain Node.
  */
-import type { Availability, Snapshot } from '../../ipc/views.js';
+import type { NotificationSound } from '../../ipc/preferences.js';
+import type { Availability, Silence, Snapshot } from '../../ipc/views.js';
+import { UNWATCHED_SYSTEM_DND, type SystemDndSource } from '../settings/host-features.js';
 import type { SettingsStore } from '../settings/settings.js';
 import { followAccountEvent, type AccountState, type DesktopService } from './desktop-accounts.js';
-import { dndUntilFor, isDndStale, nextDndCheck, type DndChoice } from './dnd.js';
+import { ArrivalBatch, planBatch, showBatch, type AccountArrival } from './desktop-notifications.js';
+import { dndUntilFor, isDndStale, type DndChoice } from './dnd.js';
 import { systemZone, type Zone } from './local-time.js';
+import type { PlannedNotification } from './notification-policy.js';
+import { nextSilenceCheck, silenceAt, type SilenceInput } from './quiet-hours.js';
+import { realTimers, type Timers } from './timers.js';
+import { trayIcon, trayMenu, trayTooltip, unreadTotal, type TrayAction, type TrayIcon, type TrayMenuItem, type TrayState } from './tray-menu.js';
 
 export type { DesktopService } from './desktop-accounts.js';
-import { planNotifications, type Arrival, type PlannedNotification } from './notification-policy.js';
-import { displayText, trayIcon, trayMenu, trayTooltip, unreadTotal, type TrayAction, type TrayIcon, type TrayMenuItem, type TrayState } from './tray-menu.js';
-
-export type Timers = { set(fn: () => void, ms: number): unknown; clear(handle: unknown): void };
-
-export const realTimers: Timers = {
-  set: (fn, ms) => setTimeout(fn, ms),
-  clear: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
-};
+export { ARRIVAL_MAX_WAIT_MS, ARRIVAL_QUIET_MS } from './desktop-notifications.js';
+export { realTimers, type Timers } from './timers.js';
 
 export type TrayView = { menu: TrayMenuItem[]; tooltip: string; icon: TrayIcon; unread: number };
 
@@ -34,6 +35,10 @@ export type DesktopHost = {
   isWindowFocused(): boolean;
   showWindow(): void;
   quit(): void;
+  /** Plays a notification sound (once per batch of notifications shown, when the preferences say so). */
+  playSound?(sound: NotificationSound): void;
+  /** The system's Do not disturb, where the host reads it (system-dnd.ts); without it, it counts as unreadable. */
+  systemDnd?: SystemDndSource;
   zone?: Zone;
   locale?: string;
   now?: () => number;
@@ -43,10 +48,6 @@ export type DesktopHost = {
 
 /** Events come in bursts (a sync touches every conversation): the tray is redrawn once per burst. */
 export const RENDER_DELAY_MS = 150;
-/** Arrivals are gathered until none came for this long... */
-export const ARRIVAL_QUIET_MS = 500;
-/** ...or this long after the first, so a steady trickle still shows. */
-export const ARRIVAL_MAX_WAIT_MS = 2000;
 /**
  * The conversation list (favourites, unread counts) is read this long after start: building every
  * view costs real time, and at launch the window's first paint needs the main process more. The
@@ -65,12 +66,10 @@ export class DesktopController {
 
   private readonly accounts = new Map<string, AccountState>();
 
-  private arrivals: (Arrival & { accountId: string })[] = [];
-  private firstArrivalAt = 0;
-  private arrivalTimer: unknown = null;
+  private readonly arrivals: ArrivalBatch;
   private renderTimer: unknown = null;
   private loadTimer: unknown = null;
-  private dndTimer: unknown = null;
+  private silenceTimer: unknown = null;
   private lastRendered = '';
   private loaded = false;
   private disposed = false;
@@ -84,6 +83,7 @@ export class DesktopController {
     this.zone = host.zone ?? systemZone;
     this.timers = host.timers ?? realTimers;
     this.log = host.log ?? (() => {});
+    this.arrivals = new ArrivalBatch(this.timers, this.now, () => this.flushArrivals());
   }
 
   /** The account's state, made when first heard of. */
@@ -128,6 +128,9 @@ export class DesktopController {
         if (signal.type === 'messages-arrived') this.onArrival({ accountId, conversationId: signal.conversationId, messages: signal.messages });
         else this.scheduleRender();
       }),
+      // The preferences (quiet hours, notifications off) and the system's Do not disturb change what the tray says.
+      this.service.onSettingsChanged(() => this.scheduleRender()),
+      (this.host.systemDnd ?? UNWATCHED_SYSTEM_DND).onChange(() => this.scheduleRender()),
     );
     this.render();
     return this;
@@ -136,8 +139,9 @@ export class DesktopController {
   dispose(): void {
     this.disposed = true;
     for (const off of this.unsubscribe.splice(0)) off();
-    for (const timer of [this.arrivalTimer, this.renderTimer, this.dndTimer, this.loadTimer]) if (timer !== null) this.timers.clear(timer);
-    this.arrivalTimer = this.renderTimer = this.dndTimer = this.loadTimer = null;
+    this.arrivals.take();
+    for (const timer of [this.renderTimer, this.silenceTimer, this.loadTimer]) if (timer !== null) this.timers.clear(timer);
+    this.renderTimer = this.silenceTimer = this.loadTimer = null;
   }
 
   /** Reads every account's whole state (once; events keep it current from then on). */
@@ -177,10 +181,28 @@ export class DesktopController {
       accounts: accounts.map((a) => ({ id: a.id, label: a.state.email, conversations: [...a.state.conversations.values()] })),
       availability: signedIn ? this.service.availability : ('available' satisfies Availability),
       dndUntil: this.settings.get().desktop.dndUntil,
+      silence: this.silence(),
       now: this.now(),
       zone: this.zone,
       ...(this.host.locale ? { locale: this.host.locale } : {}),
     };
+  }
+
+  /** What the silence is worked out from, now. */
+  private silenceInput(): SilenceInput {
+    const settings = this.settings.get();
+    return {
+      notifications: settings.preferences.notifications,
+      dndUntil: settings.desktop.dndUntil,
+      systemDnd: (this.host.systemDnd ?? UNWATCHED_SYSTEM_DND).status(),
+      now: this.now(),
+      zone: this.zone,
+    };
+  }
+
+  /** What holds notifications back now (quiet-hours.ts has the rules). */
+  silence(): Silence {
+    return silenceAt(this.silenceInput());
   }
 
   /** Carries out a tray menu item. Failures are logged: a tray has nowhere to show them. */
@@ -244,7 +266,7 @@ export class DesktopController {
     }, RENDER_DELAY_MS);
   }
 
-  /** Draws the tray now (only when something shows differently) and sets the Do not disturb timer. */
+  /** Draws the tray now (only when something shows differently) and sets the timer for the silence's next change. */
   render(): void {
     if (this.disposed) return;
     if (this.renderTimer !== null) {
@@ -269,17 +291,18 @@ export class DesktopController {
         this.log(`tray not updated: ${err instanceof Error ? err.message : String(err)}`);
       }
     }
-    this.scheduleDndCheck(state.dndUntil);
+    this.scheduleSilenceCheck();
   }
 
-  private scheduleDndCheck(dndUntil: number | null): void {
-    if (this.dndTimer !== null) this.timers.clear(this.dndTimer);
-    this.dndTimer = null;
-    const at = nextDndCheck(dndUntil, this.now(), this.zone);
+  /** One timer: Do not disturb ending, quiet hours starting or ending, midnight for the labels. */
+  private scheduleSilenceCheck(): void {
+    if (this.silenceTimer !== null) this.timers.clear(this.silenceTimer);
+    this.silenceTimer = null;
+    const at = nextSilenceCheck(this.silenceInput());
     if (at === null) return;
-    this.dndTimer = this.timers.set(
+    this.silenceTimer = this.timers.set(
       () => {
-        this.dndTimer = null;
+        this.silenceTimer = null;
         this.render();
       },
       Math.min(Math.max(0, at - this.now()), MAX_TIMER_MS),
@@ -296,62 +319,32 @@ export class DesktopController {
 
   // ------------------------------------------------------------------------------ notifications
 
-  private onArrival(arrival: Arrival & { accountId: string }): void {
-    if (this.disposed) return;
-    const now = this.now();
-    if (!this.arrivals.length) this.firstArrivalAt = now;
-    this.arrivals.push(arrival);
-    if (this.arrivalTimer !== null) this.timers.clear(this.arrivalTimer);
-    const wait = Math.max(0, Math.min(ARRIVAL_QUIET_MS, this.firstArrivalAt + ARRIVAL_MAX_WAIT_MS - now));
-    this.arrivalTimer = this.timers.set(() => {
-      this.arrivalTimer = null;
-      this.flushArrivals();
-    }, wait);
+  private onArrival(arrival: AccountArrival): void {
+    if (!this.disposed) this.arrivals.add(arrival);
   }
 
-  /** Decides and shows the notifications for what arrived since the last time. */
+  /** Decides and shows the notifications for what arrived since the last time, with one sound for them all. */
   flushArrivals(): void {
-    if (this.arrivalTimer !== null) this.timers.clear(this.arrivalTimer);
-    this.arrivalTimer = null;
-    const arrivals = this.arrivals;
-    this.arrivals = [];
+    const arrivals = this.arrivals.take();
     const accounts = this.signedInAccounts();
     if (!arrivals.length || !accounts.length) return;
-    // Muted or not, and the names, come from the list.
+    // Muted or not, favourite or not, and the names, come from the list.
     if (!this.loaded) this.load();
-    const several = accounts.length > 1;
-    const planned: PlannedNotification[] = [];
-    for (const { id, state } of accounts) {
-      const mine = arrivals.filter((a) => a.accountId === id);
-      if (!mine.length) continue;
-      const plan = planNotifications(mine, {
-        now: this.now(),
-        sessionStart: state.sessionStart,
-        dndUntil: this.settings.get().desktop.dndUntil,
-        conversation: (cid) => state.conversations.get(cid),
-        openConversationId: id === this.service.activeAccountId ? this.service.openConversationId : null,
-        windowFocused: this.host.isWindowFocused(),
-      });
-      // With several accounts each notification says whose it is, and a click opens that account.
-      for (const n of plan)
-        planned.push(several ? { ...n, key: `${id}:${n.key}`, title: `${n.title} · ${displayText(state.email)}`, accountId: id } : { ...n, accountId: id });
-    }
-    for (const notification of planned) {
-      try {
-        this.host.showNotification(notification);
-      } catch (err) {
-        this.log(`notification not shown: ${err instanceof Error ? err.message : String(err)}`);
-      }
-    }
+    const { notifications } = this.settings.get().preferences;
+    const planned = planBatch(arrivals, accounts, {
+      now: this.now(),
+      silence: this.silence(),
+      content: notifications.content,
+      activeAccountId: this.service.activeAccountId,
+      openConversationId: this.service.openConversationId,
+      windowFocused: this.host.isWindowFocused(),
+    });
+    showBatch(planned, this.host, notifications.sound ? notifications.soundName : null, this.log);
   }
 
   private onSignedOut(accountId: string): void {
     this.accounts.get(accountId)?.conversations.clear();
-    this.arrivals = this.arrivals.filter((a) => a.accountId !== accountId);
-    if (!this.arrivals.length && this.arrivalTimer !== null) {
-      this.timers.clear(this.arrivalTimer);
-      this.arrivalTimer = null;
-    }
+    this.arrivals.drop(accountId);
     try {
       this.host.clearNotifications();
     } catch (err) {

@@ -132,6 +132,9 @@ describe('my availability', () => {
 
 // ------------------------------------------------------------------------------ the controller
 
+/** Alice's service as a registry of one, hearing her settings change as AccountsService does. */
+const aliceAlone = () => oneAccount(alice.service, undefined, alice.settings);
+
 type RecordingHost = DesktopHost & { focused: boolean; views: TrayView[]; notifications: PlannedNotification[]; shown: number };
 
 function recordingHost(timers: Timers): RecordingHost {
@@ -157,7 +160,7 @@ describe('the desktop controller on a real service', () => {
   it('notifies of a new message, badges the tray, and opens the conversation on click', async () => {
     const timers = new ManualTimers();
     const host = recordingHost(timers);
-    const controller = new DesktopController(oneAccount(alice.service), alice.settings, host).start();
+    const controller = new DesktopController(aliceAlone(), alice.settings, host).start();
     try {
       const sent = await send(bob, 'Alice and Bob', 'Ping from Bob');
       await eventually(() => arrivals(alice).some((m) => m.id === sent.id), 10_000, 'the arrival');
@@ -181,7 +184,7 @@ describe('the desktop controller on a real service', () => {
     const timers = new ManualTimers();
     const host = recordingHost(timers);
     const settings = alice.settings;
-    const controller = new DesktopController(oneAccount(alice.service), settings, host).start();
+    const controller = new DesktopController(aliceAlone(), settings, host).start();
     const id = named(alice, 'Alice and Bob').id;
     const deliver = async (text: string) => {
       const sent = await send(bob, 'Alice and Bob', text);

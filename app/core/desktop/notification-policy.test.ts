@@ -1,6 +1,6 @@
 /** Which arriving messages make native notifications, and how a burst is coalesced. */
 import { describe, expect, it } from 'vitest';
-import type { ConversationView, MessageView } from '../../ipc/views.js';
+import type { ConversationView, MessageView, Silence } from '../../ipc/views.js';
 import { conversationId, conversationView } from '../../../test/support/core/views.js';
 import { CLOCK_SLACK_MS, MAX_SEPARATE, planNotifications, verdict, type Arrival, type NotificationContext } from './notification-policy.js';
 
@@ -35,7 +35,16 @@ function message(conversationN: number, over: Partial<MessageView> = {}): Messag
 function context(over: Partial<NotificationContext> & { conversations?: ConversationView[] } = {}): NotificationContext {
   const { conversations = [1, 2, 3, 4, 5].map((n) => conversation(n)), ...rest } = over;
   const byId = new Map(conversations.map((c) => [c.id, c]));
-  return { now: NOW, sessionStart: START, dndUntil: null, conversation: (id) => byId.get(id), openConversationId: null, windowFocused: false, ...rest };
+  return {
+    now: NOW,
+    sessionStart: START,
+    silence: { kind: 'none' },
+    content: 'text',
+    conversation: (id) => byId.get(id),
+    openConversationId: null,
+    windowFocused: false,
+    ...rest,
+  };
 }
 
 const arrival = (...messages: MessageView[]): Arrival => ({ conversationId: messages[0]!.conversationId, messages });
@@ -66,10 +75,31 @@ describe('whether a message is shown', () => {
     expect(verdict(message(3), ctx)).toBe('unknown-conversation');
   });
 
-  it('shows nothing while Do not disturb is on, and shows again once it has ended', () => {
-    expect(verdict(message(1), context({ dndUntil: NOW + 1 }))).toBe('dnd');
-    expect(verdict(message(1), context({ dndUntil: NOW }))).toBe('notify');
-    expect(verdict(message(1), context({ dndUntil: NOW - 60_000 }))).toBe('notify');
+  it('shows nothing, favourites included, while notifications are off, Do not disturb is on, or the system says not to', () => {
+    const ctx = (silence: Silence) => context({ silence, conversations: [conversation(1, { favorite: true }), conversation(2)] });
+    for (const [silence, expected] of [
+      [{ kind: 'off' }, 'off'],
+      [{ kind: 'dnd', until: NOW + 1 }, 'dnd'],
+      [{ kind: 'system' }, 'system-dnd'],
+    ] as const) {
+      expect([verdict(message(1), ctx(silence)), verdict(message(2), ctx(silence))], silence.kind).toEqual([expected, expected]);
+    }
+    expect(verdict(message(1), ctx({ kind: 'none' }))).toBe('notify');
+  });
+
+  it('during quiet hours shows only favourites, and only when they may break through', () => {
+    const conversations = [conversation(1, { favorite: true }), conversation(2)];
+    const quiet = (favouritesNotify: boolean) => context({ conversations, silence: { kind: 'quiet-hours', until: NOW + 60_000, favouritesNotify } });
+    expect([verdict(message(1), quiet(true)), verdict(message(2), quiet(true))]).toEqual(['notify', 'quiet-hours']);
+    expect([verdict(message(1), quiet(false)), verdict(message(2), quiet(false))]).toEqual(['quiet-hours', 'quiet-hours']);
+  });
+
+  it('keeps a muted favourite quiet even when favourites break through quiet hours', () => {
+    const ctx = context({
+      conversations: [conversation(1, { favorite: true, muted: true })],
+      silence: { kind: 'quiet-hours', until: NOW + 1, favouritesNotify: true },
+    });
+    expect(verdict(message(1), ctx)).toBe('muted');
   });
 
   it('does not show a message in the conversation on screen while the window has focus, but does otherwise', () => {
@@ -128,8 +158,24 @@ describe('the notifications a batch makes', () => {
 
   it('makes nothing of my own messages, history, or anything during Do not disturb', () => {
     expect(planNotifications([arrival(message(1, { mine: true }), message(1, { created: 0 }))], context())).toEqual([]);
-    expect(planNotifications([arrival(message(1))], context({ dndUntil: NOW + 60_000 }))).toEqual([]);
+    expect(planNotifications([arrival(message(1))], context({ silence: { kind: 'dnd', until: NOW + 60_000 } }))).toEqual([]);
     expect(planNotifications([], context())).toEqual([]);
+  });
+
+  it('showing only the sender, names who and where but never the text', () => {
+    const ctx = context({ content: 'sender', conversations: [conversation(1), conversation(2, { isGroup: true, name: 'Team' })] });
+    const planned = planNotifications(
+      [
+        arrival(message(1, { text: 'the door code is 4711' })),
+        arrival(message(2, { text: 'secret one' }), message(2, { text: 'secret two', fromName: 'Carol' })),
+      ],
+      ctx,
+    );
+    expect(planned).toEqual([
+      { key: `conversation:${cid(2)}`, title: 'Team', body: '2 new messages', conversationId: cid(2) },
+      { key: `conversation:${cid(1)}`, title: 'Bob', body: 'New message', conversationId: cid(1) },
+    ]);
+    expect(planNotifications([arrival(message(2, { text: null }))], ctx)[0]).toMatchObject({ title: 'Bob in Team', body: 'New message' });
   });
 
   it('keeps the text to one clean line of reasonable length', () => {

@@ -9,16 +9,20 @@
  *   the list shows as unread, not news;
  * - it is not the user's own (sent from another device), and has not expired;
  * - its conversation is known, not muted and not hidden;
- * - Do not disturb is off;
+ * - nothing holds notifications back (the {@link Silence} of quiet-hours.ts: notifications off, Do not
+ *   disturb, the system's Do not disturb), or only quiet hours do, the conversation is a favourite
+ *   and favourites may break through;
  * - it is not in the conversation on screen while the window has focus (the user is reading it).
+ *
+ * With `content: 'sender'` a notification says who and where, never what: "New message" or
+ * "3 new messages" under the sender's or the conversation's name (someone may be looking at the screen).
  *
  * Coalescing: one notification per conversation, however many messages it got ("3 new messages"
  * with the newest one), and when more than {@link MAX_SEPARATE} conversations have news at once (a
  * sync after a long time offline) a single summary instead. The caller gathers arrivals for a moment
  * before asking, so a burst of events makes one decision.
  */
-import type { ConversationView, MessageView } from '../../ipc/views.js';
-import { isDndActive } from './dnd.js';
+import type { ConversationView, MessageView, Silence } from '../../ipc/views.js';
 import { APP_NAME, displayText } from './tray-menu.js';
 
 /** Messages that reached the device for one conversation (ChatService's messages-arrived signal). */
@@ -28,7 +32,10 @@ export type NotificationContext = {
   now: number;
   /** When the session began: older messages are history. */
   sessionStart: number;
-  dndUntil: number | null;
+  /** What holds notifications back now (silenceAt in quiet-hours.ts). */
+  silence: Silence;
+  /** Show the message's text, or only who it is from. */
+  content: 'text' | 'sender';
   conversation(id: string): ConversationView | undefined;
   openConversationId: string | null;
   windowFocused: boolean;
@@ -45,7 +52,8 @@ export type PlannedNotification = {
   accountId?: string;
 };
 
-export type Verdict = 'notify' | 'mine' | 'history' | 'expired' | 'unknown-conversation' | 'muted' | 'hidden' | 'dnd' | 'on-screen';
+export type Verdict =
+  'notify' | 'mine' | 'history' | 'expired' | 'unknown-conversation' | 'muted' | 'hidden' | 'off' | 'dnd' | 'system-dnd' | 'quiet-hours' | 'on-screen';
 
 /** Server and client clocks may disagree by this much (the API refuses requests further apart). */
 export const CLOCK_SLACK_MS = 5 * 60_000;
@@ -63,9 +71,25 @@ export function verdict(message: MessageView, ctx: NotificationContext): Verdict
   if (!conversation) return 'unknown-conversation';
   if (conversation.muted) return 'muted';
   if (conversation.hidden) return 'hidden';
-  if (isDndActive(ctx.dndUntil, ctx.now)) return 'dnd';
+  const held = silenced(ctx.silence, conversation);
+  if (held) return held;
   if (ctx.windowFocused && ctx.openConversationId === message.conversationId) return 'on-screen';
   return 'notify';
+}
+
+function silenced(silence: Silence, conversation: ConversationView): Verdict | null {
+  switch (silence.kind) {
+    case 'none':
+      return null;
+    case 'off':
+      return 'off';
+    case 'dnd':
+      return 'dnd';
+    case 'system':
+      return 'system-dnd';
+    case 'quiet-hours':
+      return silence.favouritesNotify && conversation.favorite ? null : 'quiet-hours';
+  }
 }
 
 /** The notifications a batch of arrivals makes, most recent conversation first. */
@@ -93,10 +117,14 @@ export function planNotifications(arrivals: readonly Arrival[], ctx: Notificatio
     const total = groups.reduce((n, g) => n + g.messages.length, 0);
     return [{ key: 'summary', title: APP_NAME, body: `${total} new messages in ${groups.length} conversations`, conversationId: null }];
   }
-  return groups.map(({ conversation, messages }) => conversationNotification(conversation, messages));
+  return groups.map(({ conversation, messages }) => conversationNotification(conversation, messages, ctx.content));
 }
 
-function conversationNotification(conversation: ConversationView, messages: readonly MessageView[]): PlannedNotification {
+function conversationNotification(
+  conversation: ConversationView,
+  messages: readonly MessageView[],
+  content: NotificationContext['content'],
+): PlannedNotification {
   const newest = messages.at(-1)!;
   const sender = displayText(newest.fromName || 'Someone');
   const name = displayText(conversation.name);
@@ -106,14 +134,14 @@ function conversationNotification(conversation: ConversationView, messages: read
       key: `conversation:${conversation.id}`,
       // In a one-to-one conversation the sender says it all; in a group, say where too.
       title: conversation.isGroup ? `${sender} in ${name}` : sender,
-      body: text,
+      body: content === 'text' ? text : 'New message',
       conversationId: conversation.id,
     };
   }
   return {
     key: `conversation:${conversation.id}`,
     title: name,
-    body: `${messages.length} new messages\n${sender}: ${text}`,
+    body: content === 'text' ? `${messages.length} new messages\n${sender}: ${text}` : `${messages.length} new messages`,
     conversationId: conversation.id,
   };
 }

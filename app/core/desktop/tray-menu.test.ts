@@ -182,6 +182,50 @@ describe('the tray menu', () => {
   });
 });
 
+describe('what holds notifications back, in the tray', () => {
+  const tomorrow7 = fromWall(Date.UTC(2025, 5, 11, 7, 0), zone);
+
+  it('says quiet hours, the system, or notifications being off on a line above Do not disturb, which stays off', () => {
+    const cases: [TrayState['silence'], string][] = [
+      [{ kind: 'quiet-hours', until: tomorrow7, favouritesNotify: true }, 'Quiet hours until tomorrow 7:00 (favorites still notify)'],
+      [{ kind: 'system' }, "The system's Do not disturb is on"],
+      [{ kind: 'off' }, 'Notifications are off'],
+    ];
+    for (const [silence, label] of cases) {
+      const menu = trayMenu(state({ silence }));
+      expect(ids(menu).slice(ids(menu).indexOf('availability')), label).toEqual([
+        'availability',
+        'silence',
+        'dnd',
+        'sync-separator',
+        'sync-now',
+        'quit-separator',
+        'quit',
+      ]);
+      expect(find(menu, 'silence')).toEqual({ type: 'normal', id: 'silence', label, enabled: false });
+      expect(submenu(menu, 'dnd').label).toBe('Do not disturb');
+      expect(radios(menu, 'dnd').map((r) => r?.checked)).toEqual([true, false, false]);
+    }
+  });
+
+  it('has no such line while nothing holds notifications back, or while the preset does (its submenu says so)', () => {
+    expect(find(trayMenu(state({ silence: { kind: 'none' } })), 'silence')).toBeUndefined();
+    const until = dndUntilFor('hour', NOW, zone)!;
+    const menu = trayMenu(state({ dndUntil: until, silence: { kind: 'dnd', until } }));
+    expect(find(menu, 'silence')).toBeUndefined();
+    expect(submenu(menu, 'dnd').label).toBe('Do not disturb: on until 15:20');
+  });
+
+  it('names it in the tooltip too', () => {
+    expect(trayTooltip(state({ silence: { kind: 'quiet-hours', until: tomorrow7, favouritesNotify: false } }))).toBe(
+      'Ozeki Chat · no unread messages · quiet hours until tomorrow 7:00',
+    );
+    expect(trayTooltip(state({ silence: { kind: 'system' } }))).toBe('Ozeki Chat · no unread messages · system do not disturb');
+    expect(trayTooltip(state({ silence: { kind: 'off' } }))).toBe('Ozeki Chat · no unread messages · notifications off');
+    expect(trayTooltip(state({ silence: { kind: 'none' } }))).toBe('Ozeki Chat · no unread messages');
+  });
+});
+
 describe('the tray tooltip', () => {
   it('says how many messages are unread', () => {
     expect(trayTooltip(state({ conversations: [conversation(1, { unread: 2 }), conversation(2, { unread: 1 })] }))).toBe('Ozeki Chat · 3 unread messages');

@@ -5,11 +5,16 @@
  * Unread rule: the badge, the tooltip and the favorites' counts count messages in conversations that
  * are neither muted nor hidden. Muting means "do not call me about this"; a hidden conversation is not
  * in the list, so a badge would point at nothing the user can find.
+ *
+ * Silence: the Do not disturb submenu is about the tray's own presets (its label and radio items
+ * follow `dndUntil` only); whatever else holds notifications back (notifications off, the system's Do
+ * not disturb, quiet hours) gets a line of its own above it, so the user sees why nothing shows.
  */
-import type { Availability, ConnectionState, ConversationView } from '../../ipc/views.js';
+import type { Availability, ConnectionState, ConversationView, Silence } from '../../ipc/views.js';
 import { compareListPosition, countsAsUnread } from '../../shared/rules.js';
 import { dndMode, formatMorning, formatUntil, isDndActive, type DndChoice } from './dnd.js';
 import type { Zone } from './local-time.js';
+import { describeSilence, QUIET_ALWAYS_MS } from './quiet-hours.js';
 
 export const APP_NAME = 'Ozeki Chat';
 export const MAX_TRAY_FAVORITES = 10;
@@ -39,7 +44,10 @@ export type TrayState = {
   /** The signed-in accounts, each with its conversations: with more than one, the tray has a section per account. */
   accounts?: readonly { id: string; label: string; conversations: readonly ConversationView[] }[];
   availability: Availability;
+  /** When the Do not disturb preset ends (settings.desktop.dndUntil), or null. */
   dndUntil: number | null;
+  /** What holds notifications back (silenceAt in quiet-hours.ts); when absent, the preset alone. */
+  silence?: Silence;
   now: number;
   zone: Zone;
   /** For times of day ("08:00" or "8:00 AM"); the system's when absent. */
@@ -117,6 +125,11 @@ export function escapeMenuLabel(label: string, platform: string): string {
 
 const plural = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
 
+/** The silence, or the preset's alone where the caller gave none. */
+function silenceOf(state: TrayState): Silence {
+  return state.silence ?? (isDndActive(state.dndUntil, state.now) ? { kind: 'dnd', until: state.dndUntil! } : { kind: 'none' });
+}
+
 function dndLabel(state: TrayState): string {
   if (!isDndActive(state.dndUntil, state.now)) return 'Do not disturb';
   return `Do not disturb: on until ${formatUntil(state.dndUntil!, state.now, state.zone, state.locale)}`;
@@ -171,6 +184,11 @@ export function trayMenu(state: TrayState): TrayMenuItem[] {
     });
   }
 
+  const silence = silenceOf(state);
+  // The preset says itself in the submenu's label; nothing to say when nothing holds notifications back.
+  if (silence.kind !== 'none' && silence.kind !== 'dnd') {
+    items.push({ type: 'normal', id: 'silence', label: describeSilence(silence, state.now, state.zone, state.locale), enabled: false });
+  }
   const mode = dndMode(state.dndUntil, state.now, state.zone);
   const dndChoices: { choice: DndChoice; label: string }[] = [
     { choice: 'off', label: 'Off' },
@@ -216,7 +234,25 @@ function isAway(connection: ConnectionState): boolean {
   return connection === 'offline' || connection === 'reconnecting';
 }
 
-/** One line: the app, the unread count, Do not disturb, and trouble with the connection. */
+/** The tooltip's word on what holds notifications back, or null. */
+function silenceNote(state: TrayState): string | null {
+  const silence = silenceOf(state);
+  const until = (at: number) => formatUntil(at, state.now, state.zone, state.locale);
+  switch (silence.kind) {
+    case 'none':
+      return null;
+    case 'off':
+      return 'notifications off';
+    case 'dnd':
+      return `do not disturb until ${until(silence.until)}`;
+    case 'system':
+      return 'system do not disturb';
+    case 'quiet-hours':
+      return silence.until - state.now > QUIET_ALWAYS_MS ? 'quiet hours' : `quiet hours until ${until(silence.until)}`;
+  }
+}
+
+/** One line: the app, the unread count, what holds notifications back, and trouble with the connection. */
 export function trayTooltip(state: TrayState): string {
   const parts = [APP_NAME];
   if (!state.signedIn) {
@@ -227,7 +263,8 @@ export function trayTooltip(state: TrayState): string {
     if (state.connection === 'offline' || state.connection === 'reconnecting') parts.push('offline');
     if (state.connection === 'unauthorized') parts.push('sign in again');
   }
-  if (isDndActive(state.dndUntil, state.now)) parts.push(`do not disturb until ${formatUntil(state.dndUntil!, state.now, state.zone, state.locale)}`);
+  const note = silenceNote(state);
+  if (note) parts.push(note);
   return parts.join(' · ');
 }
 

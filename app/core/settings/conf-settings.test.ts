@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isCoreError } from '../errors.js';
 import { openSettings } from './conf-settings.js';
-import { defaultSettings, memorySettings } from './settings.js';
+import Conf from 'conf';
+import { defaultPreferences, type Preferences } from '../../ipc/preferences.js';
+import { defaultSettings, memorySettings, type Settings } from './settings.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -40,7 +42,7 @@ describe('settings on disk', () => {
       lastAccount: { ...alice, email: 'alice@example.test' },
       window: { width: 1280, height: 800, x: -1200, y: 40, maximized: true },
     });
-    first.update({ ui: { theme: 'dark', compactList: true } });
+    first.update({ preferences: withAppearance({ theme: 'dark', compact: true }) });
 
     const { store, notice } = openSettings(dir);
     expect(notice).toBeNull();
@@ -49,21 +51,21 @@ describe('settings on disk', () => {
       serverUrl: 'https://chat.example.test',
       lastAccount: { ...alice, email: 'alice@example.test' },
       window: { width: 1280, height: 800, x: -1200, y: 40, maximized: true },
-      ui: { theme: 'dark', compactList: true },
+      preferences: withAppearance({ theme: 'dark', compact: true }),
     });
   });
 
   it('writes nothing for an update that changes nothing', () => {
     const dir = tempDir();
     const { store } = openSettings(dir);
-    store.update({ ui: { theme: 'dark', compactList: false } });
+    store.update({ preferences: withAppearance({ theme: 'dark' }) });
     // A file the store did not write: a second write of the same values would replace it.
     writeFileSync(fileIn(dir), '{"marker": true}');
-    store.update({ ui: { theme: 'dark', compactList: false } });
+    store.update({ preferences: withAppearance({ theme: 'dark' }) });
     store.update({});
     expect(readJson(fileIn(dir))).toEqual({ marker: true });
-    store.update({ ui: { theme: 'light', compactList: false } });
-    expect(readJson(fileIn(dir))).toMatchObject({ ui: { theme: 'light' } });
+    store.update({ preferences: withAppearance({ theme: 'light' }) });
+    expect(readJson(fileIn(dir))).toMatchObject({ preferences: { appearance: { theme: 'light' } } });
   });
 
   it('hands out copies, so changing one does not change the settings', () => {
@@ -131,14 +133,14 @@ describe('settings on disk', () => {
     const dir = tempDir();
     const { store: first } = openSettings(dir);
     const station = first.stationFor(alice);
-    first.update({ ui: { theme: 'light', compactList: true } });
+    first.update({ preferences: withAppearance({ theme: 'light', compact: true }) });
     const onDisk = readJson(fileIn(dir)) as Record<string, Record<string, unknown>>;
     writeFileSync(fileIn(dir), JSON.stringify({ ...onDisk, window: { ...onDisk.window, width: 'big' } }));
 
     const { store, notice } = openSettings(dir);
     expect(notice).toBe('Some settings were not valid and were reset to their defaults: window.width.');
     expect(store.get().window.width).toBe(defaultSettings().window.width);
-    expect(store.get().ui).toEqual({ theme: 'light', compactList: true });
+    expect(store.get().preferences.appearance).toEqual({ theme: 'light', zoom: 100, compact: true });
     expect(store.stationFor(alice)).toBe(station);
     expect(corruptFiles(dir)).toEqual([]);
     expect(readJson(fileIn(dir))).toEqual(store.get());
@@ -179,7 +181,7 @@ describe('settings on disk', () => {
     const { store } = openSettings(dir);
     const bad = [
       { window: { width: 'big', height: 600, maximized: false } },
-      { ui: { theme: 'neon', compactList: false } },
+      { preferences: withAppearance({ theme: 'neon' as never }) },
       { serverUrl: 'https://me:hunter2@chat.example.test' },
     ] as const;
     for (const patch of bad) {
@@ -273,11 +275,69 @@ describe('the desktop settings (Do not disturb, the tray hint)', () => {
   });
 });
 
+describe('preferences in the settings file', () => {
+  it('takes the theme and compact list a version before the Settings screen kept in ui, and drops ui', () => {
+    const dir = tempDir();
+    writeFileSync(fileIn(dir), JSON.stringify({ ui: { theme: 'dark', compactList: true } }));
+    const { store, notice } = openSettings(dir);
+    expect(notice).toBeNull();
+    expect(store.get().preferences.appearance).toEqual({ theme: 'dark', zoom: 100, compact: true });
+    expect(readJson(fileIn(dir))).not.toHaveProperty('ui');
+  });
+
+  it('resets one damaged preference to its default, keeps its neighbours, and names it', () => {
+    const dir = tempDir();
+    const preferences = defaultPreferences();
+    preferences.notifications.sound = false;
+    preferences.notifications.quietHours = { enabled: true, days: [1, 2], start: 60, end: 120 };
+    writeFileSync(fileIn(dir), JSON.stringify({ preferences: { ...preferences, appearance: { theme: 'dark', zoom: 9000, compact: true }, startup: 'yes' } }));
+    const { store, notice } = openSettings(dir);
+    expect(notice).toBe('Some settings were not valid and were reset to their defaults: preferences.appearance.zoom, preferences.startup.');
+    const kept = store.get().preferences;
+    expect(kept.appearance).toEqual({ theme: 'dark', zoom: 100, compact: true });
+    expect(kept.startup).toEqual(defaultPreferences().startup);
+    expect(kept.notifications.sound).toBe(false);
+    expect(kept.notifications.quietHours).toEqual({ enabled: true, days: [1, 2], start: 60, end: 120 });
+  });
+
+  it('tells each listener of a change once it is kept, with what it was before', () => {
+    const { store } = openSettings(tempDir());
+    const heard: [Settings, Settings][] = [];
+    const off = store.onChange((next, previous) => heard.push([next, previous]));
+    store.update({ preferences: withAppearance({ zoom: 150 }) });
+    store.update({ preferences: withAppearance({ zoom: 150 }) }); // the same again: nothing changes, nothing told
+    off();
+    store.update({ preferences: withAppearance({ zoom: 90 }) });
+    expect(heard).toHaveLength(1);
+    expect(heard[0]![0].preferences.appearance.zoom).toBe(150);
+    expect(heard[0]![1].preferences.appearance.zoom).toBe(100);
+  });
+
+  it('stores through the backend it is given (electron-store in the desktop app), with the same checks', () => {
+    const dir = tempDir();
+    const made: string[] = [];
+    const { store } = openSettings(dir, (options) => {
+      made.push(String(options.configName));
+      return new Conf<Settings>(options);
+    });
+    store.update({ preferences: withAppearance({ theme: 'light' }) });
+    expect(made).toEqual(['settings']);
+    expect(() => store.update({ preferences: withAppearance({ zoom: 79 }) })).toThrow(expect.objectContaining({ code: 'invalid-argument' }));
+    expect(openSettings(dir).store.get().preferences.appearance.theme).toBe('light');
+  });
+});
+
 describe('settings in memory', () => {
   it('follows the same rules as the file', () => {
     const store = memorySettings();
     const station = store.stationFor(alice);
     expect(store.stationFor(alice)).toBe(station);
-    expect(() => store.update({ ui: { theme: 'neon' as never, compactList: false } })).toThrow(expect.objectContaining({ code: 'invalid-argument' }));
+    expect(() => store.update({ preferences: withAppearance({ theme: 'neon' as never }) })).toThrow(expect.objectContaining({ code: 'invalid-argument' }));
   });
 });
+
+/** The default preferences with some of the appearance changed. */
+function withAppearance(appearance: Partial<Preferences['appearance']>): Preferences {
+  const preferences = defaultPreferences();
+  return { ...preferences, appearance: { ...preferences.appearance, ...appearance } };
+}

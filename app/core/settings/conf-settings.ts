@@ -1,7 +1,9 @@
 /**
  * The settings store on disk: `<dir>/settings.json`, written through conf (atomic writes,
- * defaults); sanitizeSettings in settings.ts decides what a valid value is. conf, not electron-store, because app/core never imports electron; the
- * Electron shell passes `app.getPath('userData')` as `dir`.
+ * defaults); sanitizeSettings in settings.ts decides what a valid value is. The browser host and
+ * the tests use conf itself; the Electron shell hands in electron-store (conf's Electron wrapper,
+ * which app/core may not import) as `backend`, with `app.getPath('userData')` as `dir`. Either way
+ * the same port (SettingsStore) comes out, and the same checks run on what goes in.
  *
  * Opening never fails:
  * - a settings file that cannot be read or is not a JSON object is set aside as
@@ -13,10 +15,10 @@
 import { isDeepStrictEqual } from 'node:util';
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import Conf from 'conf';
+import Conf, { type Options as ConfOptions } from 'conf';
 import { CoreError } from '../errors.js';
 import { ensurePrivateFolder } from '../private-files.js';
-import { applyPatch, defaultSettings, memorySettings, sanitizeSettings, stationFor, type Settings, type SettingsStore } from './settings.js';
+import { applyPatch, defaultSettings, memorySettings, sanitizeSettings, SettingsListeners, stationFor, type Settings, type SettingsStore } from './settings.js';
 
 export const SETTINGS_FILE = 'settings.json';
 
@@ -50,7 +52,11 @@ const errorCode = (err: unknown): string => {
   return typeof code === 'string' ? code : err instanceof Error ? (err.message.split('\n')[0] ?? '') : String(err);
 };
 
-export function openSettings(dir: string): { store: SettingsStore; notice: string | null } {
+/** What stores the settings object: conf, or a subclass of it (electron-store). */
+export type SettingsBackend = (options: ConfOptions<Settings>) => { store: Settings };
+const confBackend: SettingsBackend = (options) => new Conf<Settings>(options);
+
+export function openSettings(dir: string, backend: SettingsBackend = confBackend): { store: SettingsStore; notice: string | null } {
   const path = join(dir, SETTINGS_FILE);
   const inMemory = (why: string) => ({
     store: memorySettings(),
@@ -101,9 +107,9 @@ export function openSettings(dir: string): { store: SettingsStore; notice: strin
     }
   }
 
-  let conf: Conf<Settings>;
+  let conf: { store: Settings };
   try {
-    conf = new Conf<Settings>({
+    conf = backend({
       cwd: dir,
       configName: 'settings',
       // No JSON schema: the file was sanitized above and every write passes applyPatch, and
@@ -120,6 +126,7 @@ export function openSettings(dir: string): { store: SettingsStore; notice: strin
 
   // Settings are small and this process is their only writer: read once, then keep them here.
   let current = sanitizeSettings(conf.store).settings;
+  const listeners = new SettingsListeners();
   const store: SettingsStore = {
     get: () => structuredClone(current),
     update: (patch) => {
@@ -131,9 +138,12 @@ export function openSettings(dir: string): { store: SettingsStore; notice: strin
       } catch (err) {
         throw new CoreError('storage', `Your settings could not be saved (${errorCode(err)}).`, { cause: err });
       }
+      const previous = current;
       current = next;
+      listeners.tell(next, previous);
     },
     stationFor: (account) => stationFor(store, account),
+    onChange: (listener) => listeners.add(listener),
   };
   return { store, notice: notices.length > 0 ? notices.join(' ') : null };
 }

@@ -9,9 +9,11 @@
 import { newStationId, STATION_ID_PATTERN } from '../../../protocol/index.js';
 import { CoreError } from '../errors.js';
 import { accountKey, type AccountRef } from '../vault/account.js';
+import { defaultPreferences, sanitizePreferences, type Preferences } from '../../ipc/preferences.js';
+
+export type { Preferences, Theme } from '../../ipc/preferences.js';
 
 export type WindowState = { width: number; height: number; x?: number; y?: number; maximized: boolean };
-export type Theme = 'system' | 'light' | 'dark';
 export type DesktopSettings = {
   /** Epoch milliseconds when "Do not disturb" ends, or null when it is off. */
   dndUntil: number | null;
@@ -48,7 +50,8 @@ export type Settings = {
   /** The account on screen last (an `accounts` id), shown again at launch. */
   activeAccount: string | null;
   window: WindowState;
-  ui: { theme: Theme; compactList: boolean };
+  /** What the Settings screen shows (ipc/preferences.ts has its schema). */
+  preferences: Preferences;
   desktop: DesktopSettings;
 };
 
@@ -59,11 +62,10 @@ export const SETTING_KEYS = [
   'accounts',
   'activeAccount',
   'window',
-  'ui',
+  'preferences',
   'desktop',
 ] as const satisfies readonly (keyof Settings)[];
 
-export const THEMES: readonly Theme[] = ['system', 'light', 'dark'];
 /** An account's id: 16 hex characters (see accounts/account-entries.ts). */
 export const ACCOUNT_ID_PATTERN = /^[0-9a-f]{16}$/;
 /** Where an account's data lives, below the app's folder: nowhere else (no "..", no absolute path). */
@@ -82,7 +84,7 @@ export function defaultSettings(): Settings {
     accounts: [],
     activeAccount: null,
     window: { width: 1100, height: 720, maximized: false },
-    ui: { theme: 'system', compactList: false },
+    preferences: defaultPreferences(),
     desktop: { dndUntil: null, trayHintShown: false },
   };
 }
@@ -98,6 +100,33 @@ export interface SettingsStore {
   update(patch: Partial<Settings>): void;
   /** This installation's station id for the account; mints and persists one when there is none. */
   stationFor(account: AccountRef): string;
+  /**
+   * Hears every change once it is kept (the Settings screen, the tray's Do not disturb, another
+   * part of the app): the window and the desktop follow the settings without asking again.
+   */
+  onChange(listener: SettingsListener): () => void;
+}
+
+export type SettingsListener = (next: Settings, previous: Settings) => void;
+
+/** The listeners of one store: each hears a change once, and one that throws does not stop the others. */
+export class SettingsListeners {
+  private readonly listeners = new Set<SettingsListener>();
+
+  add(listener: SettingsListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  tell(next: Settings, previous: Settings): void {
+    for (const listener of [...this.listeners]) {
+      try {
+        listener(structuredClone(next), structuredClone(previous));
+      } catch {
+        // A listener's failure is its own: the change is kept, and the others still hear of it.
+      }
+    }
+  }
 }
 
 // ---------------------------------------------------------------- validation
@@ -218,18 +247,10 @@ export function sanitizeSettings(raw: unknown): { settings: Settings; reset: str
     }
   }
 
-  const ui = { ...defaults.ui };
-  if (has(input, 'ui')) {
-    const u = input.ui;
-    if (!isRecord(u)) {
-      reset.push('ui');
-    } else {
-      if (THEMES.includes(u.theme as Theme)) ui.theme = u.theme as Theme;
-      else if (has(u, 'theme')) reset.push('ui.theme');
-      if (typeof u.compactList === 'boolean') ui.compactList = u.compactList;
-      else if (has(u, 'compactList')) reset.push('ui.compactList');
-    }
-  }
+  // Versions before the Settings screen kept the theme and compact list in `ui`: read once, then gone.
+  const sanitized = sanitizePreferences(has(input, 'preferences') ? input.preferences : undefined, input.ui);
+  const preferences = sanitized.preferences;
+  reset.push(...sanitized.reset);
 
   const desktop: DesktopSettings = { ...defaults.desktop };
   if (has(input, 'desktop')) {
@@ -244,7 +265,7 @@ export function sanitizeSettings(raw: unknown): { settings: Settings; reset: str
     }
   }
 
-  const settings: Settings = { serverUrl, lastAccount, stations, accounts, activeAccount, window, ui, desktop };
+  const settings: Settings = { serverUrl, lastAccount, stations, accounts, activeAccount, window, preferences, desktop };
   // Copy the nested objects that came from the input, so the result shares nothing with it.
   return { settings: structuredClone(settings), reset };
 }
@@ -266,12 +287,16 @@ export function applyPatch(current: Settings, patch: Partial<Settings>): Setting
 /** Settings held in memory only (for tests, and when the settings file cannot be used at all). */
 export function memorySettings(initial: Settings = defaultSettings()): SettingsStore {
   let current = sanitizeSettings(initial).settings;
+  const listeners = new SettingsListeners();
   const store: SettingsStore = {
     get: () => structuredClone(current),
     update: (patch) => {
+      const previous = current;
       current = applyPatch(current, patch);
+      listeners.tell(current, previous);
     },
     stationFor: (account) => stationFor(store, account),
+    onChange: (listener) => listeners.add(listener),
   };
   return store;
 }

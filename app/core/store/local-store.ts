@@ -162,6 +162,26 @@ export class LocalStore implements KeyCacheStorage {
     conn.guard('sign out', () => conn.db.pragma('wal_checkpoint(TRUNCATE)'));
   }
 
+  /**
+   * "Clear this device's data": every table emptied except the account (its keys, so the sign-in
+   * goes on without the server) — the outbox too, which the caller has sent or chosen to drop.
+   */
+  clearLocalCopy(): void {
+    const conn = this.#conn;
+    conn.guard('clear local data', () => conn.db.pragma('secure_delete = ON'));
+    try {
+      conn.transaction(() => {
+        this.search.clearAll();
+        for (const table of ALL_TABLES) if (table !== 'account') conn.db.exec(`DELETE FROM ${table}`);
+      });
+    } finally {
+      conn.guard('clear local data', () => conn.db.pragma('secure_delete = OFF'));
+    }
+    conn.forgetSkippedRows();
+    this.#conversations.emptied();
+    conn.guard('clear local data', () => conn.db.pragma('wal_checkpoint(TRUNCATE)'));
+  }
+
   // ------------------------------------------------------------------------------- conversations
 
   /** One transaction: the cache becomes exactly `list` (in that order); messages and reports of conversations no longer in it go too. */
