@@ -1,8 +1,8 @@
 /**
  * The chat window: created hidden with the saved bounds, shown when ready (unless the app started
- * in the tray), its size and position saved as they change, and hidden instead of closed unless
- * the app is quitting. Closing it the first time says once, natively, that the app is still in
- * the tray.
+ * in the tray), its size and position saved as they change. Closing it hides it in the tray, or
+ * quits the app when the Startup preference "When I close the window" says so; hiding it the
+ * first time says once, natively, that the app is still in the tray.
  */
 import { BrowserWindow, Notification, nativeTheme, screen } from 'electron';
 import type { SettingsStore } from '../core/settings/settings.js';
@@ -23,6 +23,8 @@ export type MainWindowOptions = {
   /** Show the window once it has rendered (false for --hidden). */
   show: boolean;
   isQuitting: () => boolean;
+  /** Quits the app (main.ts's quit: it marks the app as quitting first). */
+  quit: () => void;
   log: (line: string) => void;
 };
 
@@ -78,11 +80,16 @@ export function createMainWindow(opts: MainWindowOptions): BrowserWindow {
   win.on('maximize', saveSoon);
   win.on('unmaximize', saveSoon);
 
-  // ---------------------------------------------------------------- close = hide to the tray
+  // ---------------------------------------------------------------- close = hide to the tray, or quit
   win.on('close', (event) => {
     saveNow();
     if (opts.isQuitting()) return;
     event.preventDefault();
+    // Read at each close: the preference can change while the window is open.
+    if (settings.get().preferences.startup.onClose === 'quit') {
+      opts.quit();
+      return;
+    }
     win.hide();
     tellOnceAboutTheTray(settings, log);
   });

@@ -20,6 +20,8 @@ export function createNotifier(opts: { icon?: string; onClick(planned: PlannedNo
         id: planned.key,
         title: planned.title,
         body: planned.body,
+        // The app plays its own sound, the one chosen in Settings (or none), once per batch.
+        silent: true,
         ...(opts.icon ? { icon: opts.icon } : {}),
       });
       const forget = () => {

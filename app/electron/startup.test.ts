@@ -85,33 +85,86 @@ describe('native modules built for the wrong runtime', () => {
 });
 
 describe('the application menu', () => {
-  const roles = (platform: NodeJS.Platform, packaged = true) =>
-    menuTemplate({ platform, appName: 'Ozeki Chat Desktop', packaged, openHelp: () => {} }).map((item) => item.role ?? item.label);
+  type Item = { role?: string; label?: string; accelerator?: string; visible?: boolean; registerAccelerator?: boolean; click?: () => void; submenu?: Item[] };
+  const handlers = () => ({ openHelp: vi.fn(), openSettings: vi.fn(), checkForUpdates: vi.fn(), zoom: vi.fn() });
+  const menu = (platform: NodeJS.Platform, packaged = true, h = handlers()) =>
+    menuTemplate({ platform, appName: 'Ozeki Chat Desktop', packaged, ...h }) as unknown as Item[];
+  const top = (platform: NodeJS.Platform) => menu(platform).map((item) => item.role ?? item.label);
+  const submenu = (items: Item[], name: string) => items.find((item) => item.role === name || item.label === name)?.submenu ?? [];
+  const find = (items: Item[], label: string) => items.find((item) => item.label === label);
 
   it('has the standard menus, with the app menu on macOS only', () => {
-    expect(roles('darwin')).toEqual(['appMenu', 'fileMenu', 'editMenu', 'View', 'windowMenu', 'help']);
-    expect(roles('linux')).toEqual(['fileMenu', 'editMenu', 'View', 'windowMenu', 'help']);
-    expect(roles('win32')).toEqual(['fileMenu', 'editMenu', 'View', 'windowMenu', 'help']);
+    expect(top('darwin')).toEqual(['Ozeki Chat Desktop', 'File', 'editMenu', 'View', 'windowMenu', 'help']);
+    expect(top('linux')).toEqual(['File', 'editMenu', 'View', 'windowMenu', 'help']);
+    expect(top('win32')).toEqual(['File', 'editMenu', 'View', 'windowMenu', 'help']);
+    expect(
+      submenu(menu('darwin'), 'Ozeki Chat Desktop')
+        .map((i) => i.role)
+        .filter(Boolean),
+    ).toEqual(['about', 'services', 'hide', 'hideOthers', 'unhide', 'quit']);
+    expect(submenu(menu('linux'), 'File').at(-1)?.role).toBe('quit');
   });
 
   it('has no reload or developer tools in packaged builds', () => {
-    const viewRoles = (packaged: boolean) => {
-      const view = menuTemplate({ platform: 'linux', appName: 'x', packaged, openHelp: () => {} }).find((item) => item.label === 'View');
-      return (view?.submenu as { role?: string }[]).map((item) => item.role).filter(Boolean);
-    };
+    const viewRoles = (packaged: boolean) =>
+      submenu(menu('linux', packaged), 'View')
+        .map((item) => item.role)
+        .filter(Boolean);
     expect(viewRoles(true)).not.toContain('toggleDevTools');
     expect(viewRoles(true)).not.toContain('reload');
     expect(viewRoles(false)).toContain('toggleDevTools');
   });
 
   it('opens the website from Help', () => {
-    const openHelp = vi.fn();
-    const help = menuTemplate({ platform: 'linux', appName: 'Ozeki Chat Desktop', packaged: true, openHelp }).find((item) => item.role === 'help');
-    const item = (help?.submenu as { label: string; click: () => void }[])[0]!;
+    const h = handlers();
+    const item = submenu(menu('linux', true, h), 'help')[0]!;
     expect(item.label).toBe('Ozeki Chat Desktop website');
-    item.click();
-    expect(openHelp).toHaveBeenCalledOnce();
+    item.click!();
+    expect(h.openHelp).toHaveBeenCalledOnce();
     expect(HELP_URL).toMatch(/^https:\/\//);
+  });
+
+  it('opens Settings with Cmd/Ctrl+comma, from the app menu on macOS and from File elsewhere', () => {
+    for (const [platform, where] of [
+      ['darwin', 'Ozeki Chat Desktop'],
+      ['linux', 'File'],
+      ['win32', 'File'],
+    ] as const) {
+      const h = handlers();
+      const item = find(submenu(menu(platform, true, h), where), 'Settings…');
+      expect(item?.accelerator, platform).toBe('CmdOrCtrl+,');
+      item!.click!();
+      expect(h.openSettings).toHaveBeenCalledOnce();
+    }
+  });
+
+  it('checks for updates from the app menu on macOS and from Help elsewhere', () => {
+    for (const [platform, where] of [
+      ['darwin', 'Ozeki Chat Desktop'],
+      ['win32', 'help'],
+      ['linux', 'help'],
+    ] as const) {
+      const h = handlers();
+      find(submenu(menu(platform, true, h), where), 'Check for Updates…')!.click!();
+      expect(h.checkForUpdates, platform).toHaveBeenCalledOnce();
+    }
+  });
+
+  it('zooms through the preference, never with the zoom roles that zoom without saving', () => {
+    const h = handlers();
+    const view = submenu(menu('win32', false, h), 'View');
+    for (const role of ['zoomIn', 'zoomOut', 'resetZoom']) expect(view.some((i) => i.role === role)).toBe(false);
+    const zoom = view.filter((i) => /Zoom|Actual Size/.test(i.label ?? ''));
+    expect(zoom.map((i) => [i.label, i.accelerator, i.visible ?? true])).toEqual([
+      ['Actual Size', 'CmdOrCtrl+0', true],
+      ['Zoom In', 'CmdOrCtrl+Plus', true],
+      ['Zoom In', 'CmdOrCtrl+=', false],
+      ['Zoom Out', 'CmdOrCtrl+-', true],
+    ]);
+    // The keys themselves are the main process's (zoom-keys.ts): the menu only shows them.
+    expect(zoom.every((i) => i.registerAccelerator === false)).toBe(true);
+    for (const item of zoom) item.click!();
+    expect(h.zoom.mock.calls.map(([d]) => d)).toEqual(['reset', 'in', 'in', 'out']);
   });
 });
 

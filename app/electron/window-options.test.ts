@@ -35,6 +35,10 @@ describe('the main window options', () => {
     expect(prefs).not.toHaveProperty('additionalArguments');
   });
 
+  it('spell-check the composer and let notification sounds play in a hidden window', () => {
+    expect(mainWindowOptions(input).webPreferences).toMatchObject({ spellcheck: true, autoplayPolicy: 'no-user-gesture-required' });
+  });
+
   it('load our preload and nothing else', () => {
     expect(mainWindowOptions(input).webPreferences?.preload).toBe('/app/out/preload/index.cjs');
   });

@@ -49,7 +49,11 @@ export function mainWindowOptions(input: WindowOptionsInput): BrowserWindowConst
       // A file dropped on the window must not replace the chat with that file.
       navigateOnDragDrop: false,
       safeDialogs: true,
+      // The composer is spell-checked; the languages follow the Spelling settings (window-preferences.ts).
       spellcheck: true,
+      // Notification sounds play in the page (the desktop:sound event), also while the window is
+      // hidden in the tray, where no click has happened to allow them.
+      autoplayPolicy: 'no-user-gesture-required',
       devTools: input.devTools,
     },
   };

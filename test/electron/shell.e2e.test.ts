@@ -4,13 +4,14 @@
  * without it these tests are skipped and say why. The pure parts of the shell are unit-tested in
  * app/electron/*.test.ts either way.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { _electron, type ElectronApplication, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OzekiBridge } from '../../app/ipc/contract.js';
+import type { Preferences, PreferencesPatch } from '../../app/ipc/views.js';
 import { electronBinary } from '../../scripts/electron-binary.js';
 
 // page.evaluate callbacks run in the page; the Node-only tsconfig has no DOM library.
@@ -35,6 +36,25 @@ async function buildShell(): Promise<void> {
   if (!existsSync(join(REPO, 'out', 'renderer', 'index.html'))) await build(config.renderer);
 }
 
+/** Built once for every describe below. */
+let building: Promise<void> | null = null;
+const shellBuilt = () => (building ??= buildShell());
+
+/** The app from this checkout on `userData`, with its window loaded; `args` go after the app folder. */
+async function launchApp(userData: string, args: string[] = []): Promise<{ app: ElectronApplication; page: Page }> {
+  const env: Record<string, string> = { ...(process.env as Record<string, string>), OZEKI_USER_DATA_DIR: userData, OZEKI_TEST_TRAY_VIEW: '1' };
+  delete env.ELECTRON_RUN_AS_NODE;
+  const app = await _electron.launch({
+    executablePath: binary!,
+    // Chromium refuses to start its sandbox as root (containers); everywhere else it stays on.
+    args: [REPO, ...(process.getuid?.() === 0 ? ['--no-sandbox'] : []), ...args],
+    env,
+  });
+  const page = await app.firstWindow();
+  await page.waitForLoadState('domcontentloaded');
+  return { app, page };
+}
+
 if (!binary) console.warn('Skipping the Electron shell end-to-end tests: no Electron binary in node_modules/electron/dist.');
 
 describe.skipIf(!binary)('the Electron shell (needs the Electron binary in node_modules/electron/dist)', () => {
@@ -43,18 +63,9 @@ describe.skipIf(!binary)('the Electron shell (needs the Electron binary in node_
   let userData: string;
 
   beforeAll(async () => {
-    await buildShell();
+    await shellBuilt();
     userData = mkdtempSync(join(tmpdir(), 'ozeki-shell-'));
-    const env: Record<string, string> = { ...(process.env as Record<string, string>), OZEKI_USER_DATA_DIR: userData, OZEKI_TEST_TRAY_VIEW: '1' };
-    delete env.ELECTRON_RUN_AS_NODE;
-    app = await _electron.launch({
-      executablePath: binary!,
-      // Chromium refuses to start its sandbox as root (containers); everywhere else it stays on.
-      args: [REPO, ...(process.getuid?.() === 0 ? ['--no-sandbox'] : [])],
-      env,
-    });
-    page = await app.firstWindow();
-    await page.waitForLoadState('domcontentloaded');
+    ({ app, page } = await launchApp(userData));
   }, 120_000);
 
   afterAll(async () => {
@@ -158,4 +169,112 @@ describe.skipIf(!binary)('the Electron shell (needs the Electron binary in node_
     const state = await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows().map((w) => ({ visible: w.isVisible(), destroyed: w.isDestroyed() })));
     expect(state).toEqual([{ visible: false, destroyed: false }]);
   });
+});
+
+describe.skipIf(!binary)('the Electron shell’s settings and the desktop around the window (needs the Electron binary)', () => {
+  const folders: string[] = [];
+  const running: ElectronApplication[] = [];
+  const modifier = process.platform === 'darwin' ? 'Meta' : 'Control';
+
+  beforeAll(async () => {
+    await shellBuilt();
+  }, 120_000);
+
+  afterAll(async () => {
+    for (const app of running) await app.close().catch(() => {});
+    for (const folder of folders) rmSync(folder, { recursive: true, force: true });
+  });
+
+  const freshFolder = () => {
+    const folder = mkdtempSync(join(tmpdir(), 'ozeki-shell-settings-'));
+    folders.push(folder);
+    return folder;
+  };
+  const start = async (userData: string, args: string[] = []) => {
+    const launched = await launchApp(userData, args);
+    running.push(launched.app);
+    return launched;
+  };
+  /** The preferences through the contract; it answers once the core is open. */
+  async function settingsOf(page: Page): Promise<Preferences> {
+    const reply = await page.evaluate(() => window.ozeki.invoke('settings:get'));
+    if (!reply.ok) throw new Error(reply.error.message);
+    return reply.value.preferences;
+  }
+  const setPreferences = async (page: Page, patch: PreferencesPatch) => {
+    const reply = await page.evaluate((p) => window.ozeki.invoke('settings:set', p), patch);
+    expect(reply.ok).toBe(true);
+  };
+  const zoomFactor = (app: ElectronApplication) => app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0]?.webContents.getZoomFactor() ?? null);
+
+  it('keeps the settings through a restart, in settings.json through electron-store, which gets no IPC channel of its own', async () => {
+    const userData = freshFolder();
+    const first = await start(userData);
+    await settingsOf(first.page);
+    await setPreferences(first.page, { appearance: { compact: true, theme: 'dark' } });
+    // electron-store's own renderer channel was taken down: the contract is the only way in.
+    expect(await first.app.evaluate(({ ipcMain }) => ipcMain.listenerCount('electron-store-get-data'))).toBe(0);
+    expect(await first.app.evaluate(({ nativeTheme }) => nativeTheme.themeSource)).toBe('dark');
+    await first.app.close();
+
+    const file = JSON.parse(readFileSync(join(userData, 'settings.json'), 'utf8')) as { preferences: Preferences };
+    expect(file.preferences.appearance).toMatchObject({ compact: true, theme: 'dark' });
+
+    const second = await start(userData);
+    expect((await settingsOf(second.page)).appearance).toMatchObject({ compact: true, theme: 'dark' });
+    expect(await second.app.evaluate(({ nativeTheme }) => nativeTheme.themeSource)).toBe('dark');
+    await second.app.close();
+  }, 120_000);
+
+  it('zooms the window one step a press with the zoom keys, and keeps the zoom', async () => {
+    const userData = freshFolder();
+    const { app, page } = await start(userData);
+    expect((await settingsOf(page)).appearance.zoom).toBe(100);
+    expect(await zoomFactor(app)).toBeCloseTo(1, 5);
+
+    await page.keyboard.press(`${modifier}+Equal`);
+    await expect.poll(() => zoomFactor(app), { timeout: 10_000 }).toBeCloseTo(1.1, 5);
+    expect((await settingsOf(page)).appearance.zoom).toBe(110);
+
+    await page.keyboard.press(`${modifier}+Minus`);
+    await page.keyboard.press(`${modifier}+Minus`);
+    await expect.poll(() => zoomFactor(app), { timeout: 10_000 }).toBeCloseTo(0.9, 5);
+    expect((await settingsOf(page)).appearance.zoom).toBe(90);
+
+    await page.keyboard.press(`${modifier}+Digit0`);
+    await expect.poll(() => zoomFactor(app), { timeout: 10_000 }).toBeCloseTo(1, 5);
+
+    // A zoom set in Settings applies at once, and again after a reload.
+    await setPreferences(page, { appearance: { zoom: 150 } });
+    await expect.poll(() => zoomFactor(app), { timeout: 10_000 }).toBeCloseTo(1.5, 5);
+    await page.reload();
+    await page.waitForLoadState('domcontentloaded');
+    await expect.poll(() => zoomFactor(app), { timeout: 10_000 }).toBeCloseTo(1.5, 5);
+    await app.close();
+  }, 120_000);
+
+  it('says in the window that a malformed ozekichat:// link on the command line cannot be opened', async () => {
+    const userData = freshFolder();
+    const { app, page } = await start(userData, ['ozekichat://open?account=not-an-address&conversation=xyz']);
+    const notices = async () => {
+      const reply = await page.evaluate(() => window.ozeki.invoke('state:snapshot'));
+      return reply.ok ? reply.value.notices.map((n) => n.message) : [];
+    };
+    await expect.poll(notices, { timeout: 20_000 }).toEqual(expect.arrayContaining([expect.stringMatching(/^That link cannot be opened: /)]));
+    // The link asked for the window, so it is shown.
+    expect(await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0]?.isVisible())).toBe(true);
+    await app.close();
+  }, 120_000);
+
+  it('quits when the window is closed and the Startup setting says to quit', async () => {
+    const userData = freshFolder();
+    const { app, page } = await start(userData);
+    await settingsOf(page);
+    await setPreferences(page, { startup: { onClose: 'quit' } });
+    const exited = app.waitForEvent('close', { timeout: 30_000 });
+    // The process may be gone before this call returns.
+    await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0]?.close()).catch(() => {});
+    await exited;
+    expect(app.process().exitCode).toBe(0);
+  }, 120_000);
 });
