@@ -68,6 +68,18 @@ describe('ConversationList rows', () => {
     expect(option('Climbing').querySelector('[data-presence]')).toBeNull();
   });
 
+  it('shows a compact row on one line, name, marks and time beside a smaller avatar, its preview only in the description', () => {
+    installBridge();
+    render(ConversationList, { conversations: [climbing, alice], now, compact: true });
+    const row = within(screen.getByRole('listbox', { name: 'Conversations' })).getByRole('option', { name: 'Climbing' });
+    expect(row).toHaveClass('compact');
+    expect(row).not.toHaveTextContent('see you at 8');
+    expect(row).toHaveTextContent(`Climbing 99+ ${listTime(sent, now)}`);
+    expect(row).toHaveAccessibleDescription(`150 unread. Bob: see you at 8. ${listTime(sent, now)}`);
+    expect(row.querySelector('.avatar')).toHaveClass('small');
+    expect((row.parentElement?.closest('.window') as HTMLElement).style.getPropertyValue('--row-height')).toBe('40px');
+  });
+
   it('shows initials on the avatar of a 1:1 and people on the avatar of a group, out of the accessibility tree', () => {
     const { option } = setup([climbing, alice]);
     const avatar = (name: string) => option(name).querySelector('.avatar');

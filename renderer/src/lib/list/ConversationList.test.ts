@@ -5,7 +5,7 @@ import { describe, expect, it, vi } from 'vitest';
 import type { Handlers } from '../../../test/fake-bridge.js';
 import { conversation, installBridge } from '../../../test/fake-bridge.js';
 import ConversationList from './ConversationList.svelte';
-import { ROW_HEIGHT } from './list-navigation.js';
+import { COMPACT_ROW_HEIGHT, ROW_HEIGHT } from './list-navigation.js';
 
 const ok = () => ({ ok: true as const, value: undefined });
 const ACTIONS: Handlers = {
@@ -82,6 +82,33 @@ describe('ConversationList', () => {
     expect(within(listbox).getByRole('option', { name: 'Person 5000' })).toBeInTheDocument();
     expect(within(listbox).queryByRole('option', { name: 'Person 0' })).not.toBeInTheDocument();
     expect(listbox.querySelectorAll('[role="option"]').length).toBeLessThan(300);
+  });
+
+  it('places compact rows by their own height, keeps the line at the top when the layout changes, and pages by more of them', async () => {
+    const many = Array.from({ length: 1000 }, (_, i) => conversation(i.toString(16).padStart(32, '0'), `Person ${i}`, 1000 - i));
+    installBridge();
+    const view = render(ConversationList, { conversations: many, compact: true });
+    const listbox = screen.getByRole('listbox', { name: 'Conversations' });
+    expect((listbox.firstElementChild as HTMLElement).style.height).toBe(`${1000 * COMPACT_ROW_HEIGHT}px`);
+    listbox.scrollTop = COMPACT_ROW_HEIGHT * 500;
+    await fireEvent.scroll(listbox);
+    expect(within(listbox).getByRole('option', { name: 'Person 500' })).toBeInTheDocument();
+    expect(within(listbox).queryByRole('option', { name: 'Person 480' })).not.toBeInTheDocument();
+
+    // Back to two-line rows: the same conversation is at the top, not the same pixel offset.
+    await view.rerender({ conversations: many, compact: false });
+    await tick();
+    expect(listbox.scrollTop).toBe(ROW_HEIGHT * 500);
+    expect(within(listbox).getByRole('option', { name: 'Person 500' })).toBeInTheDocument();
+
+    // A page is as many compact rows as fit (in jsdom's assumed 640 px): 15, not 9.
+    await view.rerender({ conversations: many, compact: true });
+    listbox.scrollTop = 0;
+    await fireEvent.scroll(listbox);
+    listbox.focus();
+    await tick();
+    await userEvent.setup().keyboard('{PageDown}');
+    expect(document.getElementById(listbox.getAttribute('aria-activedescendant') ?? '')).toHaveAccessibleName('Person 15');
   });
 
   it('moves the active option with arrows/Home/End, keeps it rendered, and selects with Enter', async () => {

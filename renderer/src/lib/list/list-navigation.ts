@@ -4,10 +4,10 @@
  * component applies them.
  */
 
-import { ROW_HEIGHT } from './row-height.js';
+import { COMPACT_ROW_HEIGHT, ROW_HEIGHT, rowHeightFor } from './row-height.js';
 import type { ListLayout } from './rows.js';
 
-export { ROW_HEIGHT };
+export { COMPACT_ROW_HEIGHT, ROW_HEIGHT, rowHeightFor };
 
 /** Lines rendered beyond each end of the view, so that scrolling shows no gap. */
 export const OVERSCAN = 6;
@@ -29,11 +29,12 @@ type Keys = Pick<KeyboardEvent, 'key' | 'shiftKey' | 'ctrlKey' | 'metaKey' | 'al
 
 /**
  * The command for a key in the listbox, with option `at` active (-1 for none) of `count`, or null
- * when the key is not the list's (the browser keeps its default then).
+ * when the key is not the list's (the browser keeps its default then). A page is as many lines of
+ * `rowHeight` as fit, less one.
  */
-export function listCommand(event: Keys, at: number, count: number, viewportHeight: number): ListCommand | null {
+export function listCommand(event: Keys, at: number, count: number, viewportHeight: number, rowHeight: number = ROW_HEIGHT): ListCommand | null {
   if (event.ctrlKey || event.metaKey || event.altKey || count === 0) return null;
-  const page = Math.max(1, Math.floor(viewHeight(viewportHeight) / ROW_HEIGHT) - 1);
+  const page = Math.max(1, Math.floor(viewHeight(viewportHeight) / rowHeight) - 1);
   const move = (index: number): ListCommand => ({ kind: 'move', index });
   const onActive = (kind: 'open' | 'menu' | 'favorite' | 'mute' | 'hide' | 'clear'): ListCommand | null => (at < 0 ? null : { kind });
   switch (event.key) {
@@ -78,9 +79,9 @@ export function listCommand(event: Keys, at: number, count: number, viewportHeig
  * The scroll position that brings option `index` (on line `row`) into view, moving as little as
  * possible from `scrollTop`. The Favorites heading above the first option scrolls in with it.
  */
-export function revealScrollTop(index: number, row: number, scrollTop: number, viewportHeight: number): number {
-  const top = (index === 0 ? 0 : row) * ROW_HEIGHT;
-  const bottom = (row + 1) * ROW_HEIGHT;
+export function revealScrollTop(index: number, row: number, scrollTop: number, viewportHeight: number, rowHeight: number = ROW_HEIGHT): number {
+  const top = (index === 0 ? 0 : row) * rowHeight;
+  const bottom = (row + 1) * rowHeight;
   const height = viewHeight(viewportHeight);
   if (top < scrollTop) return top;
   if (bottom > scrollTop + height) return bottom - height;
@@ -93,8 +94,8 @@ export function isFindShortcut(event: Keys): boolean {
 }
 
 /** Where option `option`'s line starts, relative to the top of the viewport; null for no option (-1). */
-export function optionTop(layout: ListLayout, option: number, scrollTop: number): number | null {
-  return option < 0 ? null : layout.rowOf(option) * ROW_HEIGHT - scrollTop;
+export function optionTop(layout: ListLayout, option: number, scrollTop: number, rowHeight: number = ROW_HEIGHT): number | null {
+  return option < 0 ? null : layout.rowOf(option) * rowHeight - scrollTop;
 }
 
 /** Calls `measure` now and whenever `el` changes size (where ResizeObserver exists); returns what stops it. */

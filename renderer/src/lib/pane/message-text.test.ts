@@ -63,3 +63,87 @@ describe('linkPieces', () => {
     expect(linkPieces('😀 https://example.com 😀').map((p) => p.text)).toEqual(['😀 ', 'https://example.com', ' 😀']);
   });
 });
+
+describe('linkPieces with app links', () => {
+  const appLinks = (text: string) => linkPieces(text).filter((p) => p.kind === 'app-link');
+  const link = 'ozekichat://open?account=alice%40demo.ozeki.chat&conversation=0123456789abcdef0123456789abcdef';
+
+  it('makes an ozekichat://open link an app link, exactly as written, with the text around it', () => {
+    expect(linkPieces(`join us: ${link} see you`)).toEqual([
+      { kind: 'text', text: 'join us: ' },
+      { kind: 'app-link', text: link },
+      { kind: 'text', text: ' see you' },
+    ]);
+    expect(appLinks('ozekichat://open?account=bob@example.com')).toEqual([{ kind: 'app-link', text: 'ozekichat://open?account=bob@example.com' }]);
+  });
+
+  it('keeps web links beside app links, and never links the e-mail or host inside an app link', () => {
+    expect(linkPieces(`${link} or https://ozeki.chat/help`).map((p) => p.kind)).toEqual(['app-link', 'text', 'link']);
+    expect(links('ozekichat://open?account=bob@demo.ozeki.chat')).toEqual([]);
+  });
+
+  it('leaves trailing punctuation and brackets out of an app link', () => {
+    for (const [text, expected] of [
+      [`${link}.`, link],
+      [`(${link})`, link],
+      [`"${link}",`, link],
+      [`${link}!?`, link],
+      [`${link}...`, link],
+      [`<${link}>`, link],
+    ]) {
+      expect(appLinks(text!), text).toEqual([{ kind: 'app-link', text: expected }]);
+      expect(
+        linkPieces(text!)
+          .map((p) => p.text)
+          .join(''),
+      ).toBe(text);
+    }
+  });
+
+  it('stops an app link at markup or quotes, which stay text', () => {
+    expect(linkPieces('ozekichat://open?a=1"><script>alert(1)</script>')).toEqual([
+      { kind: 'app-link', text: 'ozekichat://open?a=1' },
+      { kind: 'text', text: '"><script>alert(1)</script>' },
+    ]);
+  });
+
+  it('never makes lookalikes, other schemes or other paths app links', () => {
+    for (const text of [
+      'javascript:alert(1)',
+      'javascript://open?%0aalert(1)',
+      'ozekichat:open?a=1',
+      'ozekichat:/open?a=1',
+      'ozekichat//open?a=1',
+      'ozekichat://open.evil.com?a=1',
+      'ozekichat://opener?a=1',
+      'ozekichat://open/?a=1',
+      'ozekichat://evil.com/open?a=1',
+      'ozekichat://open@evil.com?a=1',
+      'ozekichat://open?',
+      'ozekichat://open?.',
+      'OZEKICHAT://OPEN?a=1',
+      'xozekichat://open?a=1',
+      'my-ozekichat://open?a=1',
+      'javascript:ozekichat://open?a=1',
+      'ozek1chat://open?a=1',
+      'ozekіchat://open?a=1', // a Cyrillic і
+      'ｏzekichat://open?a=1',
+    ]) {
+      expect(appLinks(text), text).toEqual([]);
+      expect(
+        linkPieces(text)
+          .map((p) => p.text)
+          .join(''),
+        text,
+      ).toBe(text);
+    }
+  });
+
+  it('leaves an app link inside a web address to the web address', () => {
+    expect(linkPieces('https://example.com/?next=ozekichat://open?a=1').map((p) => p.kind)).not.toContain('app-link');
+  });
+
+  it('stops at the first character outside the query alphabet, so a javascript: tail is never part of it', () => {
+    expect(appLinks('ozekichat://open?a=1;javascript:alert(1)')).toEqual([{ kind: 'app-link', text: 'ozekichat://open?a=1' }]);
+  });
+});
