@@ -10,7 +10,8 @@
  *  5. `f` on a row to that row shown in Favorites, with the server stopped (target <= 16.7 ms);
  *  6. cold start with the cache and keychain entry but the server down, to the list visible
  *     (target <= 300 ms), with its breakdown;
- *  7. the renderer's JavaScript, gzipped (target <= 80 kB).
+ *  7. the renderer's JavaScript a launch loads, gzipped (target <= 80 kB; until the Settings screen
+ *     became a chunk of its own, loaded when first opened, this counted every file), and all of it.
  *
  * The page is timed from inside (bench/renderer-probe.ts explains how "painted" is taken).
  * Elements are found by ARIA role and accessible name and driven by keyboard, as a user of
@@ -46,11 +47,19 @@ const SCROLL_MS = Math.max(1, Number(process.env.BENCH_SECONDS ?? 6) * (2 / 3)) 
 
 const n = (x: number) => x.toLocaleString('en-US');
 
-/** Every .js file of the built renderer, each gzipped on its own (level 9, as it would be pre-compressed). */
-function rendererJsGzipped(): { bytes: number; files: number } {
+/**
+ * The built renderer's .js files, each gzipped on its own (level 9, as it would be pre-compressed):
+ * all of them, and those a launch loads (index.html's scripts and module preloads; the rest are
+ * chunks loaded when first needed, such as the Settings screen).
+ */
+function rendererJsGzipped(): { bytes: number; files: number; atLaunch: number } {
   const files = (readdirSync(STATIC_DIR, { recursive: true }) as string[]).filter((f) => /\.m?js$/.test(f));
-  const bytes = files.reduce((sum, f) => sum + gzipSync(readFileSync(join(STATIC_DIR, f)), { level: 9 }).length, 0);
-  return { bytes, files: files.length };
+  const html = readFileSync(join(STATIC_DIR, 'index.html'), 'utf8');
+  const linked = new Set([...html.matchAll(/(?:src|href)="\.?\/?([^"]+\.m?js)"/g)].map((m) => m[1]!));
+  const gz = (f: string) => gzipSync(readFileSync(join(STATIC_DIR, f)), { level: 9 }).length;
+  const bytes = files.reduce((sum, f) => sum + gz(f), 0);
+  const atLaunch = files.filter((f) => linked.has(f.split('\\').join('/'))).reduce((sum, f) => sum + gz(f), 0);
+  return { bytes, files: files.length, atLaunch };
 }
 
 type App = { url: string; service: AccountsService; snapshotBuildMs: number[]; close(): Promise<void> };
@@ -432,7 +441,8 @@ export const rendererBenchmarks: Benchmark = {
         { name: `    of which the core builds it (state:snapshot handler)`, value: coldMedian((c) => c.build), unit: 'ms', digits: 0 },
         { name: `    of which the page's JSON.parse`, value: coldMedian((c) => c.reply), unit: 'ms', digits: 0 },
         { name: `  snapshot to list painted`, value: coldMedian((c) => c.paint), unit: 'ms', digits: 0 },
-        { name: `renderer JavaScript, gzipped (${js.files} files)`, value: js.bytes / 1000, unit: 'kB', digits: 1, target: { op: '<=', value: 80 } },
+        { name: `renderer JavaScript a launch loads, gzipped`, value: js.atLaunch / 1000, unit: 'kB', digits: 1, target: { op: '<=', value: 80 } },
+        { name: `  all renderer JavaScript, gzipped (${js.files} files, the rest loaded when first needed)`, value: js.bytes / 1000, unit: 'kB', digits: 1 },
       ];
     } catch (err) {
       if (logs.length) process.stderr.write(`renderer bench: the app's log:\n${logs.slice(-20).join('\n')}\n`);

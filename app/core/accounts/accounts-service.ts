@@ -11,9 +11,11 @@
  * OTHER_ACCOUNTS_DELAY_MS), one at a time, so three accounts start about as fast as one and do
  * not compete with that first paint. Until then they are listed from their settings entry.
  *
- * About 440 lines: the registry's state (entries, opened accounts, the one on screen) and the
- * launch sequence that fills it stay in one class; the contract, the events and the launch's small
- * helpers are in accounts-contract.ts, account-events.ts and launch-work.ts.
+ * About 500 lines: the registry's state (entries, opened accounts, the one on screen), the launch
+ * sequence that fills it and the two ways an account leaves it (signing out, clearing its local
+ * copy) stay in one class, because each changes that state; the contract, the events, the
+ * launch's small helpers, links and the clearing's rules are in accounts-contract.ts,
+ * account-events.ts, launch-work.ts and account-care.ts.
  */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';

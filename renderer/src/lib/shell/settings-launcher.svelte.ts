@@ -53,3 +53,20 @@ export class SettingsLauncher {
     return true;
   }
 }
+
+let loading: Promise<typeof import('../settings/SettingsScreen.svelte').default> | null = null;
+
+/**
+ * The Settings screen's code, loaded the first time it opens (a chunk of its own: the first paint
+ * need not parse it). A failed load is tried again at the next opening.
+ */
+export function settingsScreenModule(): Promise<typeof import('../settings/SettingsScreen.svelte').default> {
+  loading ??= import('../settings/SettingsScreen.svelte').then(
+    (module) => module.default,
+    (err: unknown) => {
+      loading = null;
+      throw err;
+    },
+  );
+  return loading;
+}
